@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hardware abstraction layer: the only door between core/ and an arch. Each arch implements
+ * these functions (hot ones may be static inline in its arch.h) and provides <arch.h> with the
+ * machine types. The core calls into the arch only through this file; the arch calls into the
+ * core only through the kernel_* entry points at the end.
+ *
+ * Context: unless a contract says otherwise, functions are called in kernel context on the
+ * current CPU with interrupts disabled (the kernel is not preemptible).
+ */
+#ifndef MICA_HAL_H
+#define MICA_HAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * <arch.h> (arch/<arch>/include/arch.h) defines, types and inlines only:
+ *   word_t, paddr_t           machine word and physical address
+ *   struct arch_ctx           saved user state of a thread (lives inside struct tcb)
+ *   ARCH_NUM_REGS             registers addressable by id (>= MICA_REG_ARCH_BASE)
+ *   ARCH_MAX_RAM_RANGES       size of boot_params arrays
+ *   with CONFIG_MMU: pte_t, HAL_PT_LEVELS, HAL_PT_INDEX_BITS, HAL_PAGE_BITS, HAL_USER_TOP
+ *   with CONFIG_MPU: struct arch_mpu_state, HAL_MPU_REGIONS, HAL_MPU_GRANULE
+ */
+#include <arch.h>
+
+struct mem_range {
+    paddr_t base;
+    paddr_t size;
+};
+
+/* What the arch hands the core at boot; filled by the arch's entry code and hal_boot_params. */
+struct boot_params {
+    const void *dtb; /* devicetree (kernel-virtual address), NULL if none */
+    struct mem_range ram[ARCH_MAX_RAM_RANGES];
+    unsigned nram; /* filled from the DTB by core when dtb != NULL */
+    struct mem_range reserved[ARCH_MAX_RAM_RANGES];
+    unsigned nreserved; /* kernel image, firmware, DTB itself */
+    unsigned ncpus;
+    const void *root_elf; /* root task ELF image linked into the kernel, or NULL */
+    size_t root_elf_size;
+    word_t root_entry; /* hosted only: entry of the in-process root task */
+};
+
+/* ---- CPU, console, stop ---------------------------------------------------------------- */
+
+/* Bring up what the kernel needs from the platform (console, interrupt controller, timer), using
+ * bp (and core's fdt helpers when bp->dtb is set). Called once on the boot CPU before anything
+ * else in the core prints. Must not fail on a board its Kconfig describes; it panics otherwise. */
+void hal_platform_init(struct boot_params *bp);
+
+/* Index of the executing CPU, 0..ncpus-1 (not the hardware id). Any context. */
+unsigned hal_cpu_id(void);
+
+/* Write one byte to the kernel console, polling; usable before hal_platform_init returns only on
+ * boards whose UART needs no setup. Any context; never fails (drops bytes if no console). */
+void hal_console_putc(char c);
+
+/* Stop the machine with an exit status visible to whoever started it (QEMU's exit code, the
+ * host process status). Never returns. */
+_Noreturn void hal_halt(int status);
+
+/* ---- Thread context -------------------------------------------------------------------- */
+
+/* Make ctx a fresh user-mode context that starts at pc with stack sp, all other registers zero
+ * and interrupts enabled in user mode. */
+void hal_ctx_init(struct arch_ctx *ctx, word_t pc, word_t sp);
+
+/* Read / write register id reg (enum mica_reg, or an arch id < ARCH_NUM_REGS). The core checks
+ * reg < ARCH_NUM_REGS first. Writing MICA_REG_PC makes the thread continue there. */
+word_t hal_ctx_get(const struct arch_ctx *ctx, unsigned reg);
+void hal_ctx_set(struct arch_ctx *ctx, unsigned reg, word_t val);
+
+/* Tell the arch where the thread's IPC buffer is: uaddr as the thread sees it, kptr as the kernel
+ * does. Arches that keep the address in a thread register (or, on hosted, hand user code kptr)
+ * do so here. uaddr == 0 means the thread has none. */
+void hal_ctx_set_ipc_buffer(struct arch_ctx *ctx, word_t uaddr, void *kptr);
+
+/* Why hal_user_run returned. */
+enum hal_trap_kind {
+    HAL_TRAP_SYSCALL, /* syscall number and arguments are in the ctx's ARG registers; the PC
+                         already points past the syscall instruction */
+    HAL_TRAP_FAULT,   /* user fault: info->fault_type/addr/detail describe it (mica/fault.h) */
+    HAL_TRAP_IRQ,     /* device interrupt info->irq, already claimed and masked by the arch */
+    HAL_TRAP_TIMER,   /* the deadline set by hal_timer_set passed */
+};
+
+struct hal_trap {
+    enum hal_trap_kind kind;
+    word_t irq;
+    unsigned fault_type; /* enum mica_fault_type */
+    word_t fault_addr;
+    word_t fault_detail;
+};
+
+/* Switch to user mode on the current CPU and run ctx (in the address space last activated) until
+ * something happens; save the user state back into ctx and describe it in *trap. Interrupts are
+ * enabled only while user code runs. */
+void hal_user_run(struct arch_ctx *ctx, struct hal_trap *trap);
+
+/* Nothing is runnable: wait, with interrupts enabled, until an interrupt or the timer deadline
+ * arrives, and describe it in *trap (kind HAL_TRAP_IRQ or HAL_TRAP_TIMER). On hosted with no
+ * timer armed and no interrupt pending this is a deadlock: it reports it and halts. */
+void hal_idle(struct hal_trap *trap);
+
+/* ---- Time ------------------------------------------------------------------------------ */
+
+/* Monotonic time in ticks of a fixed frequency, and that frequency in Hz. Any context. */
+uint64_t hal_time_now(void);
+uint64_t hal_time_freq(void);
+
+/* Arm the one-shot timer for absolute time deadline (ticks); UINT64_MAX disarms it. A deadline in
+ * the past fires at once. Only the last call counts. */
+void hal_timer_set(uint64_t deadline);
+
+/* ---- Interrupts ------------------------------------------------------------------------ */
+
+/* True if irq names a line user space may claim (not the kernel's timer, not out of range). */
+bool hal_irq_valid(word_t irq);
+
+/* Mask / unmask one line at the interrupt controller. The arch masks (and completes) a line when
+ * it reports it from hal_user_run/hal_idle; the core unmasks it on IRQHandler_Ack. */
+void hal_irq_mask(word_t irq);
+void hal_irq_unmask(word_t irq);
+
+/* ---- Memory ---------------------------------------------------------------------------- */
+
+/* Kernel-virtual address of physical address pa, and back. pa must be in RAM the kernel mapped
+ * (all RAM from boot_params); device memory is never touched by the core. */
+void *hal_phys_to_virt(paddr_t pa);
+paddr_t hal_virt_to_phys(const void *kva);
+
+#ifdef CONFIG_MMU
+/*
+ * The generic page-table walker in core/vspace_mmu.c drives these. A table has 2^HAL_PT_INDEX_BITS
+ * entries of pte_t; level 0 is the root; level HAL_PT_LEVELS-1 maps HAL_PAGE_BITS pages.
+ */
+enum hal_pte_kind { HAL_PTE_INVALID, HAL_PTE_TABLE, HAL_PTE_PAGE };
+
+pte_t hal_pte_table(paddr_t table); /* entry pointing at a next table */
+pte_t hal_pte_page(paddr_t pa, unsigned level, unsigned vm_rights, unsigned attr); /* leaf */
+enum hal_pte_kind hal_pte_kind(pte_t pte, unsigned level);
+paddr_t hal_pte_addr(pte_t pte);
+
+/* Prepare a zeroed root table for use as a VSpace (e.g. copy the kernel's global mappings). */
+void hal_vspace_init(pte_t *root);
+
+/* Make the VSpace with root table root (and address-space id asid) current on this CPU. */
+void hal_vspace_activate(paddr_t root, word_t asid);
+
+/* Drop stale translations after a PTE changed: one page of asid, or all of asid. */
+void hal_tlb_flush_page(word_t asid, word_t vaddr);
+void hal_tlb_flush_asid(word_t asid);
+#endif
+
+#ifdef CONFIG_MPU
+/*
+ * MPU address spaces: core/vspace_mpu.c solves a region set (merging adjacent frames with equal
+ * rights); the arch checks and rounds regions to what the hardware can do.
+ */
+struct mpu_region {
+    paddr_t base;
+    paddr_t size;
+    unsigned vm_rights; /* MICA_VM_* */
+    unsigned attr;
+};
+
+/* Encode n regions into register values ready for a context switch. Returns 0, or a negative
+ * enum mica_error when they do not fit (too many, misaligned for the hardware). */
+int hal_mpu_encode(const struct mpu_region *regions, unsigned n, struct arch_mpu_state *out);
+
+/* Load an encoded region set on this CPU (kernel regions stay as they are). */
+void hal_mpu_activate(const struct arch_mpu_state *state);
+#endif
+
+/* ---- Multiprocessor -------------------------------------------------------------------- */
+
+/* Start CPU cpu (1..ncpus-1) so that it calls kernel_secondary_main(cpu). Returns false if the
+ * firmware refused. Only with CONFIG_SMP. */
+bool hal_cpu_start(unsigned cpu);
+
+/* Interrupt CPU cpu so that it re-enters the scheduler. Only with CONFIG_SMP. */
+void hal_ipi_send(unsigned cpu);
+
+/* ---- Entry points into the core (called by the arch) ----------------------------------- */
+
+/* Boot CPU, once, on the kernel stack, interrupts off. bp->dtb / ram / reserved are set. */
+_Noreturn void kernel_main(struct boot_params *bp);
+
+/* Secondary CPU cpu after hal_cpu_start. */
+_Noreturn void kernel_secondary_main(unsigned cpu);
+
+#endif
