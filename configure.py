@@ -77,18 +77,20 @@ class Config:
         except kconfiglib.KconfigError as e:
             raise ConfigureError(str(e).strip().splitlines()[0])
         self.check_warnings("Kconfig")
+        self.kconf.warn_assign_undef = True  # an unknown CONFIG_ in a config file is an error
 
     def check_warnings(self, what, ignore=None):
         warnings = [w for w in self.kconf.warnings if not (ignore and ignore(w))]
         self.kconf.warnings.clear()
         if warnings:
-            msg = warnings[0].strip().replace("\n", " ")
-            msg = re.sub(r"^warning: ", "", msg)
-            raise ConfigureError(f"{what}: {msg}")
+            msg = warnings[0].strip().replace("\n", " ").replace("warning: ", "", 1)
+            raise ConfigureError(msg if msg.startswith(what) else f"{what}: {msg}")
 
     def load(self, path, what, replace=True, ignore=None):
         if not os.path.isfile(path):
             raise ConfigureError(f"{what}: {path} does not exist")
+        # A fragment may override what the defconfig set.
+        self.kconf.warn_assign_override = replace
         try:
             self.kconf.load_config(path, replace=replace)
         except (OSError, self.klib.KconfigError) as e:
