@@ -265,7 +265,7 @@ def savedefconfig(klib, builddir):
     cfg = Config(klib)
     cfg.load(config, config)
     out = os.path.join(builddir, "defconfig")
-    cfg.kconf.write_min_config(out)
+    cfg.kconf.write_min_config(out, header="")
     print(f"{PROG}: wrote {out}; copy it to config/boards/{cfg.sym('BOARD')}_defconfig "
           "to make it the board's default")
 
@@ -287,7 +287,8 @@ def configure(klib, args):
     for (sym, value), assignment in applied:
         cfg.check_applied(sym, value, assignment)
     if cfg.sym("BOARD") != args.board:
-        raise ConfigureError(f"{defconfig} does not select board {args.board}")
+        raise ConfigureError(f"the configuration selects board {cfg.sym('BOARD')!r}, not "
+                             f"{args.board!r} (check {os.path.relpath(defconfig, SRCDIR)} and -D)")
     check_tools(cfg)
     os.makedirs(builddir, exist_ok=True)
     cfg.kconf.write_config(os.path.join(builddir, ".config"))
@@ -351,6 +352,8 @@ def main():
             configure(klib, args)
     except (ConfigureError, debdeps.MissingDependency) as e:
         fail(str(e))
+    except OSError as e:
+        fail(f"{e.filename}: {e.strerror}" if e.filename else str(e))
 
 
 if __name__ == "__main__":
