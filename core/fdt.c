@@ -345,7 +345,7 @@ int fdt_stdout_uart(const void *dtb, paddr_t *base)
     if (!path)
         return len;
     /* "path[:options]" where path may be an alias (spec 3.6); the string must end in the blob. */
-    if (len <= 0 || strnlen(path, (size_t)len) == (size_t)len)
+    if (len <= 0 || !memchr(path, '\0', (size_t)len))
         return -FDT_ERR_BADVALUE;
     const char *colon = memchr(path, ':', (size_t)len);
     int namelen = colon ? (int)(colon - path) : (int)strlen(path);
