@@ -159,6 +159,18 @@ class Config:
                           for f in self.kconf.kconfig_filenames))
 
 
+def validate(cfg):
+    """Checks Kconfig cannot express: the QEMU command line of a bare-metal board."""
+    if cfg.sym("ARCH") == "hosted":
+        return
+    if not cfg.sym("QEMU_SYSTEM"):
+        raise ConfigureError("CONFIG_QEMU_SYSTEM is empty; the board's defconfig must name "
+                             "its qemu-system-* binary")
+    if cfg.sym("QEMU_IMAGE") not in ("elf", "bin"):
+        raise ConfigureError(f"CONFIG_QEMU_IMAGE is '{cfg.sym('QEMU_IMAGE')}', expected "
+                             "'elf' or 'bin'")
+
+
 def check_tools(cfg):
     """Tools needed to build this configuration; a missing one is an error naming the
     Debian package. QEMU only gets a note: building does not need it."""
@@ -248,6 +260,7 @@ def reconfigure(klib, builddir):
     cfg.load(config, config, ignore=lambda w: stale_symbol(w) and not dropped.append(w))
     for w in dropped:
         print(f"{PROG}: note: {config}: dropping {w.strip().splitlines()[0]}")
+    validate(cfg)
     cfg.kconf.write_config(config, save_old=False)
     generate(cfg, builddir)
 
@@ -289,6 +302,7 @@ def configure(klib, args):
     if cfg.sym("BOARD") != args.board:
         raise ConfigureError(f"the configuration selects board {cfg.sym('BOARD')!r}, not "
                              f"{args.board!r} (check {os.path.relpath(defconfig, SRCDIR)} and -D)")
+    validate(cfg)
     check_tools(cfg)
     os.makedirs(builddir, exist_ok=True)
     cfg.kconf.write_config(os.path.join(builddir, ".config"))
