@@ -115,6 +115,7 @@ enum mica_error {
     MICA_ERR_UNKNOWN_SYSCALL,    /* no such syscall (a fault once fault handlers exist) */
     MICA_ERR_COUNT
 };
+typedef enum mica_error mica_error_t;
 
 /* Capability rights. Endpoint: Send needs WRITE, Recv needs READ, cap transfer needs GRANT, Call
  * needs WRITE and GRANT or GRANT_REPLY. Notification: Signal needs WRITE, Wait/Poll need READ.
