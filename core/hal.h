@@ -21,6 +21,7 @@
  *   struct arch_ctx           saved user state of a thread (lives inside struct tcb)
  *   ARCH_NUM_REGS             registers addressable by id (>= MICA_REG_ARCH_BASE)
  *   ARCH_MAX_RAM_RANGES       size of boot_params arrays
+ *   ARCH_ELF_CLASS, ARCH_ELF_MACHINE   what a root task ELF must say (32/64, EM_*)
  *   with CONFIG_MMU: pte_t, HAL_PT_LEVELS, HAL_PT_INDEX_BITS, HAL_PAGE_BITS, HAL_USER_TOP
  *   with CONFIG_MPU: struct arch_mpu_state, HAL_MPU_REGIONS, HAL_MPU_GRANULE
  */
