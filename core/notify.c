@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Notifications: a word of signal bits. Signal ORs the cap's badge into the word or hands it to
+ * the first waiter; Wait takes and clears the word or blocks; Poll takes it without blocking. A
+ * notification bound to a TCB also wakes that thread while it waits in Recv on an endpoint.
+ */
+#include "ipc.h"
+#include "sched.h"
+#include "tcb.h"
+
+static void deliver(struct tcb *t, word_t bits)
+{
+    tcb_set_reg(t, MICA_REG_ARG0, bits);
+    tcb_set_reg(t, MICA_REG_ARG0 + 1, 0);
+}
+
+int notify_signal(const struct cap *c)
+{
+    struct notification *n = cap_ptr(c);
+
+    if (!(c->rights & MICA_RIGHT_WRITE))
+        return MICA_ERR_INVALID_CAPABILITY;
+    if (n->waiters.head) {
+        struct tcb *t = n->waiters.head;
+        ipc_cancel(t);
+        deliver(t, c->data);
+        sched_wake(t, MICA_OK);
+    } else if (n->bound && n->bound->state == TS_BLOCKED_RECV) {
+        struct tcb *t = n->bound;
+        ipc_cancel(t);
+        deliver(t, c->data | n->word);
+        n->word = 0;
+        sched_wake(t, MICA_OK);
+    } else {
+        n->word |= c->data;
+    }
+    return MICA_OK;
+}
+
+int notify_wait(struct tcb *t, const struct cap *c, bool block)
+{
+    struct notification *n = cap_ptr(c);
+
+    if (!(c->rights & MICA_RIGHT_READ))
+        return MICA_ERR_INVALID_CAPABILITY;
+    if (n->bound && n->bound != t)
+        return MICA_ERR_ILLEGAL_OPERATION;
+    if (n->word) {
+        deliver(t, n->word);
+        n->word = 0;
+        return MICA_OK;
+    }
+    if (!block) {
+        deliver(t, 0);
+        return MICA_ERR_WOULD_BLOCK;
+    }
+    tcbq_append(&n->waiters, t);
+    sched_block(t, TS_BLOCKED_NTFN, n);
+    return SYSCALL_BLOCKED;
+}
+
+void notify_bind(struct notification *n, struct tcb *t)
+{
+    n->bound = t;
+    t->bound = n;
+}
+
+void notify_unbind(struct tcb *t)
+{
+    if (t->bound) {
+        t->bound->bound = NULL;
+        t->bound = NULL;
+    }
+}
+
+void notify_destroy(struct notification *n)
+{
+    while (n->waiters.head) {
+        struct tcb *t = n->waiters.head;
+        ipc_cancel(t);
+        sched_wake(t, MICA_ERR_CANCELLED);
+    }
+    if (n->bound)
+        notify_unbind(n->bound);
+}
