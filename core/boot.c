@@ -168,7 +168,7 @@ void boot_root_task(struct boot_params *bp)
     unsigned ncpus = bp->ncpus ? bp->ncpus : 1;
     for (unsigned i = 0; i < ncpus; i++)
         root_cap(MICA_INIT_FIRST_FREE_FIXED + i,
-                 (struct cap){.type = MICA_CAP_SCHED_CONTROL, .data = i});
+                 (struct cap){.type = MICA_CAP_SCHED_CONTROL, .obj = i, .data = i});
 
     bi->magic = MICA_BOOTINFO_MAGIC;
     bi->flags = (IS_ENABLED(CONFIG_MMU) ? MICA_BOOT_FLAG_MMU : 0) |
@@ -199,9 +199,14 @@ void boot_root_task(struct boot_params *bp)
 
 _Noreturn void kernel_main(struct boot_params *bp)
 {
+    uint64_t ram = 0;
+
     hal_platform_init(bp);
-    klog_info("mica: booting on %s (%s), %u cpu(s)\n", CONFIG_BOARD, CONFIG_ARCH,
-              bp->ncpus ? bp->ncpus : 1);
+    for (unsigned i = 0; i < bp->nram; i++)
+        ram += bp->ram[i].size;
+    /* tests/run checks this line. */
+    kprintf("mica: board=%s arch=%s cpus=%u ram=%lluMiB\n", CONFIG_BOARD, CONFIG_ARCH,
+            bp->ncpus ? bp->ncpus : 1, (unsigned long long)(ram >> 20));
     boot_root_task(bp);
     kernel_run();
 }

@@ -23,7 +23,7 @@ bool cap_is_final(const struct cte *slot)
 
     if (c->type == MICA_OBJ_UNTYPED)
         return false;
-    /* Every descendant of a non-Untyped cap names the same object. */
+    /* Every descendant of a cap other than Untyped and IRQControl names the same object. */
     if (slot->first_child)
         return false;
     if (slot->parent && cap_same_object(&slot->parent->cap, c))

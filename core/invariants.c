@@ -34,7 +34,10 @@ static void check_children(const struct cte *n)
         CHECK(c->cap.type != MICA_CAP_NULL, "empty slot %p in the derivation tree", (void *)c);
         if (n == &cdt_root)
             continue;
-        if (n->cap.type != MICA_OBJ_UNTYPED) {
+        if (n->cap.type == MICA_CAP_IRQ_CONTROL) {
+            CHECK(c->cap.type == MICA_CAP_IRQ_HANDLER, "slot %p: odd child of IRQControl",
+                  (void *)c);
+        } else if (n->cap.type != MICA_OBJ_UNTYPED) {
             CHECK(cap_same_object(&c->cap, &n->cap), "slot %p: child of another object", (void *)c);
         } else if (!cap_same_object(&c->cap, &n->cap) && !(n->cap.flags & CAP_FLAG_DEVICE)) {
             paddr_t base = n->cap.obj, pa = obj_paddr(&c->cap);
@@ -89,7 +92,8 @@ static void check_tcb(const struct tcb *t)
               t->blocked_on);
         break;
     }
-    CHECK(!t->bound || t->bound->bound == t, "tcb %p: notification binding one-sided", (void *)t);
+    CHECK(!t->bound || ntfn_bound(t->bound) == t, "tcb %p: notification binding one-sided",
+          (void *)t);
 }
 
 static void check_object(const struct cap *c)
@@ -148,6 +152,26 @@ void invariants_check(void)
         check_children(n);
         if (n != &cdt_root)
             check_object(&n->cap);
+        if (n->first_child) {
+            n = n->first_child;
+            continue;
+        }
+        while (n && n != &cdt_root && !n->next)
+            n = n->parent;
+        n = (n && n != &cdt_root) ? n->next : NULL;
+    }
+}
+
+void invariants_dump(void)
+{
+    const struct cte *n = cdt_root.first_child;
+
+    while (n) {
+        if (n->cap.type == MICA_OBJ_TCB && !(n->parent && n->parent->cap.type == MICA_OBJ_TCB)) {
+            const struct tcb *t = cap_ptr(&n->cap);
+            kprintf("  tcb %p: state %u prio %u blocked on %p pc %lx\n", (const void *)t, t->state,
+                    t->prio, t->blocked_on, (unsigned long)tcb_reg(t, MICA_REG_PC));
+        }
         if (n->first_child) {
             n = n->first_child;
             continue;

@@ -7,4 +7,7 @@
  * naming the first broken invariant. */
 void invariants_check(void);
 
+/* Print every thread reachable from the derivation tree (debugging a deadlock). */
+void invariants_dump(void);
+
 #endif

@@ -41,5 +41,6 @@ int cnode_decode(struct inv *inv);
 int tcb_decode(struct inv *inv);
 int sched_context_decode(struct inv *inv);
 int frame_decode(struct inv *inv);
+int irq_decode(struct inv *inv);
 
 #endif

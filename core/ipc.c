@@ -190,10 +190,8 @@ int ipc_recv(struct tcb *t, const struct cap *ep_cap, struct reply *reply, bool 
     if (!(ep_cap->rights & MICA_RIGHT_READ))
         return MICA_ERR_INVALID_CAPABILITY;
     /* A pending signal on the bound notification is delivered first (seL4). */
-    if (t->bound && t->bound->word) {
-        tcb_set_reg(t, MICA_REG_ARG0, t->bound->word);
-        tcb_set_reg(t, MICA_REG_ARG0 + 1, 0);
-        t->bound->word = 0;
+    if (t->bound && ntfn_active(t->bound)) {
+        notify_take(t, t->bound);
         return MICA_OK;
     }
     if (reply && (reply->caller || (reply->receiver && reply->receiver != t)))

@@ -23,6 +23,8 @@ void ipc_reply_destroy(struct reply *r);
 
 int notify_signal(const struct cap *c);
 int notify_wait(struct tcb *t, const struct cap *c, bool block);
+/* Hand t the pending bits of active n (badge in ARG0) and make n idle. */
+void notify_take(struct tcb *t, struct notification *n);
 void notify_bind(struct notification *n, struct tcb *t);
 void notify_unbind(struct tcb *t);
 void notify_destroy(struct notification *n);

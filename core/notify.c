@@ -25,14 +25,16 @@ int notify_signal(const struct cap *c)
         ipc_cancel(t);
         deliver(t, c->data);
         sched_wake(t, MICA_OK);
-    } else if (n->bound && n->bound->state == TS_BLOCKED_RECV) {
-        struct tcb *t = n->bound;
+    } else if (ntfn_bound(n) && ntfn_bound(n)->state == TS_BLOCKED_RECV) {
+        struct tcb *t = ntfn_bound(n);
         ipc_cancel(t);
         deliver(t, c->data | n->word);
         n->word = 0;
+        ntfn_set_active(n, false);
         sched_wake(t, MICA_OK);
     } else {
         n->word |= c->data;
+        ntfn_set_active(n, true);
     }
     return MICA_OK;
 }
@@ -43,11 +45,10 @@ int notify_wait(struct tcb *t, const struct cap *c, bool block)
 
     if (!(c->rights & MICA_RIGHT_READ))
         return MICA_ERR_INVALID_CAPABILITY;
-    if (n->bound && n->bound != t)
+    if (ntfn_bound(n) && ntfn_bound(n) != t)
         return MICA_ERR_ILLEGAL_OPERATION;
-    if (n->word) {
-        deliver(t, n->word);
-        n->word = 0;
+    if (ntfn_active(n)) {
+        notify_take(t, n);
         return MICA_OK;
     }
     if (!block) {
@@ -59,16 +60,23 @@ int notify_wait(struct tcb *t, const struct cap *c, bool block)
     return SYSCALL_BLOCKED;
 }
 
+void notify_take(struct tcb *t, struct notification *n)
+{
+    deliver(t, n->word);
+    n->word = 0;
+    ntfn_set_active(n, false);
+}
+
 void notify_bind(struct notification *n, struct tcb *t)
 {
-    n->bound = t;
+    ntfn_set_bound(n, t);
     t->bound = n;
 }
 
 void notify_unbind(struct tcb *t)
 {
     if (t->bound) {
-        t->bound->bound = NULL;
+        ntfn_set_bound(t->bound, NULL);
         t->bound = NULL;
     }
 }
@@ -80,6 +88,6 @@ void notify_destroy(struct notification *n)
         ipc_cancel(t);
         sched_wake(t, MICA_ERR_CANCELLED);
     }
-    if (n->bound)
-        notify_unbind(n->bound);
+    if (ntfn_bound(n))
+        notify_unbind(ntfn_bound(n));
 }

@@ -2,6 +2,7 @@
 /* Per-type object sizes, creation in freshly zeroed memory, and destruction with the last cap. */
 #include "cap.h"
 #include "ipc.h"
+#include "irq.h"
 #include "tcb.h"
 
 unsigned object_size_bits(unsigned type, unsigned size_bits)
@@ -69,6 +70,7 @@ void object_destroy(const struct cap *c)
     case MICA_OBJ_NOTIFICATION: notify_destroy(obj); break;
     case MICA_OBJ_REPLY: ipc_reply_destroy(obj); break;
     case MICA_OBJ_SCHED_CONTEXT: sched_context_destroy(obj); break;
+    case MICA_CAP_IRQ_HANDLER: irq_destroy(c->obj); break;
     case MICA_OBJ_CNODE:
         for (word_t i = 0; i < ((word_t)1 << c->size_bits); i++)
             cap_delete(&((struct cte *)obj)[i]);

@@ -66,11 +66,33 @@ struct endpoint {
     word_t state;
 };
 
+/*
+ * A notification is Idle, Waiting (waiters queued) or Active (signalled, not yet taken: even a
+ * signal with badge 0 makes it active, as in seL4). The active flag lives in bit 0 of the bound
+ * TCB pointer (TCBs are 2^MICA_TCB_BITS aligned) so that the object stays four words.
+ */
 struct notification {
     struct tcb_queue waiters;
-    word_t word;       /* pending signal bits */
-    struct tcb *bound; /* TCB bound with TCB_BindNotification, or NULL */
+    word_t word;      /* pending signal bits */
+    word_t bound_tag; /* TCB bound with TCB_BindNotification (or 0) | active flag */
 };
+
+static inline struct tcb *ntfn_bound(const struct notification *n)
+{
+    return (struct tcb *)(n->bound_tag & ~(word_t)1);
+}
+static inline void ntfn_set_bound(struct notification *n, struct tcb *t)
+{
+    n->bound_tag = (word_t)t | (n->bound_tag & 1);
+}
+static inline bool ntfn_active(const struct notification *n)
+{
+    return n->bound_tag & 1;
+}
+static inline void ntfn_set_active(struct notification *n, bool active)
+{
+    n->bound_tag = (n->bound_tag & ~(word_t)1) | (word_t)active;
+}
 
 /* MCS reply object: the one-shot path back to a caller. */
 struct reply {

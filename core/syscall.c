@@ -9,6 +9,7 @@
 #include "invariants.h"
 #include "invocation.h"
 #include "ipc.h"
+#include "irq.h"
 #include "sched.h"
 #include "syscall.h"
 #include "tcb.h"
@@ -89,6 +90,8 @@ static int invoke(struct tcb *t, struct cte *slot, word_t info)
     case MICA_CAP_SCHED_CONTROL: err = sched_context_decode(&inv); break;
     case MICA_OBJ_FRAME:
     case MICA_OBJ_PAGE_TABLE: err = frame_decode(&inv); break;
+    case MICA_CAP_IRQ_CONTROL:
+    case MICA_CAP_IRQ_HANDLER: err = irq_decode(&inv); break;
     default: err = MICA_ERR_ILLEGAL_OPERATION; break;
     }
     tcb_set_reg(t, ARG(1), mica_msginfo(0, 0, 0, inv.nret));
@@ -130,7 +133,12 @@ static int sys_send(struct tcb *t, word_t nr)
     switch (slot->cap.type) {
     case MICA_OBJ_ENDPOINT:
         return ipc_send(t, &slot->cap, info, nr != MICA_SYS_NBSEND, nr == MICA_SYS_CALL);
-    case MICA_OBJ_NOTIFICATION: return notify_signal(&slot->cap);
+    case MICA_OBJ_NOTIFICATION:
+        /* Signal is Send/NBSend; a Call on a notification is an invocation, of which it has
+         * none. */
+        if (nr == MICA_SYS_CALL)
+            return invoke(t, slot, info);
+        return notify_signal(&slot->cap);
     case MICA_OBJ_REPLY:
         if (nr == MICA_SYS_CALL)
             return MICA_ERR_ILLEGAL_OPERATION;
@@ -243,9 +251,7 @@ static void kernel_trap(struct cpu *c, struct tcb *t, const struct hal_trap *tra
             sched_rotate(c->cur);
         c->cur = NULL;
         break;
-    case HAL_TRAP_IRQ:
-        klog_warn("mica: irq %lu with no handler\n", (unsigned long)trap->irq);
-        break;
+    case HAL_TRAP_IRQ: irq_handle(trap->irq); break;
     }
     if (IS_ENABLED(CONFIG_INVARIANTS))
         invariants_check();
@@ -274,6 +280,8 @@ _Noreturn void kernel_run(void)
             hal_timer_set(t ? now + slice : UINT64_MAX);
         }
         if (!t) {
+            if (CONFIG_LOG_LEVEL >= KLOG_DEBUG)
+                invariants_dump();
             hal_idle(&trap);
             kernel_trap(c, NULL, &trap);
             continue;

@@ -152,7 +152,7 @@ static int tcb_decode_bind(struct inv *inv, struct tcb *t)
     struct notification *ntfn = cap_ptr(&n->cap);
     if (!(n->cap.rights & MICA_RIGHT_READ))
         return MICA_ERR_INVALID_CAPABILITY;
-    if (t->bound || ntfn->bound)
+    if (t->bound || ntfn_bound(ntfn))
         return MICA_ERR_ILLEGAL_OPERATION;
     notify_bind(ntfn, t);
     return MICA_OK;
