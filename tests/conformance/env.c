@@ -20,7 +20,7 @@ static struct {
     mica_cptr_t pool, env_ut;
     unsigned pool_bits;
     mica_word_t pool_paddr;
-    mica_cptr_t join, join_done, join_sentinel, arm;
+    mica_cptr_t join, join_done, join_sentinel, arm, arm_badged;
     mica_cptr_t env_slot_next;
     mica_word_t win_start, win_next, win_end;
     mica_cptr_t alloc_ut; /* where thread objects come from: the pool, or env_ut at init */
@@ -252,7 +252,7 @@ static void arm_sentinel(void)
     mica_word_t bits;
 
     mica_poll(env.join, &bits);
-    mica_signal(env.arm);
+    mica_signal(env.arm_badged);
 }
 
 bool thread_join(struct thread *const *ts, unsigned n)
@@ -314,7 +314,7 @@ static void sentinel_fn(mica_word_t arg)
 
 static bool setup_failed(const char *what)
 {
-    tap_printf("Bail out! %s\n", what);
+    tap_printf("Bail out! %s\n# %s\n", what, tap_diag());
     return false;
 }
 
@@ -356,10 +356,12 @@ bool env_init(const struct mica_bootinfo *bi)
         return setup_failed("cannot create notifications");
     env.join_done = env_mint(env.join, MICA_RIGHTS_ALL, DONE_BIT);
     env.join_sentinel = env_mint(env.join, MICA_RIGHTS_ALL, SENTINEL_BIT);
-    env.ipc_base = (bi->user_vaddr_top ? bi->user_vaddr_top : (mica_word_t)1 << 30) -
-                   ((mica_word_t)(IPC_PAGES + 1) << MICA_PAGE_BITS);
+    env.arm_badged = env_mint(env.arm, MICA_RIGHTS_ALL, 1);
+    mica_word_t top = bi->user_vaddr_top ? bi->user_vaddr_top : (mica_word_t)1 << 30;
+    top &= ~(((mica_word_t)1 << MICA_PAGE_BITS) - 1); /* "first address not usable" may be ~0 */
+    env.ipc_base = top - ((mica_word_t)(IPC_PAGES + 1) << MICA_PAGE_BITS);
     env.ipc_next = env.ipc_base + ((mica_word_t)IPC_PAGES << MICA_PAGE_BITS);
-    if (!env.join_done || !env.join_sentinel ||
+    if (!env.join_done || !env.join_sentinel || !env.arm_badged ||
         !create(&sentinel, MAX_THREADS, 0, sentinel_fn, 0, true) || !thread_start(&sentinel))
         return setup_failed("cannot start the idle sentinel thread");
     env.alloc_ut = env.pool;

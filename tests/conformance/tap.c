@@ -214,6 +214,11 @@ void tap_skip(const char *reason)
     cur.skip_reason = reason;
 }
 
+const char *tap_diag(void)
+{
+    return cur.diag;
+}
+
 bool tap_failed(void)
 {
     return cur.failed;
@@ -254,6 +259,9 @@ unsigned tap_run(const struct tap_suite *suites, unsigned nsuites, void (*before
             n++;
             if (cur.skipped && !cur.failed) {
                 tap_printf("ok %u - %s # SKIP %s\n", n, test->name, cur.skip_reason);
+                for (unsigned i = 0; i < test->npairs; i++)
+                    tap_printf("# skip-covers %s %s\n", test->pairs[i].op_name,
+                               test->pairs[i].err_name);
                 continue;
             }
             if (!cur.failed && test->npairs > MAX_PAIRS)

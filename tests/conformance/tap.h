@@ -68,6 +68,8 @@ void tap_fail(const char *what, const char *file, int line);
 #define FAIL(what) tap_fail(what, __FILE__, __LINE__)
 /* Mark the current test skipped; the test function should return right after. */
 void tap_skip(const char *reason);
+/* The first failed check's diagnostic so far ("" if none). */
+const char *tap_diag(void);
 /* True if the current test has failed so far (to stop early). */
 bool tap_failed(void);
 

@@ -72,7 +72,8 @@ static void t_irq_get_errors(void)
     CHECK_INV(MICA_IRQ_CONTROL_GET,
               mica_invoke(MICA_INIT_IRQ_CONTROL, MICA_IRQ_CONTROL_GET, 3, mr, 0, 0, 0),
               MICA_ERR_TRUNCATED_MESSAGE);
-    CHECK_INV(MICA_IRQ_CONTROL_GET, mica_irq_control_get(n, irq, ROOT, mr[1], ROOT_DEPTH),
+    CHECK_INV(MICA_IRQ_CONTROL_GET,
+              mica_irq_control_get(MICA_INIT_IPC_BUFFER, irq, ROOT, mr[1], ROOT_DEPTH),
               MICA_ERR_ILLEGAL_OPERATION);
     CHECK_CAP(mr[1], MICA_CAP_NULL);
 }
@@ -94,11 +95,13 @@ static void t_irq_handler(void)
     CHECK_INV(MICA_IRQ_HANDLER_SET_NOTIFICATION,
               mica_invoke(h, MICA_IRQ_HANDLER_SET_NOTIFICATION, 0, 0, 0, 0, 0),
               MICA_ERR_TRUNCATED_MESSAGE);
-    /* Handler labels on something else. */
-    CHECK_INV(MICA_IRQ_HANDLER_ACK, mica_irq_handler_ack(n), MICA_ERR_ILLEGAL_OPERATION);
+    /* Handler labels on something else (a frame: on a notification a Call would signal). */
+    CHECK_INV(MICA_IRQ_HANDLER_ACK, mica_irq_handler_ack(MICA_INIT_IPC_BUFFER),
+              MICA_ERR_ILLEGAL_OPERATION);
     CHECK_INV(MICA_IRQ_HANDLER_CLEAR, mica_irq_handler_clear(MICA_INIT_IRQ_CONTROL),
               MICA_ERR_ILLEGAL_OPERATION);
-    CHECK_INV(MICA_IRQ_HANDLER_SET_NOTIFICATION, mica_irq_handler_set_notification(n, n),
+    CHECK_INV(MICA_IRQ_HANDLER_SET_NOTIFICATION,
+              mica_irq_handler_set_notification(MICA_INIT_IPC_BUFFER, n),
               MICA_ERR_ILLEGAL_OPERATION);
 }
 

@@ -27,6 +27,19 @@ static void t_signal_wait_pending(void)
     CHECK_EQ(bits, 0x10);
 }
 
+static void t_unbadged_signal(void)
+{
+    mica_cptr_t n = new_ntfn();
+    mica_word_t bits = 0x99;
+
+    /* seL4: a signal through an unbadged cap still makes the notification active; the waiter
+     * gets badge 0. Programs that use one unbadged notification as a semaphore rely on it. */
+    CHECK_SYS(MICA_SYS_SEND, mica_signal(n), MICA_OK);
+    CHECK_SYS(MICA_SYS_NBRECV, mica_poll(n, &bits), MICA_OK);
+    CHECK_EQ(bits, 0);
+    CHECK_SYS(MICA_SYS_NBRECV, mica_poll(n, &bits), MICA_ERR_WOULD_BLOCK);
+}
+
 static void t_badges_or(void)
 {
     mica_cptr_t n = new_ntfn();
@@ -159,6 +172,8 @@ const struct tap_test ntfn_tests[] = {
          SYS(MICA_SYS_NBRECV, MICA_ERR_WOULD_BLOCK)),
     TEST(t_signal_wait_pending, "ntfn: wait returns at once when bits are pending",
          SYS(MICA_SYS_RECV, MICA_OK)),
+    TEST(t_unbadged_signal, "ntfn: a signal through an unbadged cap is delivered (badge 0)",
+         SYS(MICA_SYS_NBRECV, MICA_OK), SYS(MICA_SYS_NBRECV, MICA_ERR_WOULD_BLOCK)),
     TEST(t_badges_or, "ntfn: badges of several signals are OR-ed", SYS(MICA_SYS_RECV, MICA_OK)),
     TEST(t_wait_blocks, "ntfn: wait blocks until a signal", SYS(MICA_SYS_RECV, MICA_OK)),
     TEST(t_waiters_fifo, "ntfn: one signal wakes one waiter, in FIFO order",

@@ -81,9 +81,12 @@ static void t_sched_context_errors(void)
     CHECK_INV(MICA_SCHED_CONTEXT_UNBIND, mica_sched_context_unbind(MICA_INIT_SCHED_CONTEXT),
               MICA_ERR_ILLEGAL_OPERATION);
     CHECK_INV(MICA_SCHED_CONTEXT_UNBIND, mica_sched_context_unbind(sc), MICA_OK);
-    CHECK_INV(MICA_SCHED_CONTEXT_BIND, mica_sched_context_bind(ep, sc), MICA_ERR_ILLEGAL_OPERATION);
-    CHECK_INV(MICA_SCHED_CONTEXT_UNBIND, mica_sched_context_unbind(ep), MICA_ERR_ILLEGAL_OPERATION);
-    CHECK_INV(MICA_SCHED_CONTEXT_CONSUMED, mica_sched_context_consumed(ep, &us),
+    /* SchedContext labels on a frame (on an endpoint a Call would be IPC). */
+    CHECK_INV(MICA_SCHED_CONTEXT_BIND, mica_sched_context_bind(MICA_INIT_IPC_BUFFER, sc),
+              MICA_ERR_ILLEGAL_OPERATION);
+    CHECK_INV(MICA_SCHED_CONTEXT_UNBIND, mica_sched_context_unbind(MICA_INIT_IPC_BUFFER),
+              MICA_ERR_ILLEGAL_OPERATION);
+    CHECK_INV(MICA_SCHED_CONTEXT_CONSUMED, mica_sched_context_consumed(MICA_INIT_IPC_BUFFER, &us),
               MICA_ERR_ILLEGAL_OPERATION);
 }
 

@@ -357,7 +357,7 @@ static void t_fault_handlers(void)
 
 static void t_tcb_wrong_label(void)
 {
-    mica_cptr_t n = new_ntfn();
+    mica_cptr_t n = MICA_INIT_IPC_BUFFER; /* a frame: Call on it is an invocation, not IPC */
 
     CHECK_EQ(mica_invoke(MICA_INIT_TCB, MICA_TCB_SET_TIMEOUT_HANDLER + 1, 0, 0, 0, 0, 0),
              MICA_ERR_ILLEGAL_OPERATION);

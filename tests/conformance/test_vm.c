@@ -13,6 +13,7 @@ static mica_word_t free_vaddr(void)
 {
     mica_word_t top = env_bi->user_vaddr_top ? env_bi->user_vaddr_top : (mica_word_t)1 << 30;
 
+    top &= ~(((mica_word_t)1 << MICA_PAGE_BITS) - 1);
     return top - ((mica_word_t)256 << MICA_PAGE_BITS);
 }
 
@@ -40,7 +41,7 @@ static void t_vm_absent(void)
 
 static void t_frame_get_address_errors(void)
 {
-    mica_cptr_t n = env_new(MICA_OBJ_NOTIFICATION, 0);
+    mica_cptr_t n = MICA_INIT_TCB; /* not a frame, and a Call on it is an invocation */
     mica_word_t pa = 0;
 
     CHECK_INV(MICA_FRAME_GET_ADDRESS, mica_frame_get_address(n, &pa), MICA_ERR_ILLEGAL_OPERATION);
@@ -115,7 +116,7 @@ static void t_frame_map_errors(void)
               mica_invoke(f, MICA_FRAME_MAP, 2, (mica_word_t[]){va, 1}, 1,
                           (mica_cptr_t[]){MICA_INIT_VSPACE}, 0),
               MICA_ERR_TRUNCATED_MESSAGE);
-    CHECK_INV(MICA_FRAME_MAP, mica_frame_map(n, MICA_INIT_VSPACE, va, MICA_VM_READ, 0),
+    CHECK_INV(MICA_FRAME_MAP, mica_frame_map(MICA_INIT_TCB, MICA_INIT_VSPACE, va, MICA_VM_READ, 0),
               MICA_ERR_ILLEGAL_OPERATION);
 }
 
