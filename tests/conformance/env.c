@@ -170,8 +170,8 @@ static void thread_entry(mica_word_t index)
     starts[index].t->done = true;
     mica_signal(env.join_done);
     mica_tcb_suspend(starts[index].t->tcb);
-    for (;;)
-        mica_yield();
+    /* Only reached by a thread whose CSpace does not hold our caps: returning faults it, and a
+     * thread without a fault handler is suspended (spinning here would starve the sentinel). */
 }
 
 static bool create(struct thread *t, unsigned index, unsigned prio, thread_fn fn, mica_word_t arg,

@@ -455,6 +455,56 @@ static void t_mint_move_mutate_root_errors(void)
     CHECK_CAP(n, MICA_OBJ_NOTIFICATION);
 }
 
+/* A thread whose CSpace is two levels deep: a 256-slot root whose guard leaves 4 bits for a
+ * 16-slot second level, so cptr (3 << 4 | 5) is slot 5 of the CNode in slot 3. */
+struct two_level {
+    mica_error_t deep, shallow, beyond;
+};
+
+static struct two_level tl;
+static struct thread tl_thread;
+
+static void two_level_fn(mica_word_t arg)
+{
+    (void)arg;
+    tl.deep = mica_signal((3 << 4) | 5);
+    tl.shallow = mica_signal(5); /* slot 0 of the root holds no CNode */
+    tl.beyond = mica_signal((mica_word_t)1 << (MICA_WORD_BITS - 1)); /* guard mismatch */
+    mica_wait((3 << 4) | 6, 0);                                      /* never signalled */
+}
+
+static void t_two_level_cspace(void)
+{
+    mica_cptr_t l1 = env_new(MICA_OBJ_CNODE, 8), l2 = env_new(MICA_OBJ_CNODE, 4);
+    mica_cptr_t l1g = env_slot(), n = new_ntfn(), block = new_ntfn();
+    mica_word_t bits = 0;
+
+    tl.deep = tl.shallow = tl.beyond = MICA_ERR_COUNT;
+    CHECK_INV(MICA_CNODE_MINT,
+              mica_cnode_mint(ROOT, l1g, D, ROOT, l1, D, MICA_RIGHTS_ALL,
+                              MICA_CNODE_GUARD(0, MICA_WORD_BITS - 8 - 4)),
+              MICA_OK);
+    CHECK_INV(MICA_CNODE_COPY, mica_cnode_copy(l1, 3, 8, ROOT, l2, D, MICA_RIGHTS_ALL), MICA_OK);
+    CHECK_INV(MICA_CNODE_MINT, mica_cnode_mint(l2, 5, 4, ROOT, n, D, MICA_RIGHTS_ALL, 0x21),
+              MICA_OK);
+    CHECK_INV(MICA_CNODE_COPY, mica_cnode_copy(l2, 6, 4, ROOT, block, D, MICA_RIGHTS_ALL), MICA_OK);
+    if (!thread_create(&tl_thread, HELPER_PRIO, two_level_fn, 0, true))
+        return;
+    /* New CSpace root; null VSpace leaves it as it was. */
+    CHECK_INV(MICA_TCB_CONFIGURE,
+              mica_tcb_configure(tl_thread.tcb, l1g, 0, tl_thread.ipc_vaddr, tl_thread.frame),
+              MICA_OK);
+    if (!thread_start(&tl_thread))
+        return;
+    env_run_others();
+    CHECK_SYS(MICA_SYS_SEND, tl.deep, MICA_OK);
+    CHECK_SYS(MICA_SYS_SEND, tl.shallow, MICA_ERR_INVALID_CAPABILITY);
+    CHECK_EQ(tl.beyond, MICA_ERR_INVALID_CAPABILITY);
+    CHECK_SYS(MICA_SYS_NBRECV, mica_poll(n, &bits), MICA_OK);
+    CHECK_EQ(bits, 0x21);
+    CHECK(!tl_thread.done); /* still waiting on the second-level notification */
+}
+
 const struct tap_test cnode_tests[] = {
     TEST(t_copy, "cnode: copy a capability", INV(MICA_CNODE_COPY, MICA_OK)),
     TEST(t_copy_dest_occupied, "cnode: copy onto an occupied slot",
@@ -477,6 +527,9 @@ const struct tap_test cnode_tests[] = {
          SYS(MICA_SYS_NBRECV, MICA_ERR_INVALID_CAPABILITY)),
     TEST(t_mint_cnode_guard, "cnode: lookups through a guarded CNode cap",
          INV(MICA_CNODE_MINT, MICA_OK), INV(MICA_CNODE_COPY, MICA_ERR_FAILED_LOOKUP)),
+    TEST(t_two_level_cspace, "cnode: syscall cptrs resolve through two guarded levels",
+         INV(MICA_CNODE_MINT, MICA_OK), INV(MICA_TCB_CONFIGURE, MICA_OK),
+         SYS(MICA_SYS_SEND, MICA_OK), SYS(MICA_SYS_SEND, MICA_ERR_INVALID_CAPABILITY)),
     TEST(t_mint_guard_too_big, "cnode: guard plus radix larger than a word",
          INV(MICA_CNODE_MINT, MICA_ERR_ILLEGAL_OPERATION)),
     TEST(t_move, "cnode: move empties the source and keeps the badge",

@@ -196,12 +196,15 @@ static void server(mica_word_t arg)
     struct server *s = PTR(arg);
     mica_word_t badge = 0, info = 0;
 
-    s->err = mica_recv(s->ep, s->reply, &badge, &info);
+    if (s->use_send == 2) /* a ReplyRecv whose reply object is unused only receives */
+        s->err = s->rr_err = mica_reply_recv(s->ep, s->reply, 0, &badge, &info);
+    else
+        s->err = mica_recv(s->ep, s->reply, &badge, &info);
     for (int i = 0; i < s->rounds && s->err == MICA_OK; i++) {
         mica_set_mr(0, mica_get_mr(0) + 1);
         mica_set_mr(1, badge);
         mica_word_t rinfo = mica_msginfo(mica_msginfo_label(info) + 1, 0, 0, 2);
-        if (s->use_send) {
+        if (s->use_send == 1) {
             s->err = mica_send(s->reply, rinfo);
             if (s->err == MICA_OK && i + 1 < s->rounds)
                 s->err = mica_recv(s->ep, s->reply, &badge, &info);
@@ -262,6 +265,24 @@ static void t_reply_with_send(void)
     CHECK_EQ(mica_msginfo_label(info), 2);
     CHECK(thread_join1(&t3));
     CHECK_SYS(MICA_SYS_SEND, srv.err, MICA_OK);
+}
+
+static void t_reply_recv_first(void)
+{
+    mica_cptr_t ep = new_ep();
+    mica_word_t info = 0;
+
+    if (!start_server(ep, 2, 2))
+        return;
+    env_run_others();                     /* the server now waits in its first ReplyRecv */
+    CHECK_EQ(srv.rr_err, MICA_ERR_COUNT); /* not returned yet */
+    for (mica_word_t i = 0; i < 2; i++) {
+        mica_set_mr(0, 10 * i);
+        CHECK_SYS(MICA_SYS_CALL, mica_call(ep, mica_msginfo(3, 0, 0, 1), &info), MICA_OK);
+        CHECK_EQ(mica_get_mr(0), 10 * i + 1);
+    }
+    CHECK(thread_join1(&t3));
+    CHECK_SYS(MICA_SYS_REPLY_RECV, srv.rr_err, MICA_OK);
 }
 
 static void t_call_needs_grant(void)
@@ -559,6 +580,8 @@ const struct tap_test ipc_tests[] = {
          SYS(MICA_SYS_REPLY_RECV, MICA_OK)),
     TEST(t_reply_with_send, "ipc: Send on a Reply object replies", SYS(MICA_SYS_CALL, MICA_OK),
          SYS(MICA_SYS_SEND, MICA_OK)),
+    TEST(t_reply_recv_first, "ipc: ReplyRecv with an unused reply object only receives",
+         SYS(MICA_SYS_REPLY_RECV, MICA_OK), SYS(MICA_SYS_CALL, MICA_OK)),
     TEST(t_call_needs_grant, "ipc: Call needs WRITE and GRANT or GRANT_REPLY",
          SYS(MICA_SYS_CALL, MICA_ERR_INVALID_CAPABILITY), SYS(MICA_SYS_CALL, MICA_OK)),
     TEST(t_rights, "ipc: Send needs WRITE, Recv needs READ",

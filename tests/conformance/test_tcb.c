@@ -294,6 +294,29 @@ static void t_bound_notification_wakes_recv(void)
     CHECK_EQ(b.badge, 0x60);
 }
 
+static void t_bound_notification_pending(void)
+{
+    static struct thread t;
+    static struct bound_recv b;
+    mica_cptr_t n = new_ntfn();
+
+    b.ep = new_ep();
+    b.reply = new_reply();
+    b.err = MICA_ERR_COUNT;
+    b.badge = 0;
+    if (!thread_create(&t, HELPER_PRIO, recv_bound, ARG(&b), true))
+        return;
+    CHECK_INV(MICA_TCB_BIND_NOTIFICATION, mica_tcb_bind_notification(t.tcb, n), MICA_OK);
+    /* Signalled before the thread ever receives: its Recv returns at once. */
+    CHECK_SYS(MICA_SYS_SEND, mica_signal(env_mint(n, MICA_RIGHTS_ALL, 0x5)), MICA_OK);
+    if (!thread_start(&t))
+        return;
+    CHECK(thread_join1(&t));
+    CHECK_SYS(MICA_SYS_RECV, b.err, MICA_OK);
+    CHECK_EQ(b.badge, 0x5);
+    CHECK_SYS(MICA_SYS_NBRECV, mica_poll(n, 0), MICA_ERR_ILLEGAL_OPERATION); /* still bound */
+}
+
 static void t_bind_errors(void)
 {
     mica_cptr_t a = env_new(MICA_OBJ_TCB, MICA_TCB_BITS);
@@ -420,6 +443,8 @@ const struct tap_test tcb_tests[] = {
          INV(MICA_TCB_READ_REGISTERS, MICA_ERR_TRUNCATED_MESSAGE),
          INV(MICA_TCB_WRITE_REGISTERS, MICA_ERR_TRUNCATED_MESSAGE)),
     TEST(t_bound_notification_wakes_recv, "tcb: a bound notification wakes a thread in Recv",
+         INV(MICA_TCB_BIND_NOTIFICATION, MICA_OK), SYS(MICA_SYS_RECV, MICA_OK)),
+    TEST(t_bound_notification_pending, "tcb: a pending bound notification ends Recv at once",
          INV(MICA_TCB_BIND_NOTIFICATION, MICA_OK), SYS(MICA_SYS_RECV, MICA_OK)),
     TEST(t_bind_errors, "tcb: bind errors",
          INV(MICA_TCB_BIND_NOTIFICATION, MICA_ERR_INVALID_CAPABILITY),
