@@ -455,6 +455,69 @@ static void t_mint_move_mutate_root_errors(void)
     CHECK_CAP(n, MICA_OBJ_NOTIFICATION);
 }
 
+static void t_delete_cnode_deletes_contents(void)
+{
+    mica_cptr_t ut = new_untyped(12), cn = env_new(MICA_OBJ_CNODE, 2), probe = env_slot();
+
+    /* The only cap to a notification lives inside cn; the untyped it came from has a child. */
+    CHECK_INV(MICA_UNTYPED_RETYPE,
+              mica_untyped_retype(ut, MICA_OBJ_NOTIFICATION, 0, ROOT, cn, D, 1, 1), MICA_OK);
+    CHECK_INV(MICA_CNODE_COPY, copy(probe, ut, MICA_RIGHTS_ALL), MICA_ERR_REVOKE_FIRST);
+    /* Destroying the CNode deletes the caps in it, so the untyped has no children left. */
+    CHECK_INV(MICA_CNODE_DELETE, mica_cnode_delete(ROOT, cn, D), MICA_OK);
+    CHECK_CAP(cn, MICA_CAP_NULL);
+    CHECK_INV(MICA_CNODE_COPY, copy(probe, ut, MICA_RIGHTS_ALL), MICA_OK);
+    CHECK_CAP(probe, MICA_OBJ_UNTYPED);
+}
+
+static struct blocked blk2;
+static struct thread blk2_thread;
+
+static void t_delete_ep_cancels_all_senders(void)
+{
+    mica_cptr_t ep = new_ep();
+
+    blk = (struct blocked){.cap = ep, .op = 2, .err = MICA_ERR_COUNT};
+    blk2 = (struct blocked){.cap = ep, .op = 2, .err = MICA_ERR_COUNT};
+    if (!thread_spawn(&blk_thread, HELPER_PRIO, blocker, ARG(&blk)) ||
+        !thread_spawn(&blk2_thread, HELPER_PRIO, blocker, ARG(&blk2)))
+        return;
+    env_run_others();
+    CHECK(!blk_thread.done && !blk2_thread.done);
+    CHECK_INV(MICA_CNODE_DELETE, mica_cnode_delete(ROOT, ep, D), MICA_OK);
+    struct thread *ts[2] = {&blk_thread, &blk2_thread};
+    CHECK(thread_join(ts, 2));
+    CHECK_SYS(MICA_SYS_SEND, blk.err, MICA_ERR_CANCELLED);
+    CHECK_SYS(MICA_SYS_SEND, blk2.err, MICA_ERR_CANCELLED);
+}
+
+static void t_delete_blocked_tcb_leaves_queue(void)
+{
+    mica_cptr_t ep = new_ep(), reply = new_reply();
+
+    blk = (struct blocked){.cap = ep, .op = 2, .err = MICA_ERR_COUNT};
+    if (!thread_spawn(&blk_thread, HELPER_PRIO, blocker, ARG(&blk)))
+        return;
+    env_run_others();
+    CHECK(!blk_thread.done);
+    /* Destroying the blocked sender takes it off the endpoint's queue. */
+    CHECK_INV(MICA_CNODE_DELETE, mica_cnode_delete(ROOT, blk_thread.tcb, D), MICA_OK);
+    CHECK_SYS(MICA_SYS_NBRECV, mica_nbrecv(ep, reply, 0, 0), MICA_ERR_WOULD_BLOCK);
+    CHECK_EQ(blk.err, MICA_ERR_COUNT); /* it never returned */
+}
+
+static void t_delete_bound_notification(void)
+{
+    mica_cptr_t tcb = env_new(MICA_OBJ_TCB, MICA_TCB_BITS), n = new_ntfn(), n2 = new_ntfn();
+
+    CHECK_INV(MICA_TCB_BIND_NOTIFICATION, mica_tcb_bind_notification(tcb, n), MICA_OK);
+    CHECK_INV(MICA_TCB_BIND_NOTIFICATION, mica_tcb_bind_notification(tcb, n2),
+              MICA_ERR_ILLEGAL_OPERATION);
+    /* Destroying the notification unbinds it. */
+    CHECK_INV(MICA_CNODE_DELETE, mica_cnode_delete(ROOT, n, D), MICA_OK);
+    CHECK_INV(MICA_TCB_BIND_NOTIFICATION, mica_tcb_bind_notification(tcb, n2), MICA_OK);
+}
+
 /* A thread whose CSpace is two levels deep: a 256-slot root whose guard leaves 4 bits for a
  * 16-slot second level, so cptr (3 << 4 | 5) is slot 5 of the CNode in slot 3. */
 struct two_level {
@@ -560,6 +623,15 @@ const struct tap_test cnode_tests[] = {
          SYS(MICA_SYS_SEND, MICA_ERR_CANCELLED)),
     TEST(t_delete_copy_keeps_object, "derivation: deleting a non-last cap destroys nothing",
          INV(MICA_CNODE_DELETE, MICA_OK), SYS(MICA_SYS_RECV, MICA_OK)),
+    TEST(t_delete_cnode_deletes_contents, "derivation: destroying a CNode deletes the caps in it",
+         INV(MICA_CNODE_DELETE, MICA_OK), INV(MICA_CNODE_COPY, MICA_ERR_REVOKE_FIRST),
+         INV(MICA_CNODE_COPY, MICA_OK)),
+    TEST(t_delete_ep_cancels_all_senders, "derivation: every blocked sender is cancelled",
+         SYS(MICA_SYS_SEND, MICA_ERR_CANCELLED)),
+    TEST(t_delete_blocked_tcb_leaves_queue, "derivation: a destroyed thread leaves the queue",
+         INV(MICA_CNODE_DELETE, MICA_OK), SYS(MICA_SYS_NBRECV, MICA_ERR_WOULD_BLOCK)),
+    TEST(t_delete_bound_notification, "derivation: destroying a bound notification unbinds it",
+         INV(MICA_TCB_BIND_NOTIFICATION, MICA_OK), INV(MICA_CNODE_DELETE, MICA_OK)),
     TEST(t_revoke_untyped_wakes, "derivation: destroying a retyped endpoint wakes its receiver",
          SYS(MICA_SYS_RECV, MICA_ERR_CANCELLED)),
     TEST(t_cnode_wrong_label, "cnode: unknown labels and CNode labels on non-CNodes",
