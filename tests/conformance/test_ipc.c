@@ -547,6 +547,89 @@ static void t_cap_transfer_one_slot(void)
     CHECK_CAP(slot, MICA_OBJ_NOTIFICATION);
 }
 
+/* A server that receives on `ep` and replies with one capability. */
+struct cap_server {
+    mica_cptr_t ep, reply, cap;
+    mica_error_t err;
+};
+
+static void cap_server(mica_word_t arg)
+{
+    struct cap_server *s = PTR(arg);
+
+    s->err = mica_recv(s->ep, s->reply, 0, 0);
+    if (s->err == MICA_OK) {
+        mica_set_cap(0, s->cap);
+        s->err = mica_send(s->reply, mica_msginfo(1, 0, 1, 0));
+    }
+}
+
+static struct cap_server csrv;
+
+/* Call through client_cap a server that receives through server_cap with its Reply object
+ * named by a cap with reply_rights; returns the reply's cap count and leaves the received cap
+ * (if any) in slot. */
+static unsigned call_for_cap(mica_cptr_t client_cap, mica_cptr_t server_cap,
+                             mica_word_t reply_rights, mica_cptr_t slot)
+{
+    mica_word_t info = 0;
+
+    csrv.ep = server_cap;
+    csrv.reply = env_mint(new_reply(), reply_rights, 0);
+    csrv.cap = new_ntfn();
+    csrv.err = MICA_ERR_COUNT;
+    if (!thread_spawn(&t3, HELPER_PRIO, cap_server, ARG(&csrv)))
+        return ~0u;
+    env_run_others();
+    mica_set_recv_slot(ROOT, slot, ROOT_DEPTH);
+    CHECK_SYS(MICA_SYS_CALL, mica_call(client_cap, mica_msginfo(1, 0, 0, 0), &info), MICA_OK);
+    mica_set_recv_slot(0, 0, 0);
+    CHECK(thread_join1(&t3));
+    CHECK_SYS(MICA_SYS_SEND, csrv.err, MICA_OK);
+    return mica_msginfo_caps(info);
+}
+
+/*
+ * seL4 MCS: whether a reply may carry capabilities is decided by the Grant right of the Reply
+ * cap the server replies with (performInvocation_Reply(..., capReplyCanGrant)); the caller's
+ * endpoint rights (GRANT_REPLY is enough to Call) play no part.
+ */
+static void t_reply_grant_from_reply_cap(void)
+{
+    mica_cptr_t ep = new_ep(), slot = env_slot();
+
+    unsigned caps = call_for_cap(env_mint(ep, MICA_RIGHT_WRITE | MICA_RIGHT_GRANT_REPLY, 0),
+                                 env_mint(ep, MICA_RIGHT_READ, 0), MICA_RIGHTS_ALL, slot);
+    CHECK_EQ(caps, 1);
+    CHECK_CAP(slot, MICA_OBJ_NOTIFICATION);
+}
+
+static void t_reply_no_grant_from_reply_cap(void)
+{
+    mica_cptr_t ep = new_ep(), slot = env_slot();
+
+    unsigned caps = call_for_cap(env_mint(ep, MICA_RIGHTS_ALL, 0), ep,
+                                 MICA_RIGHTS_ALL & ~MICA_RIGHT_GRANT, slot);
+    CHECK_EQ(caps, 0);
+    CHECK_CAP(slot, MICA_CAP_NULL);
+}
+
+static void t_recv_slot_occupied(void)
+{
+    mica_cptr_t ep = new_ep(), n = new_ntfn(), slot = new_ep();
+
+    if (!start_cap_receiver(ep, slot))
+        return;
+    /* The receive slot is not empty: the message arrives, the capability does not. */
+    mica_set_cap(0, n);
+    CHECK_SYS(MICA_SYS_SEND, mica_send(ep, mica_msginfo(9, 0, 1, 0)), MICA_OK);
+    CHECK(thread_join1(&t1));
+    CHECK_SYS(MICA_SYS_RECV, rx.err, MICA_OK);
+    CHECK_EQ(mica_msginfo_label(rx.info), 9);
+    CHECK_EQ(mica_msginfo_caps(rx.info), 0);
+    CHECK_CAP(slot, MICA_OBJ_ENDPOINT);
+}
+
 static void t_send_blocks_until_received(void)
 {
     mica_cptr_t ep = new_ep(), reply = new_reply();
@@ -613,6 +696,13 @@ const struct tap_test ipc_tests[] = {
     TEST(t_cap_unwrap, "ipc: a badged cap to the same endpoint is unwrapped",
          SYS(MICA_SYS_RECV, MICA_OK)),
     TEST(t_cap_transfer_one_slot, "ipc: at most one capability per receive slot",
+         SYS(MICA_SYS_RECV, MICA_OK)),
+    TEST(t_reply_grant_from_reply_cap, "ipc: a reply carries caps if the Reply cap has GRANT",
+         SYS(MICA_SYS_CALL, MICA_OK), SYS(MICA_SYS_SEND, MICA_OK)),
+    TEST(t_reply_no_grant_from_reply_cap,
+         "ipc: no caps in a reply through a Reply cap without GRANT", SYS(MICA_SYS_CALL, MICA_OK),
+         SYS(MICA_SYS_SEND, MICA_OK)),
+    TEST(t_recv_slot_occupied, "ipc: an occupied receive slot gets no capability",
          SYS(MICA_SYS_RECV, MICA_OK)),
     TEST(t_send_blocks_until_received, "ipc: Send blocks until a receiver arrives",
          SYS(MICA_SYS_SEND, MICA_OK)),
