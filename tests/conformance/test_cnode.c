@@ -228,6 +228,17 @@ static void t_delete(void)
     CHECK_INV(MICA_CNODE_DELETE, mica_cnode_delete(ROOT, c, D), MICA_OK);
 }
 
+static void t_delete_parent_keeps_children(void)
+{
+    mica_cptr_t n = new_ntfn(), c = env_mint(n, MICA_RIGHTS_ALL, 0x6);
+
+    /* A cap with children may be deleted; the children stay and keep the object alive. */
+    CHECK_INV(MICA_CNODE_DELETE, mica_cnode_delete(ROOT, n, D), MICA_OK);
+    CHECK_CAP(n, MICA_CAP_NULL);
+    CHECK_CAP(c, MICA_OBJ_NOTIFICATION);
+    CHECK_EQ(signal_bits(c, c), 0x6);
+}
+
 static void t_delete_errors(void)
 {
     mica_cptr_t n = new_ntfn();
@@ -606,6 +617,8 @@ const struct tap_test cnode_tests[] = {
          INV(MICA_CNODE_MUTATE, MICA_ERR_DELETE_FIRST),
          INV(MICA_CNODE_MUTATE, MICA_ERR_FAILED_LOOKUP), INV(MICA_CNODE_MUTATE, MICA_ERR_RANGE)),
     TEST(t_delete, "cnode: delete a copy, object survives; delete an empty slot",
+         INV(MICA_CNODE_DELETE, MICA_OK)),
+    TEST(t_delete_parent_keeps_children, "cnode: deleting a parent cap leaves its children",
          INV(MICA_CNODE_DELETE, MICA_OK)),
     TEST(t_delete_errors, "cnode: delete depth and lookup errors",
          INV(MICA_CNODE_DELETE, MICA_ERR_RANGE), INV(MICA_CNODE_DELETE, MICA_ERR_FAILED_LOOKUP)),

@@ -387,6 +387,23 @@ static void t_reply_object_reused(void)
     CHECK_EQ(m2.mr[0], 5);
 }
 
+static void t_suspend_caller(void)
+{
+    mica_cptr_t ep = new_ep(), reply = new_reply();
+
+    msg_init(&m1, ep, 0x3, 1);
+    if (!thread_spawn(&t1, HELPER_PRIO, caller, ARG(&m1)))
+        return;
+    CHECK_SYS(MICA_SYS_RECV, mica_recv(ep, reply, 0, 0), MICA_OK);
+    /* The caller waits for our reply; suspending it abandons the call. */
+    CHECK_INV(MICA_TCB_SUSPEND, mica_tcb_suspend(t1.tcb), MICA_OK);
+    mica_set_mr(0, 1);
+    CHECK_SYS(MICA_SYS_SEND, mica_send(reply, mica_msginfo(0, 0, 0, 1)), MICA_OK);
+    CHECK_INV(MICA_TCB_RESUME, mica_tcb_resume(t1.tcb), MICA_OK);
+    CHECK(thread_join1(&t1));
+    CHECK_SYS(MICA_SYS_CALL, m1.err, MICA_ERR_CANCELLED);
+}
+
 static void t_fifo_senders(void)
 {
     mica_cptr_t ep = new_ep(), reply = new_reply();
@@ -683,6 +700,8 @@ const struct tap_test ipc_tests[] = {
          SYS(MICA_SYS_CALL, MICA_ERR_CANCELLED)),
     TEST(t_reply_object_reused, "ipc: reusing a reply object cancels its previous caller",
          SYS(MICA_SYS_CALL, MICA_ERR_CANCELLED), SYS(MICA_SYS_CALL, MICA_OK)),
+    TEST(t_suspend_caller, "ipc: suspending a caller abandons its call",
+         SYS(MICA_SYS_CALL, MICA_ERR_CANCELLED), INV(MICA_TCB_SUSPEND, MICA_OK)),
     TEST(t_fifo_senders, "ipc: blocked senders are served in FIFO order",
          SYS(MICA_SYS_RECV, MICA_OK)),
     TEST(t_fifo_receivers, "ipc: blocked receivers are served in FIFO order",
