@@ -26,6 +26,9 @@ DECLARE_TESTS(vm);
 #define ARG(p) ((mica_word_t)(uintptr_t)(p))
 #define PTR(w) ((void *)(uintptr_t)(w))
 
+/* A cptr that does not resolve in the root task's CSpace: a set bit where the guard is 0. */
+#define BAD_CPTR ((mica_cptr_t)1 << (MICA_WORD_BITS - 1))
+
 /* Objects every other test needs. */
 static inline mica_cptr_t new_ep(void)
 {

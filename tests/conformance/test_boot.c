@@ -90,15 +90,46 @@ static void t_invoke_empty_slot(void)
 {
     mica_cptr_t empty = env_slot();
 
-    CHECK_INV(MICA_CNODE_DELETE, mica_cnode_delete(empty, 1, ROOT_DEPTH),
-              MICA_ERR_INVALID_CAPABILITY);
-    CHECK_INV(MICA_TCB_SUSPEND, mica_tcb_suspend(empty), MICA_ERR_INVALID_CAPABILITY);
+    CHECK_SYS(MICA_SYS_CALL, mica_cnode_delete(empty, 1, ROOT_DEPTH), MICA_ERR_INVALID_CAPABILITY);
+    CHECK_SYS(MICA_SYS_CALL, mica_tcb_suspend(empty), MICA_ERR_INVALID_CAPABILITY);
     /* Beyond the root CNode: the guard does not match. */
-    CHECK_INV(MICA_TCB_SUSPEND, mica_tcb_suspend((mica_cptr_t)1 << (MICA_WORD_BITS - 1)),
+    CHECK_SYS(MICA_SYS_CALL, mica_tcb_suspend((mica_cptr_t)1 << (MICA_WORD_BITS - 1)),
               MICA_ERR_INVALID_CAPABILITY);
     CHECK_SYS(MICA_SYS_SEND, mica_send(empty, mica_msginfo(0, 0, 0, 0)),
               MICA_ERR_INVALID_CAPABILITY);
     CHECK_SYS(MICA_SYS_RECV, mica_recv(empty, 0, 0, 0), MICA_ERR_INVALID_CAPABILITY);
+}
+
+static void t_debug_syscalls(void)
+{
+    struct mica_regs r = {{0}};
+    mica_word_t type = 0;
+
+    r.r[0] = sizeof(((struct mica_ipc_buffer *)0)->mr) + 1;
+    r.r[7] = MICA_SYS_DEBUG_WRITE;
+    CHECK_SYS(MICA_SYS_DEBUG_WRITE, mica_syscall(&r), MICA_ERR_RANGE);
+    r.r[0] = 0;
+    r.r[7] = MICA_SYS_DEBUG_WRITE;
+    CHECK_SYS(MICA_SYS_DEBUG_WRITE, mica_syscall(&r), MICA_OK);
+    CHECK_SYS(MICA_SYS_DEBUG_CAP_TYPE, mica_debug_cap_type(BAD_CPTR, &type),
+              MICA_ERR_FAILED_LOOKUP);
+    CHECK_SYS(MICA_SYS_DEBUG_CAP_TYPE, mica_debug_cap_type(env_slot(), &type), MICA_OK);
+    CHECK_EQ(type, MICA_CAP_NULL);
+}
+
+static void t_call_unknown_label(void)
+{
+    mica_cptr_t n = new_ntfn(), reply = new_reply();
+
+    CHECK_SYS(MICA_SYS_CALL, mica_call(MICA_INIT_TCB, mica_msginfo(9999, 0, 0, 0), 0),
+              MICA_ERR_ILLEGAL_OPERATION);
+    CHECK_SYS(MICA_SYS_CALL, mica_call(ROOT, mica_msginfo(MICA_LABEL_NONE, 0, 0, 0), 0),
+              MICA_ERR_ILLEGAL_OPERATION);
+    /* Mica: a Call on a notification or Reply cap is an invocation, and they have no labels. */
+    CHECK_SYS(MICA_SYS_CALL, mica_call(n, mica_msginfo(1, 0, 0, 0), 0), MICA_ERR_ILLEGAL_OPERATION);
+    CHECK_SYS(MICA_SYS_NBRECV, mica_poll(n, 0), MICA_ERR_WOULD_BLOCK); /* it did not signal */
+    CHECK_SYS(MICA_SYS_CALL, mica_call(reply, mica_msginfo(1, 0, 0, 0), 0),
+              MICA_ERR_ILLEGAL_OPERATION);
 }
 
 const struct tap_test boot_tests[] = {
@@ -109,9 +140,13 @@ const struct tap_test boot_tests[] = {
          SYS(MICA_SYS_DEBUG_CAP_TYPE, MICA_OK)),
     TEST(t_unknown_syscall, "syscall: unknown numbers return UNKNOWN_SYSCALL",
          SYS(SYS_UNKNOWN, MICA_ERR_UNKNOWN_SYSCALL), SYS(MICA_SYS_YIELD, MICA_OK)),
+    TEST(t_debug_syscalls, "syscall: debug write length and cap type lookup",
+         SYS(MICA_SYS_DEBUG_WRITE, MICA_ERR_RANGE), SYS(MICA_SYS_DEBUG_WRITE, MICA_OK),
+         SYS(MICA_SYS_DEBUG_CAP_TYPE, MICA_ERR_FAILED_LOOKUP)),
+    TEST(t_call_unknown_label, "syscall: Call with a label the object does not have",
+         SYS(MICA_SYS_CALL, MICA_ERR_ILLEGAL_OPERATION)),
     TEST(t_invoke_empty_slot, "syscall: invoking an empty or unresolvable cptr",
-         INV(MICA_CNODE_DELETE, MICA_ERR_INVALID_CAPABILITY),
-         INV(MICA_TCB_SUSPEND, MICA_ERR_INVALID_CAPABILITY),
+         SYS(MICA_SYS_CALL, MICA_ERR_INVALID_CAPABILITY),
          SYS(MICA_SYS_SEND, MICA_ERR_INVALID_CAPABILITY),
          SYS(MICA_SYS_RECV, MICA_ERR_INVALID_CAPABILITY)),
 };

@@ -285,6 +285,18 @@ static void t_reply_recv_first(void)
     CHECK_SYS(MICA_SYS_REPLY_RECV, srv.rr_err, MICA_OK);
 }
 
+static void t_reply_recv_cancelled(void)
+{
+    mica_cptr_t ep = new_ep();
+
+    if (!start_server(ep, 1, 2))
+        return;
+    env_run_others(); /* blocked in its first ReplyRecv */
+    CHECK_INV(MICA_CNODE_DELETE, mica_cnode_delete(ROOT, ep, ROOT_DEPTH), MICA_OK);
+    CHECK(thread_join1(&t3));
+    CHECK_SYS(MICA_SYS_REPLY_RECV, srv.rr_err, MICA_ERR_CANCELLED);
+}
+
 static void t_call_needs_grant(void)
 {
     mica_cptr_t ep = new_ep();
@@ -682,6 +694,8 @@ const struct tap_test ipc_tests[] = {
          SYS(MICA_SYS_SEND, MICA_OK)),
     TEST(t_reply_recv_first, "ipc: ReplyRecv with an unused reply object only receives",
          SYS(MICA_SYS_REPLY_RECV, MICA_OK), SYS(MICA_SYS_CALL, MICA_OK)),
+    TEST(t_reply_recv_cancelled, "ipc: ReplyRecv blocked on a destroyed endpoint is cancelled",
+         SYS(MICA_SYS_REPLY_RECV, MICA_ERR_CANCELLED)),
     TEST(t_call_needs_grant, "ipc: Call needs WRITE and GRANT or GRANT_REPLY",
          SYS(MICA_SYS_CALL, MICA_ERR_INVALID_CAPABILITY), SYS(MICA_SYS_CALL, MICA_OK)),
     TEST(t_rights, "ipc: Send needs WRITE, Recv needs READ",

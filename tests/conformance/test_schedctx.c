@@ -90,6 +90,17 @@ static void t_sched_context_errors(void)
               MICA_ERR_ILLEGAL_OPERATION);
 }
 
+static void t_sched_cap_args_failed_lookup(void)
+{
+    mica_cptr_t sc = new_sc();
+
+    CHECK_INV(MICA_SCHED_CONTROL_CONFIGURE,
+              mica_sched_control_configure(SCTL, BAD_CPTR, 1000, 1000, 0, 0),
+              MICA_ERR_FAILED_LOOKUP);
+    CHECK_INV(MICA_SCHED_CONTEXT_BIND, mica_sched_context_bind(sc, BAD_CPTR),
+              MICA_ERR_FAILED_LOOKUP);
+}
+
 static void t_sched_context_consumed(void)
 {
     mica_word_t us = ~(mica_word_t)0, us2 = ~(mica_word_t)0;
@@ -122,6 +133,9 @@ const struct tap_test schedctx_tests[] = {
          INV(MICA_SCHED_CONTEXT_BIND, MICA_ERR_TRUNCATED_MESSAGE),
          INV(MICA_SCHED_CONTEXT_UNBIND, MICA_ERR_ILLEGAL_OPERATION),
          INV(MICA_SCHED_CONTEXT_CONSUMED, MICA_ERR_ILLEGAL_OPERATION)),
+    TEST(t_sched_cap_args_failed_lookup, "schedctx: capability arguments that do not resolve",
+         INV(MICA_SCHED_CONTROL_CONFIGURE, MICA_ERR_FAILED_LOOKUP),
+         INV(MICA_SCHED_CONTEXT_BIND, MICA_ERR_FAILED_LOOKUP)),
     TEST(t_sched_context_consumed, "schedctx: Consumed", INV(MICA_SCHED_CONTEXT_CONSUMED, MICA_OK)),
 };
 DEFINE_COUNT(schedctx);

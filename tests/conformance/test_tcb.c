@@ -378,6 +378,27 @@ static void t_fault_handlers(void)
               MICA_ERR_TRUNCATED_MESSAGE);
 }
 
+static void t_cap_args_failed_lookup(void)
+{
+    mica_cptr_t tcb = env_new(MICA_OBJ_TCB, MICA_TCB_BITS);
+
+    CHECK_INV(MICA_TCB_CONFIGURE, mica_tcb_configure(tcb, BAD_CPTR, 0, 0x100000, 0),
+              MICA_ERR_FAILED_LOOKUP);
+    CHECK_INV(MICA_TCB_SET_PRIORITY, mica_tcb_set_priority(tcb, BAD_CPTR, 1),
+              MICA_ERR_FAILED_LOOKUP);
+    CHECK_INV(MICA_TCB_SET_MC_PRIORITY, mica_tcb_set_mc_priority(tcb, BAD_CPTR, 1),
+              MICA_ERR_FAILED_LOOKUP);
+    CHECK_INV(MICA_TCB_BIND_NOTIFICATION, mica_tcb_bind_notification(tcb, BAD_CPTR),
+              MICA_ERR_FAILED_LOOKUP);
+    CHECK_INV(MICA_TCB_SET_FAULT_HANDLER, mica_tcb_set_fault_handler(tcb, BAD_CPTR),
+              MICA_ERR_FAILED_LOOKUP);
+    CHECK_INV(MICA_TCB_SET_TIMEOUT_HANDLER, mica_tcb_set_timeout_handler(tcb, BAD_CPTR),
+              MICA_ERR_FAILED_LOOKUP);
+    /* Nothing changed: the TCB still has no notification to unbind. */
+    CHECK_INV(MICA_TCB_UNBIND_NOTIFICATION, mica_tcb_unbind_notification(tcb),
+              MICA_ERR_ILLEGAL_OPERATION);
+}
+
 static void t_tcb_wrong_label(void)
 {
     mica_cptr_t n = MICA_INIT_IPC_BUFFER; /* a frame: Call on it is an invocation, not IPC */
@@ -461,6 +482,13 @@ const struct tap_test tcb_tests[] = {
          INV(MICA_TCB_SET_TIMEOUT_HANDLER, MICA_OK),
          INV(MICA_TCB_SET_TIMEOUT_HANDLER, MICA_ERR_INVALID_CAPABILITY),
          INV(MICA_TCB_SET_TIMEOUT_HANDLER, MICA_ERR_TRUNCATED_MESSAGE)),
+    TEST(t_cap_args_failed_lookup, "tcb: capability arguments that do not resolve",
+         INV(MICA_TCB_CONFIGURE, MICA_ERR_FAILED_LOOKUP),
+         INV(MICA_TCB_SET_PRIORITY, MICA_ERR_FAILED_LOOKUP),
+         INV(MICA_TCB_SET_MC_PRIORITY, MICA_ERR_FAILED_LOOKUP),
+         INV(MICA_TCB_BIND_NOTIFICATION, MICA_ERR_FAILED_LOOKUP),
+         INV(MICA_TCB_SET_FAULT_HANDLER, MICA_ERR_FAILED_LOOKUP),
+         INV(MICA_TCB_SET_TIMEOUT_HANDLER, MICA_ERR_FAILED_LOOKUP)),
     TEST(t_tcb_wrong_label, "tcb: TCB labels on a non-TCB, unknown TCB label",
          INV(MICA_TCB_CONFIGURE, MICA_ERR_ILLEGAL_OPERATION),
          INV(MICA_TCB_SET_PRIORITY, MICA_ERR_ILLEGAL_OPERATION),
