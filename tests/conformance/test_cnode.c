@@ -505,16 +505,26 @@ static void t_delete_ep_cancels_all_senders(void)
 static void t_delete_blocked_tcb_leaves_queue(void)
 {
     mica_cptr_t ep = new_ep(), reply = new_reply();
+    mica_word_t badge = 0;
 
-    blk = (struct blocked){.cap = ep, .op = 2, .err = MICA_ERR_COUNT};
+    blk = (struct blocked){.cap = env_mint(ep, MICA_RIGHTS_ALL, 1), .op = 2, .err = MICA_ERR_COUNT};
+    blk2 =
+        (struct blocked){.cap = env_mint(ep, MICA_RIGHTS_ALL, 2), .op = 2, .err = MICA_ERR_COUNT};
     if (!thread_spawn(&blk_thread, HELPER_PRIO, blocker, ARG(&blk)))
         return;
     env_run_others();
-    CHECK(!blk_thread.done);
-    /* Destroying the blocked sender takes it off the endpoint's queue. */
+    if (!thread_spawn(&blk2_thread, HELPER_PRIO, blocker, ARG(&blk2)))
+        return;
+    env_run_others();
+    CHECK(!blk_thread.done && !blk2_thread.done);
+    /* Destroying the first blocked sender takes it off the queue; the second is next. */
     CHECK_INV(MICA_CNODE_DELETE, mica_cnode_delete(ROOT, blk_thread.tcb, D), MICA_OK);
+    CHECK_SYS(MICA_SYS_NBRECV, mica_nbrecv(ep, reply, &badge, 0), MICA_OK);
+    CHECK_EQ(badge, 2);
     CHECK_SYS(MICA_SYS_NBRECV, mica_nbrecv(ep, reply, 0, 0), MICA_ERR_WOULD_BLOCK);
-    CHECK_EQ(blk.err, MICA_ERR_COUNT); /* it never returned */
+    CHECK(thread_join1(&blk2_thread));
+    CHECK_SYS(MICA_SYS_SEND, blk2.err, MICA_OK);
+    CHECK_EQ(blk.err, MICA_ERR_COUNT); /* the destroyed one never returned */
 }
 
 static void t_delete_bound_notification(void)
@@ -642,7 +652,8 @@ const struct tap_test cnode_tests[] = {
     TEST(t_delete_ep_cancels_all_senders, "derivation: every blocked sender is cancelled",
          SYS(MICA_SYS_SEND, MICA_ERR_CANCELLED)),
     TEST(t_delete_blocked_tcb_leaves_queue, "derivation: a destroyed thread leaves the queue",
-         INV(MICA_CNODE_DELETE, MICA_OK), SYS(MICA_SYS_NBRECV, MICA_ERR_WOULD_BLOCK)),
+         INV(MICA_CNODE_DELETE, MICA_OK), SYS(MICA_SYS_NBRECV, MICA_OK),
+         SYS(MICA_SYS_NBRECV, MICA_ERR_WOULD_BLOCK)),
     TEST(t_delete_bound_notification, "derivation: destroying a bound notification unbinds it",
          INV(MICA_TCB_BIND_NOTIFICATION, MICA_OK), INV(MICA_CNODE_DELETE, MICA_OK)),
     TEST(t_revoke_untyped_wakes, "derivation: destroying a retyped endpoint wakes its receiver",
