@@ -52,9 +52,11 @@ void hal_ctx_set(struct arch_ctx *ctx, unsigned reg, word_t val)
         ctx->fresh = 1;
 }
 
+/* User code on hosted uses the kernel's pointer; the user address means nothing here. */
 void hal_ctx_set_ipc_buffer(struct arch_ctx *ctx, word_t uaddr, void *kptr)
 {
-    ctx->ipc_buffer = uaddr ? kptr : NULL;
+    (void)uaddr;
+    ctx->ipc_buffer = kptr;
 }
 
 /* Sanitizer bookkeeping around a stack switch (no-ops without CONFIG_SANITIZERS). */
