@@ -317,6 +317,55 @@ static void t_bound_notification_pending(void)
     CHECK_SYS(MICA_SYS_NBRECV, mica_poll(n, 0), MICA_ERR_ILLEGAL_OPERATION); /* still bound */
 }
 
+struct two_recvs {
+    mica_cptr_t ep, reply;
+    mica_error_t err[2];
+    mica_word_t badge[2], label[2];
+};
+
+static void recv_twice(mica_word_t arg)
+{
+    struct two_recvs *b = PTR(arg);
+
+    for (int i = 0; i < 2; i++) {
+        mica_word_t info = 0;
+        b->err[i] = mica_recv(b->ep, b->reply, &b->badge[i], &info);
+        b->label[i] = mica_msginfo_label(info);
+    }
+}
+
+static void send_once(mica_word_t arg)
+{
+    mica_send((mica_cptr_t)arg, mica_msginfo(0x42, 0, 0, 0));
+}
+
+static void t_bound_notification_first(void)
+{
+    static struct thread sender, t;
+    static struct two_recvs b;
+    mica_cptr_t n = new_ntfn();
+
+    b = (struct two_recvs){.ep = new_ep(), .reply = new_reply()};
+    if (!thread_spawn(&sender, HELPER_PRIO, send_once, env_mint(b.ep, MICA_RIGHTS_ALL, 0x7)))
+        return;
+    env_run_others(); /* a sender is queued on the endpoint */
+    if (!thread_create(&t, HELPER_PRIO, recv_twice, ARG(&b), true))
+        return;
+    CHECK_INV(MICA_TCB_BIND_NOTIFICATION, mica_tcb_bind_notification(t.tcb, n), MICA_OK);
+    CHECK_SYS(MICA_SYS_SEND, mica_signal(env_mint(n, MICA_RIGHTS_ALL, 0x100)), MICA_OK);
+    if (!thread_start(&t))
+        return;
+    struct thread *ts[2] = {&sender, &t};
+    CHECK(thread_join(ts, 2));
+    /* The pending notification is taken before the queued message. */
+    CHECK_SYS(MICA_SYS_RECV, b.err[0], MICA_OK);
+    CHECK_EQ(b.badge[0], 0x100);
+    CHECK_EQ(b.label[0], 0);
+    CHECK_SYS(MICA_SYS_RECV, b.err[1], MICA_OK);
+    CHECK_EQ(b.badge[1], 0x7);
+    CHECK_EQ(b.label[1], 0x42);
+}
+
 static void t_bind_errors(void)
 {
     mica_cptr_t a = env_new(MICA_OBJ_TCB, MICA_TCB_BITS);
@@ -466,6 +515,8 @@ const struct tap_test tcb_tests[] = {
     TEST(t_bound_notification_wakes_recv, "tcb: a bound notification wakes a thread in Recv",
          INV(MICA_TCB_BIND_NOTIFICATION, MICA_OK), SYS(MICA_SYS_RECV, MICA_OK)),
     TEST(t_bound_notification_pending, "tcb: a pending bound notification ends Recv at once",
+         INV(MICA_TCB_BIND_NOTIFICATION, MICA_OK), SYS(MICA_SYS_RECV, MICA_OK)),
+    TEST(t_bound_notification_first, "tcb: a bound notification is taken before queued messages",
          INV(MICA_TCB_BIND_NOTIFICATION, MICA_OK), SYS(MICA_SYS_RECV, MICA_OK)),
     TEST(t_bind_errors, "tcb: bind errors",
          INV(MICA_TCB_BIND_NOTIFICATION, MICA_ERR_INVALID_CAPABILITY),
