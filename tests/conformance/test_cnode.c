@@ -481,6 +481,23 @@ static void t_delete_cnode_deletes_contents(void)
     CHECK_CAP(probe, MICA_OBJ_UNTYPED);
 }
 
+static void t_cnode_cycle(void)
+{
+    mica_cptr_t ut = new_untyped(12), cn = env_slot(), again = env_slot();
+
+    CHECK_INV(MICA_UNTYPED_RETYPE, mica_untyped_retype(ut, MICA_OBJ_CNODE, 4, ROOT, 0, 0, cn, 1),
+              MICA_OK);
+    /* A CNode holding a cap to itself, and a copy of that inside it too. */
+    CHECK_INV(MICA_CNODE_COPY, mica_cnode_copy(cn, 0, 4, ROOT, cn, D, MICA_RIGHTS_ALL), MICA_OK);
+    CHECK_INV(MICA_CNODE_COPY, mica_cnode_copy(cn, 1, 4, cn, 0, 4, MICA_RIGHTS_ALL), MICA_OK);
+    CHECK_INV(MICA_CNODE_DELETE, mica_cnode_delete(ROOT, cn, D), MICA_OK);
+    /* Unreachable now, but revoking the untyped must still tear the cycle down. */
+    CHECK_INV(MICA_CNODE_REVOKE, mica_cnode_revoke(ROOT, ut, D), MICA_OK);
+    CHECK_INV(MICA_UNTYPED_RETYPE,
+              mica_untyped_retype(ut, MICA_OBJ_UNTYPED, 12, ROOT, 0, 0, again, 1), MICA_OK);
+    CHECK_CAP(again, MICA_OBJ_UNTYPED);
+}
+
 static struct blocked blk2;
 static struct thread blk2_thread;
 
@@ -649,6 +666,8 @@ const struct tap_test cnode_tests[] = {
     TEST(t_delete_cnode_deletes_contents, "derivation: destroying a CNode deletes the caps in it",
          INV(MICA_CNODE_DELETE, MICA_OK), INV(MICA_CNODE_COPY, MICA_ERR_REVOKE_FIRST),
          INV(MICA_CNODE_COPY, MICA_OK)),
+    TEST(t_cnode_cycle, "derivation: revoke tears down a CNode that holds caps to itself",
+         INV(MICA_CNODE_REVOKE, MICA_OK), INV(MICA_UNTYPED_RETYPE, MICA_OK)),
     TEST(t_delete_ep_cancels_all_senders, "derivation: every blocked sender is cancelled",
          SYS(MICA_SYS_SEND, MICA_ERR_CANCELLED)),
     TEST(t_delete_blocked_tcb_leaves_queue, "derivation: a destroyed thread leaves the queue",
