@@ -47,6 +47,11 @@ void cap_insert(struct cte *dest, const struct cap *cap, struct cte *parent)
         dest->next->prev = dest;
     if (parent)
         parent->first_child = dest;
+    /* A copy of an Untyped shares its memory: the original is now full (seL4's
+     * setUntypedCapAsFull), so objects the copy makes, which stay under the original if the copy
+     * is deleted, are always below the original's watermark. */
+    if (parent && cap->type == MICA_OBJ_UNTYPED && cap_same_object(cap, &parent->cap))
+        parent->cap.extra = (word_t)1 << parent->cap.size_bits;
 }
 
 void cap_move(struct cte *dest, struct cte *src)
