@@ -140,12 +140,11 @@ static void reply_clear(struct reply *r)
 
 /* After a Call's message reached its receiver: block the caller on the receiver's reply object,
  * or fail the Call if the receiver gave none. */
-static int call_bind_reply(struct tcb *caller, struct reply *reply, bool grant)
+static int call_bind_reply(struct tcb *caller, struct reply *reply)
 {
     if (!reply)
         return MICA_ERR_CANCELLED;
     reply->caller = caller;
-    reply->can_grant = grant;
     caller->reply = reply;
     sched_block(caller, TS_BLOCKED_REPLY, reply);
     return SYSCALL_BLOCKED;
@@ -171,7 +170,7 @@ int ipc_send(struct tcb *t, const struct cap *ep_cap, word_t info, bool block, b
         r->blocked_on = NULL;
         r->state = TS_READY;
         sched_enqueue(r);
-        return call ? call_bind_reply(t, reply, grant) : MICA_OK;
+        return call ? call_bind_reply(t, reply) : MICA_OK;
     }
     if (!block)
         return MICA_ERR_WOULD_BLOCK;
@@ -204,7 +203,7 @@ int ipc_recv(struct tcb *t, const struct cap *ep_cap, struct reply *reply, bool 
         s->blocked_on = NULL;
         s->state = TS_INACTIVE; /* not queued anywhere until bound or woken below */
         if (s->ipc_flags & IPC_FLAG_CALL) {
-            if (call_bind_reply(s, reply, grant) != SYSCALL_BLOCKED)
+            if (call_bind_reply(s, reply) != SYSCALL_BLOCKED)
                 sched_wake(s, MICA_ERR_CANCELLED);
         } else {
             sched_wake(s, MICA_OK);
@@ -222,13 +221,15 @@ int ipc_recv(struct tcb *t, const struct cap *ep_cap, struct reply *reply, bool 
     return SYSCALL_BLOCKED;
 }
 
-void ipc_reply(struct tcb *t, struct reply *r, word_t info)
+void ipc_reply(struct tcb *t, const struct cap *reply_cap, word_t info)
 {
+    struct reply *r = cap_ptr(reply_cap);
     struct tcb *caller = r->caller;
 
     if (!caller)
         return;
-    transfer(t, caller, info, 0, r->can_grant, NULL);
+    /* seL4 MCS: the Reply cap's Grant right decides whether the reply may carry caps. */
+    transfer(t, caller, info, 0, reply_cap->rights & MICA_RIGHT_GRANT, NULL);
     r->caller = NULL;
     caller->reply = NULL;
     caller->blocked_on = NULL;

@@ -13,8 +13,9 @@
 int ipc_send(struct tcb *t, const struct cap *ep_cap, word_t info, bool block, bool call);
 /* Recv / NBRecv on endpoint cap ep_cap; reply (may be NULL) is bound to a caller received. */
 int ipc_recv(struct tcb *t, const struct cap *ep_cap, struct reply *reply, bool block);
-/* Reply through r with t's message (info); nothing happens if r has no caller. */
-void ipc_reply(struct tcb *t, struct reply *r, word_t info);
+/* Reply through the Reply object of reply_cap with t's message (info), carrying caps only if
+ * the cap has GRANT; nothing happens if the Reply object has no caller. */
+void ipc_reply(struct tcb *t, const struct cap *reply_cap, word_t info);
 /* Take t off whatever endpoint, notification or reply it is blocked on (its state is left). */
 void ipc_cancel(struct tcb *t);
 /* Last cap gone: every waiter wakes with MICA_ERR_CANCELLED. */

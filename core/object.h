@@ -98,7 +98,6 @@ static inline void ntfn_set_active(struct notification *n, bool active)
 struct reply {
     struct tcb *caller;   /* blocked in Call waiting on this reply */
     struct tcb *receiver; /* blocked in Recv that will bind this reply */
-    word_t can_grant;     /* the caller's endpoint cap had GRANT: the reply may carry caps */
 };
 
 struct sched_context {

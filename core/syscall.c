@@ -108,19 +108,22 @@ static struct cte *syscall_cap(struct tcb *t)
     return slot;
 }
 
-/* ARG6: the reply object for a receive; cptr 0 means none. */
-static int syscall_reply(struct tcb *t, struct reply **reply)
+/* ARG6: the Reply cap for a receive; cptr 0 means none. */
+static int syscall_reply(struct tcb *t, struct cte **reply)
 {
     word_t cptr = tcb_reg(t, ARG(6));
-    struct cte *slot;
 
     *reply = NULL;
     if (cptr == 0)
         return MICA_OK;
-    if (cnode_lookup(t, cptr, &slot) || slot->cap.type != MICA_OBJ_REPLY)
+    if (cnode_lookup(t, cptr, reply) || (*reply)->cap.type != MICA_OBJ_REPLY)
         return MICA_ERR_INVALID_CAPABILITY;
-    *reply = cap_ptr(&slot->cap);
     return MICA_OK;
+}
+
+static struct reply *reply_obj(struct cte *slot)
+{
+    return slot ? cap_ptr(&slot->cap) : NULL;
 }
 
 static int sys_send(struct tcb *t, word_t nr)
@@ -142,7 +145,7 @@ static int sys_send(struct tcb *t, word_t nr)
     case MICA_OBJ_REPLY:
         if (nr == MICA_SYS_CALL)
             return MICA_ERR_ILLEGAL_OPERATION;
-        ipc_reply(t, cap_ptr(&slot->cap), info);
+        ipc_reply(t, &slot->cap, info);
         return MICA_OK;
     default: return invoke(t, slot, info);
     }
@@ -150,8 +153,7 @@ static int sys_send(struct tcb *t, word_t nr)
 
 static int sys_recv(struct tcb *t, bool block)
 {
-    struct cte *slot = syscall_cap(t);
-    struct reply *reply;
+    struct cte *slot = syscall_cap(t), *reply;
     int err;
 
     if (!slot)
@@ -160,7 +162,7 @@ static int sys_recv(struct tcb *t, bool block)
     case MICA_OBJ_ENDPOINT:
         if ((err = syscall_reply(t, &reply)))
             return err;
-        return ipc_recv(t, &slot->cap, reply, block);
+        return ipc_recv(t, &slot->cap, reply_obj(reply), block);
     case MICA_OBJ_NOTIFICATION: return notify_wait(t, &slot->cap, block);
     default: return MICA_ERR_INVALID_CAPABILITY;
     }
@@ -168,8 +170,7 @@ static int sys_recv(struct tcb *t, bool block)
 
 static int sys_reply_recv(struct tcb *t)
 {
-    struct cte *slot = syscall_cap(t);
-    struct reply *reply;
+    struct cte *slot = syscall_cap(t), *reply;
     int err;
 
     if (!slot || slot->cap.type != MICA_OBJ_ENDPOINT || !(slot->cap.rights & MICA_RIGHT_READ))
@@ -177,8 +178,8 @@ static int sys_reply_recv(struct tcb *t)
     if ((err = syscall_reply(t, &reply)))
         return err;
     if (reply)
-        ipc_reply(t, reply, tcb_reg(t, ARG(1)));
-    return ipc_recv(t, &slot->cap, reply, true);
+        ipc_reply(t, &reply->cap, tcb_reg(t, ARG(1)));
+    return ipc_recv(t, &slot->cap, reply_obj(reply), true);
 }
 
 static int sys_debug(struct tcb *t, word_t nr)
