@@ -34,7 +34,9 @@ static int irq_control_get(struct inv *inv)
         return err;
     if (dest->cap.type != MICA_CAP_NULL)
         return MICA_ERR_DELETE_FIRST;
+    /* A claimed line is unmasked, an unclaimed one masked (seL4's setIRQState). */
     irq_claimed[irq] = true;
+    hal_irq_unmask(irq);
     struct cap c = {.type = MICA_CAP_IRQ_HANDLER, .rights = MICA_RIGHTS_ALL, .obj = irq};
     cap_insert(dest, &c, inv->slot);
     return MICA_OK;
