@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Host tests for the generic page-table walker (core/pt.c). The same file is built once per test
- * arch (tests/unit/arch/pt_sv39, pt_aarch64: different level counts and PTE encodings) and only
- * uses the HAL's constants, which is the point: one walker, any radix tree.
+ * arch (tests/unit/arch/pt_sv39, pt_aarch64, pt_sv32: 3, 4 and 2 levels, 9 or 10 index bits, 8- or
+ * 4-byte entries, each with its own PTE encoding) and only uses the HAL's constants, which is the
+ * point: one walker, any radix tree.
  */
 #include <setjmp.h>
 #include <stdarg.h>
