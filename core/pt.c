@@ -177,6 +177,14 @@ int pt_remap_page(pte_t *root, word_t asid, word_t vaddr, paddr_t pa, unsigned r
     slot = pt_leaf_of(root, vaddr, pa);
     if (!slot)
         return -MICA_ERR_FAILED_LOOKUP;
+    /*
+     * Break before make: AArch64 requires a live entry to go through invalid (and a TLB
+     * invalidate) before its memory type changes (Arm ARM DDI 0487, "Using break-before-make when
+     * updating translation table entries"). The walker cannot decode the old attr, so it always
+     * does; on Sv39 it only costs a second SFENCE.VMA.
+     */
+    *slot = 0;
+    hal_tlb_flush_page(asid, vaddr);
     *slot = hal_pte_page(pa, PT_LEAF_LEVEL, rights, attr);
     hal_tlb_flush_page(asid, vaddr);
     return 0;

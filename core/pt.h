@@ -66,7 +66,8 @@ int pt_map_page(pte_t *root, word_t asid, word_t vaddr, paddr_t pa, unsigned rig
                 unsigned *missing);
 
 /*
- * Change rights and attr of the existing mapping of pa at vaddr, then flush vaddr for asid.
+ * Change rights and attr of the existing mapping of pa at vaddr: the entry goes invalid, vaddr is
+ * flushed, the new entry is written and vaddr flushed again (break-before-make).
  * Errors: RANGE, ALIGNMENT, INVALID_ARGUMENT, FAILED_LOOKUP when vaddr does not map pa.
  */
 int pt_remap_page(pte_t *root, word_t asid, word_t vaddr, paddr_t pa, unsigned rights,

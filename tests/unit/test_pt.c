@@ -31,7 +31,10 @@ static unsigned arena_used;
 static struct {
     unsigned pages, asids;
     word_t asid, vaddr;
+    pte_t seen[8]; /* the leaf entry for vaddr at each page flush */
 } flushes;
+
+static pte_t *root(void);
 
 void *hal_phys_to_virt(paddr_t pa)
 {
@@ -46,6 +49,10 @@ paddr_t hal_virt_to_phys(const void *kva)
 
 void hal_tlb_flush_page(word_t asid, word_t vaddr)
 {
+    pte_t *slot;
+
+    if (pt_walk(root(), vaddr, PT_LEAF_LEVEL, &slot) == PT_LEAF_LEVEL && flushes.pages < 8)
+        flushes.seen[flushes.pages] = *slot;
     flushes.pages++;
     flushes.asid = asid;
     flushes.vaddr = vaddr;
@@ -132,6 +139,7 @@ static void test_map_lookup_unmap(void **state)
     assert_int_equal(flushes.pages, 1);
     assert_int_equal(flushes.asid, ASID);
     assert_int_equal(flushes.vaddr, va);
+    assert_int_equal(hal_pte_kind(flushes.seen[0], PT_LEAF_LEVEL), HAL_PTE_PAGE);
 
     assert_int_equal(pt_walk(root(), va, PT_LEAF_LEVEL, &leaf), PT_LEAF_LEVEL);
     assert_int_equal(hal_pte_kind(*leaf, PT_LEAF_LEVEL), HAL_PTE_PAGE);
@@ -147,6 +155,7 @@ static void test_map_lookup_unmap(void **state)
     assert_int_equal(pt_unmap_page(root(), ASID, va, FRAME_PA), 0);
     assert_int_equal(flushes.pages, 2);
     assert_int_equal(flushes.vaddr, va);
+    assert_int_equal(hal_pte_kind(flushes.seen[1], PT_LEAF_LEVEL), HAL_PTE_INVALID);
     assert_int_equal(hal_pte_kind(*leaf, PT_LEAF_LEVEL), HAL_PTE_INVALID);
     assert_int_equal(pt_lookup(root(), va, &pa), -MICA_ERR_FAILED_LOOKUP);
     assert_int_equal(pt_unmap_page(root(), ASID, va, FRAME_PA), -MICA_ERR_FAILED_LOOKUP);
@@ -300,9 +309,12 @@ static void test_remap(void **state)
     assert_int_equal(pt_map_page(root(), ASID, va, FRAME_PA, RW, MICA_VM_CACHED, &missing), 0);
     assert_int_equal(
         pt_remap_page(root(), ASID, va, FRAME_PA, MICA_VM_READ | MICA_VM_EXEC, MICA_VM_DEVICE), 0);
-    assert_int_equal(flushes.pages, 2);
     assert_int_equal(flushes.vaddr, va);
     pt_walk(root(), va, PT_LEAF_LEVEL, &leaf);
+    /* Break before make: flushed once while invalid, once with the new entry. */
+    assert_int_equal(flushes.pages, 3);
+    assert_int_equal(hal_pte_kind(flushes.seen[1], PT_LEAF_LEVEL), HAL_PTE_INVALID);
+    assert_int_equal(flushes.seen[2], *leaf);
     assert_int_equal(test_pte_rights(*leaf), MICA_VM_READ | MICA_VM_EXEC);
     assert_int_equal(test_pte_attr(*leaf), MICA_VM_DEVICE);
     assert_int_equal(pt_lookup(root(), va, &pa), 0);
@@ -316,7 +328,7 @@ static void test_remap(void **state)
     assert_int_equal(pt_remap_page(root(), ASID, va + PT_PAGE_SIZE, FRAME_PA, RW, 0),
                      -MICA_ERR_FAILED_LOOKUP);
     assert_int_equal(test_pte_rights(*leaf), MICA_VM_READ | MICA_VM_EXEC);
-    assert_int_equal(flushes.pages, 2);
+    assert_int_equal(flushes.pages, 3);
 }
 
 static void test_unmap_table(void **state)
