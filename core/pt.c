@@ -13,7 +13,10 @@
 #include <mica/abi.h>
 
 compile_assert(pt_levels, HAL_PT_LEVELS >= 2);
-compile_assert(pt_va_bits, HAL_PAGE_BITS + HAL_PT_LEVELS * HAL_PT_INDEX_BITS <= sizeof(word_t) * 8);
+compile_assert(pt_va_bits, PT_VA_BITS <= sizeof(word_t) * 8);
+/* Each user address needs its own path: no user bits above the tree's reach. (The shift is split
+ * because the tree may span the whole word.) */
+compile_assert(pt_user_top, ((HAL_USER_TOP - 1) >> (PT_VA_BITS - 1) >> 1) == 0);
 
 unsigned pt_level_shift(unsigned level)
 {

@@ -27,6 +27,7 @@
 #define PT_ENTRIES     ((word_t)1 << HAL_PT_INDEX_BITS)
 #define PT_PAGE_SIZE   ((word_t)1 << HAL_PAGE_BITS)
 #define PT_TABLE_BYTES (sizeof(pte_t) << HAL_PT_INDEX_BITS)
+#define PT_VA_BITS     (HAL_PAGE_BITS + HAL_PT_LEVELS * HAL_PT_INDEX_BITS)
 
 /* log2 of the bytes one entry of a level-`level` table covers (HAL_PAGE_BITS at the leaf). */
 unsigned pt_level_shift(unsigned level);
