@@ -31,6 +31,12 @@ static bool mpu_wraps(paddr_t base, paddr_t size)
     return size - 1 > (paddr_t) ~(paddr_t)0 - base;
 }
 
+/* hal_mpu_encode returns a negative enum mica_error (hal.h); the core's are positive. */
+static int mpu_encode(const struct mpu_region *regions, unsigned n, struct arch_mpu_state *state)
+{
+    return -hal_mpu_encode(regions, n, state);
+}
+
 static bool mpu_mergeable(const struct mpu_region *a, const struct mpu_region *b)
 {
     return a->base + a->size == b->base && a->vm_rights == b->vm_rights && a->attr == b->attr;
@@ -39,9 +45,9 @@ static bool mpu_mergeable(const struct mpu_region *a, const struct mpu_region *b
 static int mpu_check_frame(const struct mpu_region *f)
 {
     if (f->size == 0)
-        return -MICA_ERR_INVALID_ARGUMENT;
+        return MICA_ERR_INVALID_ARGUMENT;
     if (mpu_wraps(f->base, f->size))
-        return -MICA_ERR_RANGE;
+        return MICA_ERR_RANGE;
     return vm_check_rights(f->vm_rights, f->attr);
 }
 
@@ -60,12 +66,12 @@ int mpu_solve(struct mpu_region *frames, unsigned n, struct mpu_region *out, uns
     }
     mpu_solver_sort(frames, n);
     if (n == 0)
-        return hal_mpu_encode(out, 0, state);
+        return mpu_encode(out, 0, state);
     cur = frames[0];
     for (i = 1; i < n; i++) {
         /* Sorted and so far disjoint: only the region being built can overlap frames[i]. */
         if (frames[i].base - cur.base < cur.size)
-            return -MICA_ERR_DELETE_FIRST;
+            return MICA_ERR_DELETE_FIRST;
         if (mpu_mergeable(&cur, &frames[i])) {
             cur.size += frames[i].size;
             continue;
@@ -80,8 +86,8 @@ int mpu_solve(struct mpu_region *frames, unsigned n, struct mpu_region *out, uns
     count++;
     *nregions = count;
     if (count > max)
-        return -MICA_ERR_RANGE;
-    return hal_mpu_encode(out, count, state);
+        return MICA_ERR_RANGE;
+    return mpu_encode(out, count, state);
 }
 
 static bool mpu_overlap(const struct mpu_region *a, const struct mpu_region *b)
@@ -96,22 +102,22 @@ int mpu_solver_check(const struct mpu_region *regions, unsigned n, unsigned max_
     unsigned i, j;
 
     if (granule == 0 || (granule & (granule - 1)))
-        return -MICA_ERR_INVALID_ARGUMENT;
+        return MICA_ERR_INVALID_ARGUMENT;
     if (n > max_regions)
-        return -MICA_ERR_RANGE;
+        return MICA_ERR_RANGE;
     for (i = 0; i < n; i++) {
         const struct mpu_region *r = &regions[i];
         if (r->size == 0)
-            return -MICA_ERR_INVALID_ARGUMENT;
+            return MICA_ERR_INVALID_ARGUMENT;
         /* BASE and LIMIT hold address bits [31:5]: both ends sit on the 32-byte granule. */
         if ((r->base & (granule - 1)) || (r->size & (granule - 1)))
-            return -MICA_ERR_ALIGNMENT;
+            return MICA_ERR_ALIGNMENT;
         if (mpu_wraps(r->base, r->size))
-            return -MICA_ERR_RANGE;
+            return MICA_ERR_RANGE;
     }
     for (i = 0; i < n; i++)
         for (j = i + 1; j < n; j++)
             if (mpu_overlap(&regions[i], &regions[j]))
-                return -MICA_ERR_DELETE_FIRST;
+                return MICA_ERR_DELETE_FIRST;
     return 0;
 }

@@ -15,7 +15,8 @@
  * of regions the set needs, also when that is more than max. Then hal_mpu_encode(out, *nregions,
  * state) decides whether the hardware can do it. frames is reordered (it is a set).
  *
- * Returns 0, or a negative enum mica_error:
+ * Returns 0 or an enum mica_error (positive, as everywhere in core/; hal_mpu_encode's negative
+ * error is turned around):
  *   INVALID_ARGUMENT  a frame of size 0, or rights/attr that vm_check_rights refuses
  *   RANGE             a frame that wraps around the address space, or more regions than max
  *   DELETE_FIRST      two frames overlap
@@ -32,8 +33,9 @@ void mpu_solver_sort(struct mpu_region *regions, unsigned n);
  * The PMSAv8 (Armv8-M) rules, for the arch's hal_mpu_encode, with the hardware's numbers as
  * parameters: at most max_regions regions; base and size multiples of granule (a power of two:
  * 32 on Armv8-M), so no region is smaller than granule; no wrap-around; no two regions overlapping
- * (order does not matter). Returns 0 or -RANGE (count, wrap), -ALIGNMENT, -INVALID_ARGUMENT
- * (size 0, granule not a power of two), -DELETE_FIRST (overlap).
+ * (order does not matter). Returns 0 or RANGE (count, wrap), ALIGNMENT, INVALID_ARGUMENT (size 0,
+ * granule not a power of two), DELETE_FIRST (overlap): positive, so hal_mpu_encode, which reports
+ * errors negated, returns -mpu_solver_check(...).
  */
 int mpu_solver_check(const struct mpu_region *regions, unsigned n, unsigned max_regions,
                      paddr_t granule);

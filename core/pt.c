@@ -52,9 +52,9 @@ unsigned pt_walk(pte_t *root, word_t vaddr, unsigned level, pte_t **slot)
 static int pt_check_vaddr(word_t vaddr)
 {
     if (vaddr >= HAL_USER_TOP)
-        return -MICA_ERR_RANGE;
+        return MICA_ERR_RANGE;
     if (vaddr & (PT_PAGE_SIZE - 1))
-        return -MICA_ERR_ALIGNMENT;
+        return MICA_ERR_ALIGNMENT;
     return 0;
 }
 
@@ -67,11 +67,11 @@ int pt_map_table(pte_t *root, word_t vaddr, paddr_t table, unsigned *level)
     if (err)
         return err;
     if (table & (PT_TABLE_BYTES - 1))
-        return -MICA_ERR_ALIGNMENT;
+        return MICA_ERR_ALIGNMENT;
     /* Walking to the leaf table's entry stops at the first entry that is not a table. */
     l = pt_walk(root, vaddr, PT_LEAF_LEVEL, &slot);
     if (l == PT_LEAF_LEVEL || hal_pte_kind(*slot, l) != HAL_PTE_INVALID)
-        return -MICA_ERR_DELETE_FIRST;
+        return MICA_ERR_DELETE_FIRST;
     /*
      * No TLB maintenance: every entry of the new table is invalid, so a translation cache that
      * has not seen this store yet can only fault on an address that has no page anyway, and the
@@ -91,10 +91,10 @@ int pt_unmap_table(pte_t *root, word_t asid, word_t vaddr, unsigned level, paddr
     if (err)
         return err;
     if (level < 1 || level > PT_LEAF_LEVEL)
-        return -MICA_ERR_INVALID_ARGUMENT;
+        return MICA_ERR_INVALID_ARGUMENT;
     if (table & (PT_TABLE_BYTES - 1))
-        return -MICA_ERR_ALIGNMENT;
-    err = -MICA_ERR_FAILED_LOOKUP;
+        return MICA_ERR_ALIGNMENT;
+    err = MICA_ERR_FAILED_LOOKUP;
     if (pt_walk(root, vaddr, level - 1, &slot) == level - 1 &&
         hal_pte_kind(*slot, level - 1) == HAL_PTE_TABLE && hal_pte_addr(*slot) == table) {
         *slot = 0;
@@ -133,19 +133,19 @@ int pt_map_page(pte_t *root, word_t asid, word_t vaddr, paddr_t pa, unsigned rig
     if (err)
         return err;
     if (pa & (PT_PAGE_SIZE - 1))
-        return -MICA_ERR_ALIGNMENT;
+        return MICA_ERR_ALIGNMENT;
     err = vm_check_rights(rights, attr);
     if (err)
         return err;
     slot = pt_leaf(root, vaddr, &level);
     if (!slot && level == 0)
-        return -MICA_ERR_DELETE_FIRST; /* a large page covers vaddr */
+        return MICA_ERR_DELETE_FIRST; /* a large page covers vaddr */
     if (!slot) {
         *missing = level;
-        return -MICA_ERR_FAILED_LOOKUP;
+        return MICA_ERR_FAILED_LOOKUP;
     }
     if (hal_pte_kind(*slot, PT_LEAF_LEVEL) != HAL_PTE_INVALID)
-        return -MICA_ERR_DELETE_FIRST;
+        return MICA_ERR_DELETE_FIRST;
     *slot = hal_pte_page(pa, PT_LEAF_LEVEL, rights, attr);
     /*
      * Also after invalid -> valid: without Svvptc, RISC-V only guarantees that a store setting V
@@ -179,7 +179,7 @@ int pt_remap_page(pte_t *root, word_t asid, word_t vaddr, paddr_t pa, unsigned r
         return err;
     slot = pt_leaf_of(root, vaddr, pa);
     if (!slot)
-        return -MICA_ERR_FAILED_LOOKUP;
+        return MICA_ERR_FAILED_LOOKUP;
     /*
      * Break before make: AArch64 requires a live entry to go through invalid (and a TLB
      * invalidate) before its memory type changes (Arm ARM DDI 0487, "Using break-before-make when
@@ -202,7 +202,7 @@ int pt_unmap_page(pte_t *root, word_t asid, word_t vaddr, paddr_t pa)
         return err;
     slot = pt_leaf_of(root, vaddr, pa);
     if (!slot)
-        return -MICA_ERR_FAILED_LOOKUP;
+        return MICA_ERR_FAILED_LOOKUP;
     *slot = 0;
     hal_tlb_flush_page(asid, vaddr);
     return 0;
@@ -215,10 +215,10 @@ int pt_lookup(pte_t *root, word_t vaddr, paddr_t *pa)
     word_t offset;
 
     if (vaddr >= HAL_USER_TOP)
-        return -MICA_ERR_RANGE;
+        return MICA_ERR_RANGE;
     l = pt_walk(root, vaddr, PT_LEAF_LEVEL, &slot);
     if (hal_pte_kind(*slot, l) != HAL_PTE_PAGE)
-        return -MICA_ERR_FAILED_LOOKUP;
+        return MICA_ERR_FAILED_LOOKUP;
     /* A page found above the leaf level (a block or superpage) covers 2^shift bytes. */
     offset = vaddr & (((word_t)1 << pt_level_shift(l)) - 1);
     *pa = hal_pte_addr(*slot) + offset;

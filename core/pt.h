@@ -19,7 +19,7 @@
  * Tables must be zeroed before they are mapped (Untyped_Retype zeroes), and a zero pte_t must be
  * HAL_PTE_INVALID at every level (true of Sv39's V bit and AArch64's descriptor bit 0).
  *
- * Every function returns 0 or a negative enum mica_error, as hal_mpu_encode does. Addresses are
+ * Every function returns 0 or an enum mica_error (positive, as in the rest of core/). Addresses are
  * user virtual: at or above HAL_USER_TOP is MICA_ERR_RANGE (kernel memory is never mappable) and
  * an address that is not page aligned is MICA_ERR_ALIGNMENT. Range is checked before alignment.
  */

@@ -11,7 +11,7 @@
 #define VM_RIGHTS_ALL (MICA_VM_READ | MICA_VM_WRITE | MICA_VM_EXEC)
 
 /*
- * 0, or -MICA_ERR_INVALID_ARGUMENT when rights/attr name something no arch can map: unknown bits,
+ * 0, or MICA_ERR_INVALID_ARGUMENT when rights/attr name something no arch can map: unknown bits,
  * no access at all, or write without read. Sv39 reserves W=1,R=0 leaves (RISC-V Privileged ISA,
  * Sv32/Sv39 PTE "R/W/X" table) and neither the AArch64 AP[2:1] nor the PMSAv8 AP[2:1] field has a
  * write-only encoding, so the core refuses it everywhere instead of letting arches disagree.
@@ -20,13 +20,13 @@
 static inline int vm_check_rights(unsigned rights, unsigned attr)
 {
     if (rights & ~VM_RIGHTS_ALL)
-        return -MICA_ERR_INVALID_ARGUMENT;
+        return MICA_ERR_INVALID_ARGUMENT;
     if (!(rights & (MICA_VM_READ | MICA_VM_EXEC)))
-        return -MICA_ERR_INVALID_ARGUMENT;
+        return MICA_ERR_INVALID_ARGUMENT;
     if ((rights & MICA_VM_WRITE) && !(rights & MICA_VM_READ))
-        return -MICA_ERR_INVALID_ARGUMENT;
+        return MICA_ERR_INVALID_ARGUMENT;
     if (attr != MICA_VM_CACHED && attr != MICA_VM_DEVICE)
-        return -MICA_ERR_INVALID_ARGUMENT;
+        return MICA_ERR_INVALID_ARGUMENT;
     return 0;
 }
 

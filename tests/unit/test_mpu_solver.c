@@ -38,7 +38,7 @@ int hal_mpu_encode(const struct mpu_region *regions, unsigned n, struct arch_mpu
     encode_calls++;
     err = mpu_solver_check(regions, n, HAL_MPU_REGIONS, HAL_MPU_GRANULE);
     if (err)
-        return err;
+        return -err; /* hal.h: hal_mpu_encode's errors are negative */
     memset(out, 0, sizeof(*out));
     for (i = 0; i < n; i++) {
         const struct mpu_region *r = &regions[i];
@@ -139,9 +139,9 @@ static void test_overlap_rejected(void **st)
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         memcpy(f, cases[i], sizeof(f));
         n = 99;
-        assert_int_equal(mpu_solve(f, 2, out, HAL_MPU_REGIONS, &n, &state), -MICA_ERR_DELETE_FIRST);
+        assert_int_equal(mpu_solve(f, 2, out, HAL_MPU_REGIONS, &n, &state), MICA_ERR_DELETE_FIRST);
         assert_int_equal(n, 0);
-        assert_int_equal(mpu_solver_check(cases[i], 2, 8, 32), -MICA_ERR_DELETE_FIRST);
+        assert_int_equal(mpu_solver_check(cases[i], 2, 8, 32), MICA_ERR_DELETE_FIRST);
     }
     assert_int_equal(encode_calls, 0);
 }
@@ -176,13 +176,13 @@ static void test_nine_do_not_fit(void **st)
     (void)st;
     /* With room for 16, the arch refuses: 9 regions on an 8-region MPU. */
     spread(f, 9);
-    assert_int_equal(mpu_solve(f, 9, out, 16, &n, &state), -MICA_ERR_RANGE);
+    assert_int_equal(mpu_solve(f, 9, out, 16, &n, &state), MICA_ERR_RANGE);
     assert_int_equal(n, 9);
     assert_int_equal(encode_calls, 1);
     /* With room for 8, the solver stops before asking, and still says how many it needed. */
     spread(f, 9);
     n = 0;
-    assert_int_equal(mpu_solve(f, 9, out, HAL_MPU_REGIONS, &n, &state), -MICA_ERR_RANGE);
+    assert_int_equal(mpu_solve(f, 9, out, HAL_MPU_REGIONS, &n, &state), MICA_ERR_RANGE);
     assert_int_equal(n, 9);
     assert_int_equal(encode_calls, 1);
     /* Nine frames that merge into eight regions do fit. */
@@ -202,19 +202,19 @@ static void test_granule(void **st)
     r = frame(RAM, 32, RW, 0);
     assert_int_equal(mpu_solver_check(&r, 1, 8, 32), 0);
     r = frame(RAM + 0x10, 0x100, RW, 0); /* base off the granule */
-    assert_int_equal(mpu_solver_check(&r, 1, 8, 32), -MICA_ERR_ALIGNMENT);
+    assert_int_equal(mpu_solver_check(&r, 1, 8, 32), MICA_ERR_ALIGNMENT);
     r = frame(RAM, 48, RW, 0); /* limit off the granule */
-    assert_int_equal(mpu_solver_check(&r, 1, 8, 32), -MICA_ERR_ALIGNMENT);
+    assert_int_equal(mpu_solver_check(&r, 1, 8, 32), MICA_ERR_ALIGNMENT);
     r = frame(RAM, 16, RW, 0); /* smaller than a granule */
-    assert_int_equal(mpu_solver_check(&r, 1, 8, 32), -MICA_ERR_ALIGNMENT);
+    assert_int_equal(mpu_solver_check(&r, 1, 8, 32), MICA_ERR_ALIGNMENT);
     r = frame(RAM, 0, RW, 0);
-    assert_int_equal(mpu_solver_check(&r, 1, 8, 32), -MICA_ERR_INVALID_ARGUMENT);
+    assert_int_equal(mpu_solver_check(&r, 1, 8, 32), MICA_ERR_INVALID_ARGUMENT);
     /* Another arch's numbers: a 64-byte granule refuses what 32 accepts. */
     r = frame(RAM + 0x20, 0x40, RW, 0);
     assert_int_equal(mpu_solver_check(&r, 1, 8, 32), 0);
-    assert_int_equal(mpu_solver_check(&r, 1, 8, 64), -MICA_ERR_ALIGNMENT);
-    assert_int_equal(mpu_solver_check(&r, 1, 8, 48), -MICA_ERR_INVALID_ARGUMENT);
-    assert_int_equal(mpu_solver_check(&r, 1, 0, 32), -MICA_ERR_RANGE);
+    assert_int_equal(mpu_solver_check(&r, 1, 8, 64), MICA_ERR_ALIGNMENT);
+    assert_int_equal(mpu_solver_check(&r, 1, 8, 48), MICA_ERR_INVALID_ARGUMENT);
+    assert_int_equal(mpu_solver_check(&r, 1, 0, 32), MICA_ERR_RANGE);
 }
 
 /* The arch may pass regions in any order; touching is not overlapping. */
@@ -234,7 +234,7 @@ static void test_check_any_order(void **st)
     swapped[1] = touching[0];
     assert_int_equal(mpu_solver_check(swapped, 2, 8, 32), 0);
     assert_int_equal(mpu_solver_check(apart, 2, 8, 32), 0);
-    assert_int_equal(mpu_solver_check(inside, 3, 8, 32), -MICA_ERR_DELETE_FIRST);
+    assert_int_equal(mpu_solver_check(inside, 3, 8, 32), MICA_ERR_DELETE_FIRST);
     assert_int_equal(mpu_solver_check(inside, 2, 8, 32), 0);
 }
 
@@ -246,7 +246,7 @@ static void test_small_frames(void **st)
     (void)st;
     /* A lone 16-byte frame cannot be a PMSAv8 region: the arch says so. */
     f[0] = frame(RAM, 16, RW, 0);
-    assert_int_equal(mpu_solve(f, 1, out, HAL_MPU_REGIONS, &n, &state), -MICA_ERR_ALIGNMENT);
+    assert_int_equal(mpu_solve(f, 1, out, HAL_MPU_REGIONS, &n, &state), MICA_ERR_ALIGNMENT);
     assert_int_equal(n, 1);
     /* Two adjacent ones merge into one legal 32-byte region. */
     f[0] = frame(RAM + 16, 16, RW, 0);
@@ -264,14 +264,14 @@ static void test_bad_frames(void **st)
 
     (void)st;
     f[0] = frame(RAM, 0x100, MICA_VM_WRITE, 0); /* W without R */
-    assert_int_equal(mpu_solve(f, 1, out, HAL_MPU_REGIONS, &n, &state), -MICA_ERR_INVALID_ARGUMENT);
+    assert_int_equal(mpu_solve(f, 1, out, HAL_MPU_REGIONS, &n, &state), MICA_ERR_INVALID_ARGUMENT);
     f[0] = frame(RAM, 0x100, RW, 5); /* unknown attr */
-    assert_int_equal(mpu_solve(f, 1, out, HAL_MPU_REGIONS, &n, &state), -MICA_ERR_INVALID_ARGUMENT);
+    assert_int_equal(mpu_solve(f, 1, out, HAL_MPU_REGIONS, &n, &state), MICA_ERR_INVALID_ARGUMENT);
     f[0] = frame(RAM, 0, RW, 0);
-    assert_int_equal(mpu_solve(f, 1, out, HAL_MPU_REGIONS, &n, &state), -MICA_ERR_INVALID_ARGUMENT);
+    assert_int_equal(mpu_solve(f, 1, out, HAL_MPU_REGIONS, &n, &state), MICA_ERR_INVALID_ARGUMENT);
     f[0] = frame(0xffffffe0u, 0x40, RW, 0); /* runs past 4 GiB */
-    assert_int_equal(mpu_solve(f, 1, out, HAL_MPU_REGIONS, &n, &state), -MICA_ERR_RANGE);
-    assert_int_equal(mpu_solver_check(f, 1, 8, 32), -MICA_ERR_RANGE);
+    assert_int_equal(mpu_solve(f, 1, out, HAL_MPU_REGIONS, &n, &state), MICA_ERR_RANGE);
+    assert_int_equal(mpu_solver_check(f, 1, 8, 32), MICA_ERR_RANGE);
     assert_int_equal(encode_calls, 0);
     /* The very top granule is fine, and touches (does not overlap) the one below it. */
     f[0] = frame(0xffffffe0u, 0x20, R, 0);

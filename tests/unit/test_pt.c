@@ -95,7 +95,7 @@ static void map_tables(word_t vaddr)
         assert_int_equal(pt_map_table(root(), vaddr, new_table(), &level), 0);
         assert_int_equal(level, want);
     }
-    assert_int_equal(pt_map_table(root(), vaddr, ARENA_PA, &level), -MICA_ERR_DELETE_FIRST);
+    assert_int_equal(pt_map_table(root(), vaddr, ARENA_PA, &level), MICA_ERR_DELETE_FIRST);
 }
 
 /* A user address whose index at every level is different and non-zero. */
@@ -149,16 +149,16 @@ static void test_map_lookup_unmap(void **state)
     assert_int_equal(pt_lookup(root(), va + 0x123, &pa), 0);
     assert_int_equal(pa, FRAME_PA + 0x123);
     /* The neighbouring pages are not mapped. */
-    assert_int_equal(pt_lookup(root(), va + PT_PAGE_SIZE, &pa), -MICA_ERR_FAILED_LOOKUP);
-    assert_int_equal(pt_lookup(root(), va - PT_PAGE_SIZE, &pa), -MICA_ERR_FAILED_LOOKUP);
+    assert_int_equal(pt_lookup(root(), va + PT_PAGE_SIZE, &pa), MICA_ERR_FAILED_LOOKUP);
+    assert_int_equal(pt_lookup(root(), va - PT_PAGE_SIZE, &pa), MICA_ERR_FAILED_LOOKUP);
 
     assert_int_equal(pt_unmap_page(root(), ASID, va, FRAME_PA), 0);
     assert_int_equal(flushes.pages, 2);
     assert_int_equal(flushes.vaddr, va);
     assert_int_equal(hal_pte_kind(flushes.seen[1], PT_LEAF_LEVEL), HAL_PTE_INVALID);
     assert_int_equal(hal_pte_kind(*leaf, PT_LEAF_LEVEL), HAL_PTE_INVALID);
-    assert_int_equal(pt_lookup(root(), va, &pa), -MICA_ERR_FAILED_LOOKUP);
-    assert_int_equal(pt_unmap_page(root(), ASID, va, FRAME_PA), -MICA_ERR_FAILED_LOOKUP);
+    assert_int_equal(pt_lookup(root(), va, &pa), MICA_ERR_FAILED_LOOKUP);
+    assert_int_equal(pt_unmap_page(root(), ASID, va, FRAME_PA), MICA_ERR_FAILED_LOOKUP);
     assert_int_equal(flushes.pages, 2);
 }
 
@@ -173,9 +173,9 @@ static void test_missing_level(void **state)
     for (want = 1; want <= PT_LEAF_LEVEL; want++) {
         missing = 0;
         assert_int_equal(pt_map_page(root(), ASID, va, FRAME_PA, RW, 0, &missing),
-                         -MICA_ERR_FAILED_LOOKUP);
+                         MICA_ERR_FAILED_LOOKUP);
         assert_int_equal(missing, want);
-        assert_int_equal(pt_lookup(root(), va, &pa), -MICA_ERR_FAILED_LOOKUP);
+        assert_int_equal(pt_lookup(root(), va, &pa), MICA_ERR_FAILED_LOOKUP);
         assert_int_equal(pt_map_table(root(), va, new_table(), &level), 0);
         assert_int_equal(level, want);
     }
@@ -186,14 +186,14 @@ static void test_missing_level(void **state)
     missing = 0;
     assert_int_equal(
         pt_map_page(root(), ASID, va + ((word_t)1 << pt_level_shift(0)), FRAME_PA, RW, 0, &missing),
-        -MICA_ERR_FAILED_LOOKUP);
+        MICA_ERR_FAILED_LOOKUP);
     assert_int_equal(missing, 1);
     /* One slot over at the leaf's parent: only the leaf table is missing. */
     missing = 0;
     assert_int_equal(pt_map_page(root(), ASID,
                                  va + ((word_t)1 << pt_level_shift(PT_LEAF_LEVEL - 1)), FRAME_PA,
                                  RW, 0, &missing),
-                     -MICA_ERR_FAILED_LOOKUP);
+                     MICA_ERR_FAILED_LOOKUP);
     assert_int_equal(missing, PT_LEAF_LEVEL);
 }
 
@@ -205,7 +205,7 @@ static void test_table_slot_taken(void **state)
 
     (void)state;
     map_tables(va);
-    assert_int_equal(pt_map_table(root(), va, new_table(), &level), -MICA_ERR_DELETE_FIRST);
+    assert_int_equal(pt_map_table(root(), va, new_table(), &level), MICA_ERR_DELETE_FIRST);
     assert_int_equal(level, 99);
     assert_int_equal(pt_walk(root(), va, PT_LEAF_LEVEL, &leaf), PT_LEAF_LEVEL);
 }
@@ -221,13 +221,13 @@ static void test_page_slot_taken(void **state)
     assert_int_equal(pt_map_page(root(), ASID, va, FRAME_PA, RW, 0, &missing), 0);
     assert_int_equal(
         pt_map_page(root(), ASID, va, FRAME_PA + PT_PAGE_SIZE, MICA_VM_READ, 0, &missing),
-        -MICA_ERR_DELETE_FIRST);
+        MICA_ERR_DELETE_FIRST);
     assert_int_equal(pt_lookup(root(), va, &pa), 0);
     assert_int_equal(pa, FRAME_PA);
     assert_int_equal(flushes.pages, 1);
     /* Unmapping with the wrong frame leaves the mapping alone. */
     assert_int_equal(pt_unmap_page(root(), ASID, va, FRAME_PA + PT_PAGE_SIZE),
-                     -MICA_ERR_FAILED_LOOKUP);
+                     MICA_ERR_FAILED_LOOKUP);
     assert_int_equal(pt_lookup(root(), va, &pa), 0);
     assert_int_equal(pa, FRAME_PA);
 }
@@ -240,20 +240,20 @@ static void test_unaligned(void **state)
     (void)state;
     map_tables(va);
     assert_int_equal(pt_map_page(root(), ASID, va + 8, FRAME_PA, RW, 0, &missing),
-                     -MICA_ERR_ALIGNMENT);
+                     MICA_ERR_ALIGNMENT);
     assert_int_equal(pt_map_page(root(), ASID, va, FRAME_PA + 0x800, RW, 0, &missing),
-                     -MICA_ERR_ALIGNMENT);
+                     MICA_ERR_ALIGNMENT);
     assert_int_equal(pt_map_table(root(), va + PT_PAGE_SIZE / 2, new_table(), &level),
-                     -MICA_ERR_ALIGNMENT);
+                     MICA_ERR_ALIGNMENT);
     assert_int_equal(
         pt_map_table(root(), va + ((word_t)1 << pt_level_shift(0)), ARENA_PA + 64, &level),
-        -MICA_ERR_ALIGNMENT);
+        MICA_ERR_ALIGNMENT);
     assert_int_equal(pt_map_page(root(), ASID, va, FRAME_PA, RW, 0, &missing), 0);
     assert_int_equal(pt_remap_page(root(), ASID, va + 1, FRAME_PA, MICA_VM_READ, 0),
-                     -MICA_ERR_ALIGNMENT);
-    assert_int_equal(pt_unmap_page(root(), ASID, va + 1, FRAME_PA), -MICA_ERR_ALIGNMENT);
+                     MICA_ERR_ALIGNMENT);
+    assert_int_equal(pt_unmap_page(root(), ASID, va + 1, FRAME_PA), MICA_ERR_ALIGNMENT);
     assert_int_equal(pt_unmap_table(root(), ASID, va + 1, PT_LEAF_LEVEL, ARENA_PA),
-                     -MICA_ERR_ALIGNMENT);
+                     MICA_ERR_ALIGNMENT);
     assert_int_equal(flushes.pages, 1);
     assert_int_equal(flushes.asids, 0);
 }
@@ -271,16 +271,16 @@ static void test_out_of_range(void **state)
     for (i = 0; i < sizeof(kernel) / sizeof(kernel[0]); i++) {
         word_t va = kernel[i];
         assert_int_equal(pt_map_table(root(), va, ARENA_PA + PT_TABLE_BYTES, &level),
-                         -MICA_ERR_RANGE);
-        assert_int_equal(pt_map_page(root(), ASID, va, FRAME_PA, RW, 0, &missing), -MICA_ERR_RANGE);
-        assert_int_equal(pt_remap_page(root(), ASID, va, FRAME_PA, RW, 0), -MICA_ERR_RANGE);
-        assert_int_equal(pt_unmap_page(root(), ASID, va, FRAME_PA), -MICA_ERR_RANGE);
+                         MICA_ERR_RANGE);
+        assert_int_equal(pt_map_page(root(), ASID, va, FRAME_PA, RW, 0, &missing), MICA_ERR_RANGE);
+        assert_int_equal(pt_remap_page(root(), ASID, va, FRAME_PA, RW, 0), MICA_ERR_RANGE);
+        assert_int_equal(pt_unmap_page(root(), ASID, va, FRAME_PA), MICA_ERR_RANGE);
         assert_int_equal(pt_unmap_table(root(), ASID, va, 1, ARENA_PA + PT_TABLE_BYTES),
-                         -MICA_ERR_RANGE);
-        assert_int_equal(pt_lookup(root(), va, &pa), -MICA_ERR_RANGE);
+                         MICA_ERR_RANGE);
+        assert_int_equal(pt_lookup(root(), va, &pa), MICA_ERR_RANGE);
         /* Unaligned and in the kernel: range wins. */
         assert_int_equal(pt_map_page(root(), ASID, va | 1, FRAME_PA, RW, 0, &missing),
-                         -MICA_ERR_RANGE);
+                         MICA_ERR_RANGE);
     }
     assert_memory_equal(before, arena, sizeof(arena));
     assert_int_equal(flushes.pages + flushes.asids, 0);
@@ -322,11 +322,11 @@ static void test_remap(void **state)
 
     /* Refused: W without R, another frame, an unmapped address. Nothing changes. */
     assert_int_equal(pt_remap_page(root(), ASID, va, FRAME_PA, MICA_VM_WRITE, 0),
-                     -MICA_ERR_INVALID_ARGUMENT);
+                     MICA_ERR_INVALID_ARGUMENT);
     assert_int_equal(pt_remap_page(root(), ASID, va, FRAME_PA + PT_PAGE_SIZE, RW, 0),
-                     -MICA_ERR_FAILED_LOOKUP);
+                     MICA_ERR_FAILED_LOOKUP);
     assert_int_equal(pt_remap_page(root(), ASID, va + PT_PAGE_SIZE, FRAME_PA, RW, 0),
-                     -MICA_ERR_FAILED_LOOKUP);
+                     MICA_ERR_FAILED_LOOKUP);
     assert_int_equal(test_pte_rights(*leaf), MICA_VM_READ | MICA_VM_EXEC);
     assert_int_equal(flushes.pages, 3);
 }
@@ -346,11 +346,11 @@ static void test_unmap_table(void **state)
     leaf_table = hal_pte_addr(*parent);
 
     /* Wrong level, wrong table: refused or not found, and the real table stays put. */
-    assert_int_equal(pt_unmap_table(root(), ASID, va, 0, leaf_table), -MICA_ERR_INVALID_ARGUMENT);
+    assert_int_equal(pt_unmap_table(root(), ASID, va, 0, leaf_table), MICA_ERR_INVALID_ARGUMENT);
     assert_int_equal(pt_unmap_table(root(), ASID, va, HAL_PT_LEVELS, leaf_table),
-                     -MICA_ERR_INVALID_ARGUMENT);
+                     MICA_ERR_INVALID_ARGUMENT);
     assert_int_equal(pt_unmap_table(root(), ASID, va, PT_LEAF_LEVEL, new_table()),
-                     -MICA_ERR_FAILED_LOOKUP);
+                     MICA_ERR_FAILED_LOOKUP);
     assert_int_equal(flushes.asids, 0);
     assert_int_equal(pt_lookup(root(), va, &pa), 0);
 
@@ -358,9 +358,9 @@ static void test_unmap_table(void **state)
     assert_int_equal(flushes.asids, 1);
     assert_int_equal(flushes.asid, ASID);
     assert_int_equal(hal_pte_kind(*parent, PT_LEAF_LEVEL - 1), HAL_PTE_INVALID);
-    assert_int_equal(pt_lookup(root(), va, &pa), -MICA_ERR_FAILED_LOOKUP);
+    assert_int_equal(pt_lookup(root(), va, &pa), MICA_ERR_FAILED_LOOKUP);
     assert_int_equal(pt_map_page(root(), ASID, va, FRAME_PA, RW, 0, &missing),
-                     -MICA_ERR_FAILED_LOOKUP);
+                     MICA_ERR_FAILED_LOOKUP);
     assert_int_equal(missing, PT_LEAF_LEVEL);
     /* The table was emptied, so mapping it elsewhere does not resurrect the old page. */
     entries = hal_phys_to_virt(leaf_table);
@@ -368,7 +368,7 @@ static void test_unmap_table(void **state)
         assert_int_equal(entries[i], 0);
     map_tables(other);
     assert_int_equal(pt_unmap_table(root(), ASID, va, PT_LEAF_LEVEL, leaf_table),
-                     -MICA_ERR_FAILED_LOOKUP);
+                     MICA_ERR_FAILED_LOOKUP);
     assert_int_equal(flushes.asids, 1);
 
     /* Unmapping a level-1 table cuts off everything below it. */
@@ -378,7 +378,7 @@ static void test_unmap_table(void **state)
     pt_walk(root(), va, 0, &parent);
     assert_int_equal(pt_unmap_table(root(), ASID, va, 1, hal_pte_addr(*parent)), 0);
     assert_int_equal(pt_map_page(root(), ASID, va, FRAME_PA, RW, 0, &missing),
-                     -MICA_ERR_FAILED_LOOKUP);
+                     MICA_ERR_FAILED_LOOKUP);
     assert_int_equal(missing, 1);
 }
 
@@ -395,9 +395,9 @@ static void test_rights(void **state)
     pt_walk(root(), va, PT_LEAF_LEVEL, &leaf);
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         assert_int_equal(pt_map_page(root(), ASID, va, FRAME_PA, bad[i], 0, &missing),
-                         -MICA_ERR_INVALID_ARGUMENT);
+                         MICA_ERR_INVALID_ARGUMENT);
     assert_int_equal(pt_map_page(root(), ASID, va, FRAME_PA, MICA_VM_READ, 2, &missing),
-                     -MICA_ERR_INVALID_ARGUMENT);
+                     MICA_ERR_INVALID_ARGUMENT);
     assert_int_equal(*leaf, 0);
 
     assert_int_equal(pt_map_page(root(), ASID, va, FRAME_PA, MICA_VM_EXEC, 0, &missing), 0);
@@ -425,9 +425,9 @@ static void test_large_page_in_the_way(void **state)
     *slot = hal_pte_page(big, block, MICA_VM_READ, 0);
     assert_int_equal(hal_pte_kind(*slot, block), HAL_PTE_PAGE);
 
-    assert_int_equal(pt_map_table(root(), va, new_table(), &level), -MICA_ERR_DELETE_FIRST);
+    assert_int_equal(pt_map_table(root(), va, new_table(), &level), MICA_ERR_DELETE_FIRST);
     assert_int_equal(pt_map_page(root(), ASID, va, FRAME_PA, RW, 0, &missing),
-                     -MICA_ERR_DELETE_FIRST);
+                     MICA_ERR_DELETE_FIRST);
     assert_int_equal(pt_lookup(root(), va + PT_PAGE_SIZE + 5, &pa), 0);
     assert_int_equal(pa, big + ((va + PT_PAGE_SIZE + 5) & (span - 1)));
 }
