@@ -1,0 +1,374 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Configure a Mica build directory: load Kconfig, apply a board's defconfig and -D options,
+write .config and include/generated/autoconf.h, and render build.ninja.in into build.ninja.
+
+The --reconfigure, --menuconfig and --savedefconfig modes work on an existing build directory;
+build.ninja calls them (see docs/build.md)."""
+
+import argparse
+import glob
+import os
+import re
+import subprocess
+import sys
+
+SRCDIR = os.path.dirname(os.path.abspath(__file__))
+PROG = "configure.py"
+DEFAULT_BOARD = "qemu-virt-riscv64"
+DIST_PACKAGES = "/usr/lib/python3/dist-packages"
+
+sys.path.insert(0, os.path.join(SRCDIR, "tools"))
+import debdeps  # noqa: E402
+import libfdt_src  # noqa: E402
+import ninja_template  # noqa: E402
+
+
+class ConfigureError(Exception):
+    pass
+
+
+def fail(msg):
+    """Every error is one line on stderr and exit status 1."""
+    sys.exit(f"{PROG}: error: {msg}")
+
+
+def import_kconfiglib():
+    """kconfiglib comes from Debian's python3-kconfiglib, which only /usr/bin/python3 sees."""
+    try:
+        import kconfiglib
+        return kconfiglib
+    except ImportError:
+        pass
+    if os.path.isdir(DIST_PACKAGES) and DIST_PACKAGES not in sys.path:
+        sys.path.append(DIST_PACKAGES)
+        try:
+            import kconfiglib
+            return kconfiglib
+        except ImportError:
+            pass
+    if os.path.realpath(sys.executable) != os.path.realpath("/usr/bin/python3") and \
+            os.path.exists("/usr/bin/python3") and "MICA_REEXEC" not in os.environ:
+        os.environ["MICA_REEXEC"] = "1"
+        os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
+    fail("python module kconfiglib not found (Debian package python3-kconfiglib; "
+         "--install-deps installs it)")
+
+
+def boards():
+    paths = glob.glob(os.path.join(SRCDIR, "config", "boards", "*_defconfig"))
+    return sorted(os.path.basename(p)[:-len("_defconfig")] for p in paths)
+
+
+class Config:
+    """A kconfiglib.Kconfig whose warnings are turned into errors."""
+
+    def __init__(self, kconfiglib):
+        self.klib = kconfiglib
+        os.environ["srctree"] = SRCDIR
+        # Kconfig writes the header into .config; keep it stable so unchanged configs
+        # are not rewritten.
+        os.environ["KCONFIG_CONFIG_HEADER"] = (
+            "# Mica configuration. Change it with `ninja menuconfig` in this directory;\n"
+            "# ninja regenerates autoconf.h and build.ninja from it.\n")
+        try:
+            self.kconf = kconfiglib.Kconfig(os.path.join(SRCDIR, "Kconfig"),
+                                            warn_to_stderr=False)
+        except kconfiglib.KconfigError as e:
+            raise ConfigureError(str(e).strip().splitlines()[0])
+        self.check_warnings("Kconfig")
+        self.kconf.warn_assign_undef = True  # an unknown CONFIG_ in a config file is an error
+
+    def check_warnings(self, what, ignore=None):
+        warnings = [w for w in self.kconf.warnings if not (ignore and ignore(w))]
+        self.kconf.warnings.clear()
+        if warnings:
+            msg = warnings[0].strip().replace("\n", " ").replace("warning: ", "", 1)
+            raise ConfigureError(msg if msg.startswith(what) else f"{what}: {msg}")
+
+    def load(self, path, what, replace=True, ignore=None):
+        if not os.path.isfile(path):
+            raise ConfigureError(f"{what}: {path} does not exist")
+        # A fragment may override what the defconfig set.
+        self.kconf.warn_assign_override = replace
+        try:
+            self.kconf.load_config(path, replace=replace)
+        except (OSError, self.klib.KconfigError) as e:
+            raise ConfigureError(f"{what}: {e}")
+        self.check_warnings(what, ignore)
+
+    def set_option(self, assignment):
+        """Apply one -D CONFIG_X=VALUE and check that it took effect."""
+        m = re.match(r"^CONFIG_([A-Za-z0-9_]+)=(.*)$", assignment, re.S)
+        if not m:
+            raise ConfigureError(f"-D {assignment}: expected CONFIG_NAME=VALUE")
+        name, value = m.groups()
+        sym = self.kconf.syms.get(name)
+        if sym is None or not sym.nodes:
+            raise ConfigureError(f"-D {assignment}: unknown symbol CONFIG_{name}")
+        if not any(node.prompt for node in sym.nodes):
+            raise ConfigureError(f"-D {assignment}: CONFIG_{name} cannot be set, "
+                                 "it is derived from other options")
+        if sym.orig_type == self.klib.STRING and len(value) >= 2 and value[0] == value[-1] == '"':
+            value = value[1:-1]
+        type_name = self.klib.TYPE_TO_STR[sym.orig_type]
+        if sym.orig_type in (self.klib.INT, self.klib.HEX):
+            try:
+                int(value, 16 if sym.orig_type == self.klib.HEX else 10)
+            except ValueError:
+                raise ConfigureError(f"-D {assignment}: '{value}' is not a valid {type_name} "
+                                     f"for CONFIG_{name}")
+        if not sym.set_value(value) or self.kconf.warnings:
+            self.kconf.warnings.clear()
+            raise ConfigureError(f"-D {assignment}: '{value}' is not a valid {type_name} "
+                                 f"for CONFIG_{name}")
+        return sym, value
+
+    def check_applied(self, sym, value, assignment):
+        if self.same_value(sym, value):
+            return
+        why = []
+        if sym.direct_dep is not self.kconf.y:
+            why.append("depends on " + self.expr(sym.direct_dep))
+        for low, high, cond in sym.ranges:
+            if self.klib.expr_value(cond):
+                why.append(f"range {low.str_value}..{high.str_value}")
+        if sym.choice is not None:
+            why.append("a choice")
+        detail = f" ({'; '.join(why)})" if why else ""
+        raise ConfigureError(f"-D {assignment}: not applied, CONFIG_{sym.name} is "
+                             f"'{sym.str_value}'{detail}")
+
+    def same_value(self, sym, value):
+        if sym.orig_type in (self.klib.INT, self.klib.HEX):
+            base = 16 if sym.orig_type == self.klib.HEX else 10
+            try:
+                return int(sym.str_value, base) == int(value, base)
+            except ValueError:
+                return False
+        return sym.str_value == value
+
+    def expr(self, e):
+        return re.sub(r"\b([A-Z][A-Z0-9_]*)\b", r"CONFIG_\1", self.klib.expr_str(e))
+
+    def sym(self, name):
+        return self.kconf.syms[name].str_value
+
+    def filenames(self):
+        return sorted(set(os.path.join(SRCDIR, f) if not os.path.isabs(f) else f
+                          for f in self.kconf.kconfig_filenames))
+
+
+def validate(cfg):
+    """Checks Kconfig cannot express: the QEMU command line of a bare-metal board."""
+    if cfg.sym("ARCH") == "hosted":
+        return
+    if not cfg.sym("QEMU_SYSTEM"):
+        raise ConfigureError("CONFIG_QEMU_SYSTEM is empty; the board's defconfig must name "
+                             "its qemu-system-* binary")
+    if cfg.sym("QEMU_IMAGE") not in ("elf", "bin"):
+        raise ConfigureError(f"CONFIG_QEMU_IMAGE is '{cfg.sym('QEMU_IMAGE')}', expected "
+                             "'elf' or 'bin'")
+
+
+def check_tools(cfg):
+    """Tools needed to build this configuration; a missing one is an error naming the
+    Debian package. QEMU only gets a note: building does not need it."""
+    tools = ["clang", "ld.lld", "llvm-ar", "ninja"]
+    if cfg.sym("ARCH") != "hosted":
+        tools += ["llvm-objcopy", "llvm-size"]
+    for tool in tools:
+        debdeps.require_tool(tool)
+    qemu = cfg.sym("QEMU_SYSTEM")
+    if qemu:
+        try:
+            debdeps.require_tool(qemu)
+        except debdeps.MissingDependency as e:
+            print(f"{PROG}: note: {e}; `ninja run` and `ninja test` need it")
+
+
+def clang_resource_dir():
+    r = subprocess.run(["clang", "-print-resource-dir"], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise ConfigureError("clang -print-resource-dir failed")
+    return r.stdout.strip()
+
+
+def generate(cfg, builddir):
+    """Write autoconf.h and build.ninja for the configuration in `cfg`."""
+    builddir = os.path.abspath(builddir)
+    rel = lambda p: os.path.relpath(p, builddir)  # noqa: E731
+    gendir = os.path.join(builddir, "include", "generated")
+    os.makedirs(gendir, exist_ok=True)
+    cfg.kconf.write_autoconf(os.path.join(gendir, "autoconf.h"))
+
+    libfdt_dir = ""
+    if cfg.sym("FDT") == "y":
+        libfdt_dir = rel(libfdt_src.ensure(SRCDIR))
+
+    app = cfg.sym("APP_DIR")
+    app_abs = app if os.path.isabs(app) else os.path.join(SRCDIR, app)
+    have_app = os.path.isdir(app_abs)
+
+    tools_dir = os.path.join(SRCDIR, "tools")
+    configure_deps = [os.path.abspath(__file__), os.path.join(SRCDIR, "build.ninja.in")]
+    configure_deps += sorted(glob.glob(os.path.join(tools_dir, "*.py")))
+    variables = {
+        "SRCDIR": rel(SRCDIR),
+        "PYTHON": sys.executable,
+        "LIBFDT_DIR": libfdt_dir,
+        "CLANG_RESOURCE_DIR": clang_resource_dir(),
+        "APP_DIR": rel(app_abs),
+        "HAVE_APP": "y" if have_app else "n",
+        "KCONFIG_FILES": " ".join(rel(f) for f in cfg.filenames()),
+        "CONFIGURE_DEPS": " ".join(rel(f) for f in configure_deps),
+    }
+    template = os.path.join(SRCDIR, "build.ninja.in")
+    with open(template) as f:
+        text = f.read()
+    renderer = ninja_template.Renderer(cfg.kconf, variables, SRCDIR, builddir)
+    try:
+        ninja = renderer.render(text, "build.ninja.in")
+    except ninja_template.TemplateError as e:
+        raise ConfigureError(str(e))
+    # Always rewrite build.ninja: Ninja's generator edge expects its output to be newer.
+    tmp = os.path.join(builddir, "build.ninja.tmp")
+    with open(tmp, "w") as f:
+        f.write("# Generated by configure.py from build.ninja.in; edits are lost.\n" + ninja)
+    os.replace(tmp, os.path.join(builddir, "build.ninja"))
+    return have_app, app
+
+
+def existing_builddir(builddir):
+    config = os.path.join(builddir, ".config")
+    if not os.path.isfile(config):
+        raise ConfigureError(f"{config} does not exist; run ./configure.py --board BOARD "
+                             f"--build-dir {builddir} first")
+    return config
+
+
+def stale_symbol(warning):
+    return "undefined symbol" in warning
+
+
+def reconfigure(klib, builddir):
+    """Re-read the build directory's .config (after menuconfig or a Kconfig change) and
+    regenerate autoconf.h and build.ninja. Symbols Kconfig no longer knows are dropped."""
+    config = existing_builddir(builddir)
+    cfg = Config(klib)
+    dropped = []
+    cfg.load(config, config, ignore=lambda w: stale_symbol(w) and not dropped.append(w))
+    for w in dropped:
+        print(f"{PROG}: note: {config}: dropping {w.strip().splitlines()[0]}")
+    validate(cfg)
+    cfg.kconf.write_config(config, save_old=False)
+    generate(cfg, builddir)
+
+
+def menuconfig(klib, builddir):
+    config = os.path.abspath(existing_builddir(builddir))
+    os.environ["KCONFIG_CONFIG"] = config
+    cfg = Config(klib)
+    import menuconfig as mc  # kconfiglib's, from the same Debian package
+    mc.menuconfig(cfg.kconf)
+
+
+def savedefconfig(klib, builddir):
+    config = existing_builddir(builddir)
+    cfg = Config(klib)
+    cfg.load(config, config)
+    out = os.path.join(builddir, "defconfig")
+    cfg.kconf.write_min_config(out, header="")
+    print(f"{PROG}: wrote {out}; copy it to config/boards/{cfg.sym('BOARD')}_defconfig "
+          "to make it the board's default")
+
+
+def configure(klib, args):
+    known = boards()
+    if args.board not in known:
+        raise ConfigureError(f"unknown board '{args.board}' (known: {', '.join(known)})")
+    builddir = args.build_dir or os.path.join(SRCDIR, "build", args.board)
+    cfg = Config(klib)
+    defconfig = os.path.join(SRCDIR, "config", "boards", f"{args.board}_defconfig")
+    cfg.load(defconfig, os.path.relpath(defconfig, SRCDIR))
+    for frag in args.fragment:
+        cfg.load(frag, frag, replace=False)
+    options = list(args.define)
+    if args.app is not None:
+        options.append(f"CONFIG_APP_DIR={os.path.abspath(args.app)}")
+    applied = [(cfg.set_option(o), o) for o in options]
+    for (sym, value), assignment in applied:
+        cfg.check_applied(sym, value, assignment)
+    if cfg.sym("BOARD") != args.board:
+        raise ConfigureError(f"the configuration selects board {cfg.sym('BOARD')!r}, not "
+                             f"{args.board!r} (check {os.path.relpath(defconfig, SRCDIR)} and -D)")
+    validate(cfg)
+    check_tools(cfg)
+    os.makedirs(builddir, exist_ok=True)
+    cfg.kconf.write_config(os.path.join(builddir, ".config"))
+    have_app, app = generate(cfg, builddir)
+    shown = args.build_dir or os.path.relpath(builddir)
+    if not have_app:
+        print(f"{PROG}: note: app directory {app} does not exist; building the kernel "
+              "without a root task")
+    print(f"{PROG}: configured {args.board} ({cfg.sym('ARCH')}) in {shown}; "
+          f"build with: ninja -C {shown} [run|test|menuconfig]")
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        fail(f"{message} (see --help)")
+
+
+def parse_args():
+    p = Parser(prog=PROG, description="Configure a Mica build directory.",
+               epilog="Example: ./configure.py --board qemu-virt-aarch64 -D CONFIG_NR_CPUS=2 "
+                      "&& ninja -C build/qemu-virt-aarch64 run")
+    p.add_argument("--board", default=DEFAULT_BOARD,
+                   help=f"board to configure (default {DEFAULT_BOARD}; see --list-boards)")
+    p.add_argument("--build-dir", metavar="DIR",
+                   help="build directory (default build/BOARD in the source tree)")
+    p.add_argument("--app", metavar="DIR",
+                   help="root task to link (default examples/hello; sets CONFIG_APP_DIR)")
+    p.add_argument("-D", dest="define", action="append", default=[], metavar="CONFIG_X=VAL",
+                   help="set a Kconfig option after the defconfig (repeatable)")
+    p.add_argument("--fragment", action="append", default=[], metavar="FILE",
+                   help="merge a .config fragment after the defconfig (repeatable)")
+    p.add_argument("--list-boards", action="store_true", help="list the boards and exit")
+    p.add_argument("--install-deps", action="store_true",
+                   help="install missing Debian packages with apt-get (as root) first")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--reconfigure", action="store_true",
+                      help="regenerate from the existing DIR/.config (used by build.ninja)")
+    mode.add_argument("--menuconfig", action="store_true",
+                      help="run menuconfig on DIR/.config (used by `ninja menuconfig`)")
+    mode.add_argument("--savedefconfig", action="store_true",
+                      help="write a minimal DIR/defconfig (used by `ninja savedefconfig`)")
+    return p.parse_args()
+
+
+def main():
+    args = parse_args()
+    if args.list_boards:
+        print("\n".join(boards()))
+        return
+    if args.install_deps:
+        debdeps.install_missing(PROG)
+    klib = import_kconfiglib()
+    try:
+        if args.reconfigure or args.menuconfig or args.savedefconfig:
+            if not args.build_dir:
+                raise ConfigureError("--reconfigure/--menuconfig/--savedefconfig need --build-dir")
+            mode = reconfigure if args.reconfigure else \
+                menuconfig if args.menuconfig else savedefconfig
+            mode(klib, args.build_dir)
+        else:
+            configure(klib, args)
+    except (ConfigureError, debdeps.MissingDependency) as e:
+        fail(str(e))
+    except OSError as e:
+        fail(f"{e.filename}: {e.strerror}" if e.filename else str(e))
+
+
+if __name__ == "__main__":
+    main()

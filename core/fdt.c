@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The boot devicetree through libfdt (Devicetree Specification v0.4): RAM from /memory, what must
+ * not be touched from /memreserve/ and /reserved-memory, the CPU count from /cpus, and device
+ * addresses translated through the parents' ranges. Every value is bounds-checked: a malformed
+ * blob yields an error code, never a wild read.
+ */
+#include <stdint.h>
+
+#include <libfdt.h>
+
+#include "fdt.h"
+#include "klog.h"
+
+/* Addresses and sizes wider than two cells (e.g. PCI's three) do not describe CPU memory. */
+#define MAX_CELLS 2
+
+struct scan {
+    const void *dtb;
+    struct boot_params bp; /* filled here, copied to the caller's only on success */
+    char *err;
+    size_t errlen;
+};
+
+/* A blob we may read: a valid header whose totalsize fits in max_size bytes. */
+static int validate(const void *dtb, size_t max_size)
+{
+    if (!dtb)
+        return -FDT_ERR_NOTFOUND;
+    /* fdt_check_header reads up to the v17 header size before it knows totalsize. */
+    if (max_size < sizeof(struct fdt_header))
+        return -FDT_ERR_TRUNCATED;
+    int ret = fdt_check_header(dtb);
+    if (ret)
+        return ret;
+    if (fdt_totalsize(dtb) > max_size)
+        return -FDT_ERR_TRUNCATED;
+    return 0;
+}
+
+/* A string property equals s exactly (including its terminating NUL). */
+static bool prop_is(const void *val, int len, const char *s)
+{
+    return val && len >= 0 && (size_t)len == strlen(s) + 1 && memcmp(val, s, (size_t)len) == 0;
+}
+
+/* Nodes without a status, or with "okay" (or the older "ok"), are in use. */
+static bool node_enabled(const void *dtb, int node)
+{
+    int len;
+    const void *status = fdt_getprop(dtb, node, "status", &len);
+
+    return !status || prop_is(status, len, "okay") || prop_is(status, len, "ok");
+}
+
+static bool node_type_is(const void *dtb, int node, const char *type)
+{
+    int len;
+    const void *val = fdt_getprop(dtb, node, "device_type", &len);
+
+    return prop_is(val, len, type);
+}
+
+static uint64_t read_cells(const fdt32_t *p, int n)
+{
+    uint64_t v = 0;
+
+    for (int i = 0; i < n; i++)
+        v = (v << 32) | fdt32_ld(&p[i]);
+    return v;
+}
+
+/* Cell counts that describe a bus whose children's reg we read: #address-cells and #size-cells. */
+static int bus_cells(const void *dtb, int bus, int *ac, int *sc)
+{
+    *ac = fdt_address_cells(dtb, bus);
+    if (*ac < 0)
+        return *ac;
+    *sc = fdt_size_cells(dtb, bus);
+    if (*sc < 0)
+        return *sc;
+    if (*ac < 1 || *ac > MAX_CELLS || *sc > MAX_CELLS)
+        return -FDT_ERR_BADNCELLS;
+    return 0;
+}
+
+/* node's reg property as *n entries of ac + sc cells each. A reg whose length is not a whole
+ * number of entries is malformed. */
+static int get_reg(const void *dtb, int node, int ac, int sc, const fdt32_t **reg, int *n)
+{
+    int len;
+    const fdt32_t *p = fdt_getprop(dtb, node, "reg", &len);
+
+    if (!p)
+        return len;
+    int stride = (ac + sc) * (int)sizeof(fdt32_t);
+    if (len == 0 || len % stride != 0)
+        return -FDT_ERR_BADVALUE;
+    *reg = p;
+    *n = len / stride;
+    return 0;
+}
+
+/* Append [base, base + size) to ranges; empty ranges are dropped, wrapping ones rejected. */
+static int add_range(struct mem_range *ranges, unsigned *n, uint64_t base, uint64_t size)
+{
+    if (size == 0)
+        return 0;
+    uint64_t last = base + size - 1;
+    if (last < base || (paddr_t)last != last)
+        return -FDT_ERR_BADVALUE;
+    if (*n >= ARCH_MAX_RAM_RANGES)
+        return -FDT_ERR_NOSPACE;
+    ranges[*n].base = (paddr_t)base;
+    ranges[*n].size = (paddr_t)size;
+    (*n)++;
+    return 0;
+}
+
+static int scan_fail(struct scan *s, int code, int node, const char *what)
+{
+    const char *name = node > 0 ? fdt_get_name(s->dtb, node, NULL) : NULL;
+
+    if (s->err && s->errlen)
+        ksnprintf(s->err, s->errlen, "%s%s%s: %s", name ? name : "", name ? ": " : "", what,
+                  fdt_strerror(code));
+    return code;
+}
+
+/* Every reg entry of node (a child of a bus with ac/sc cells) into ranges. */
+static int scan_reg(struct scan *s, int node, int ac, int sc, struct mem_range *ranges, unsigned *n)
+{
+    const fdt32_t *reg;
+    int count;
+    int ret = get_reg(s->dtb, node, ac, sc, &reg, &count);
+
+    if (ret)
+        return scan_fail(s, ret, node, "bad or missing reg");
+    for (int i = 0; i < count; i++, reg += ac + sc) {
+        ret = add_range(ranges, n, read_cells(reg, ac), read_cells(reg + ac, sc));
+        if (ret)
+            return scan_fail(s, ret, node, "unusable reg entry");
+    }
+    return 0;
+}
+
+/* RAM: the root's children with device_type "memory" (spec 3.4), in the root's cell sizes. */
+static int scan_memory(struct scan *s)
+{
+    int ac, sc, node, ret = bus_cells(s->dtb, 0, &ac, &sc);
+
+    if (ret)
+        return scan_fail(s, ret, 0, "root #address-cells/#size-cells");
+    if (sc == 0)
+        return scan_fail(s, -FDT_ERR_BADNCELLS, 0, "root #size-cells is 0");
+    s->bp.nram = 0;
+    fdt_for_each_subnode(node, s->dtb, 0)
+    {
+        if (!node_type_is(s->dtb, node, "memory") || !node_enabled(s->dtb, node))
+            continue;
+        ret = scan_reg(s, node, ac, sc, s->bp.ram, &s->bp.nram);
+        if (ret)
+            return ret;
+    }
+    if (node != -FDT_ERR_NOTFOUND)
+        return scan_fail(s, node, 0, "walking the root node");
+    if (s->bp.nram == 0)
+        return scan_fail(s, -FDT_ERR_NOTFOUND, 0, "no memory node");
+    return 0;
+}
+
+/* The memory reservation block (/memreserve/ in dts). */
+static int scan_memreserve(struct scan *s)
+{
+    int n = fdt_num_mem_rsv(s->dtb);
+
+    if (n < 0)
+        return scan_fail(s, n, 0, "memory reservation block");
+    for (int i = 0; i < n; i++) {
+        uint64_t base, size;
+        int ret = fdt_get_mem_rsv(s->dtb, i, &base, &size);
+        if (!ret)
+            ret = add_range(s->bp.reserved, &s->bp.nreserved, base, size);
+        if (ret)
+            return scan_fail(s, ret, 0, "memory reservation entry");
+    }
+    return 0;
+}
+
+/*
+ * /reserved-memory children with a reg are off limits whether or not they say no-map: no-map only
+ * tells an OS not to map the range, and OpenSBI's PMP-protected mmode_resv0 has no no-map. Children
+ * with only a size ask the OS to allocate a region; the kernel offers none, so they are ignored.
+ */
+static int scan_reserved_memory(struct scan *s)
+{
+    int resv = fdt_path_offset(s->dtb, "/reserved-memory");
+    int ac, sc, node, ret;
+
+    if (resv == -FDT_ERR_NOTFOUND)
+        return 0;
+    if (resv < 0)
+        return scan_fail(s, resv, 0, "/reserved-memory");
+    ret = bus_cells(s->dtb, resv, &ac, &sc);
+    if (ret)
+        return scan_fail(s, ret, resv, "#address-cells/#size-cells");
+    fdt_for_each_subnode(node, s->dtb, resv)
+    {
+        if (!node_enabled(s->dtb, node) || !fdt_getprop(s->dtb, node, "reg", NULL))
+            continue;
+        ret = scan_reg(s, node, ac, sc, s->bp.reserved, &s->bp.nreserved);
+        if (ret)
+            return ret;
+    }
+    if (node != -FDT_ERR_NOTFOUND)
+        return scan_fail(s, node, resv, "walking /reserved-memory");
+    return 0;
+}
+
+/* CPUs: /cpus children with device_type "cpu" (which skips cpu-map), unless disabled. */
+static int scan_cpus(struct scan *s)
+{
+    int cpus = fdt_path_offset(s->dtb, "/cpus");
+    int node;
+    unsigned n = 0;
+
+    if (cpus < 0)
+        return scan_fail(s, cpus, 0, "/cpus");
+    fdt_for_each_subnode(node, s->dtb, cpus)
+    {
+        if (node_type_is(s->dtb, node, "cpu") && node_enabled(s->dtb, node))
+            n++;
+    }
+    if (node != -FDT_ERR_NOTFOUND)
+        return scan_fail(s, node, cpus, "walking /cpus");
+    if (n == 0)
+        return scan_fail(s, -FDT_ERR_NOTFOUND, cpus, "no enabled cpu node");
+    s->bp.ncpus = n;
+    return 0;
+}
+
+int fdt_scan_boot(const void *dtb, size_t max_size, struct boot_params *bp, char *err,
+                  size_t errlen)
+{
+    struct scan s = {.dtb = dtb, .bp = *bp, .err = err, .errlen = errlen};
+    int ret = validate(dtb, max_size);
+
+    if (ret)
+        return scan_fail(&s, ret, 0, "bad header");
+    ret = scan_memory(&s);
+    if (!ret)
+        ret = scan_memreserve(&s);
+    if (!ret)
+        ret = scan_reserved_memory(&s);
+    if (!ret)
+        ret = scan_cpus(&s);
+    if (!ret) {
+        ret = add_range(s.bp.reserved, &s.bp.nreserved, hal_virt_to_phys(dtb), fdt_totalsize(dtb));
+        if (ret)
+            scan_fail(&s, ret, 0, "reserving the devicetree");
+    }
+    if (!ret)
+        *bp = s.bp;
+    return ret;
+}
+
+/*
+ * Translate a bus address of node's children to a CPU physical address: at each ancestor bus,
+ * an empty ranges is the identity, an entry (child base, parent base, size) maps its window, and a
+ * missing ranges means the bus is not memory-mapped (spec 2.3.8).
+ */
+static int translate(const void *dtb, int node, uint64_t *addr)
+{
+    for (int bus = fdt_parent_offset(dtb, node); bus > 0; bus = fdt_parent_offset(dtb, bus)) {
+        int cac, csc, pac, psc, len, ret;
+        const fdt32_t *r = fdt_getprop(dtb, bus, "ranges", &len);
+
+        if (!r)
+            return len;
+        if (len == 0)
+            continue;
+        ret = bus_cells(dtb, bus, &cac, &csc);
+        if (!ret)
+            ret = bus_cells(dtb, fdt_parent_offset(dtb, bus), &pac, &psc);
+        if (ret)
+            return ret;
+        int stride = cac + pac + csc;
+        if (len % (stride * (int)sizeof(fdt32_t)) != 0)
+            return -FDT_ERR_BADVALUE;
+        bool found = false;
+        for (int i = 0; i < len / (stride * (int)sizeof(fdt32_t)); i++, r += stride) {
+            uint64_t child = read_cells(r, cac);
+            uint64_t parent = read_cells(r + cac, pac);
+            uint64_t size = read_cells(r + cac + pac, csc);
+            if (*addr >= child && *addr - child < size) {
+                *addr = *addr - child + parent;
+                found = true;
+                break;
+            }
+        }
+        if (!found)
+            return -FDT_ERR_NOTFOUND;
+    }
+    return 0;
+}
+
+/* The CPU physical address and size of node's first reg entry. */
+static int node_reg0(const void *dtb, int node, paddr_t *base, paddr_t *size)
+{
+    int ac, sc, n;
+    const fdt32_t *reg;
+    int ret = bus_cells(dtb, fdt_parent_offset(dtb, node), &ac, &sc);
+
+    if (!ret)
+        ret = get_reg(dtb, node, ac, sc, &reg, &n);
+    if (ret)
+        return ret;
+    uint64_t addr = read_cells(reg, ac);
+    uint64_t len = read_cells(reg + ac, sc);
+    ret = translate(dtb, node, &addr);
+    if (ret)
+        return ret;
+    if ((paddr_t)addr != addr || (paddr_t)len != len)
+        return -FDT_ERR_BADVALUE;
+    *base = (paddr_t)addr;
+    if (size)
+        *size = (paddr_t)len;
+    return 0;
+}
+
+int fdt_stdout_uart(const void *dtb, paddr_t *base)
+{
+    int ret = validate(dtb, FDT_MAX_SIZE);
+    int chosen, len;
+    const char *path;
+
+    if (ret)
+        return ret;
+    chosen = fdt_path_offset(dtb, "/chosen");
+    if (chosen < 0)
+        return chosen;
+    path = fdt_getprop(dtb, chosen, "stdout-path", &len);
+    if (!path)
+        path = fdt_getprop(dtb, chosen, "linux,stdout-path", &len);
+    if (!path)
+        return len;
+    /* "path[:options]" where path may be an alias (spec 3.6); the string must end in the blob. */
+    if (len <= 0 || !memchr(path, '\0', (size_t)len))
+        return -FDT_ERR_BADVALUE;
+    const char *colon = memchr(path, ':', (size_t)len);
+    int namelen = colon ? (int)(colon - path) : (int)strlen(path);
+    int node = fdt_path_offset_namelen(dtb, path, namelen);
+    if (node < 0)
+        return node;
+    return node_reg0(dtb, node, base, NULL);
+}
+
+int fdt_find_compatible(const void *dtb, const char *compat, paddr_t *base, paddr_t *size)
+{
+    int ret = validate(dtb, FDT_MAX_SIZE);
+    int node = -1;
+
+    if (ret)
+        return ret;
+    for (;;) {
+        node = fdt_node_offset_by_compatible(dtb, node, compat);
+        if (node < 0)
+            return node;
+        if (node_enabled(dtb, node))
+            return node_reg0(dtb, node, base, size);
+    }
+}
+
+int fdt_timebase_frequency(const void *dtb, uint64_t *hz)
+{
+    int ret = validate(dtb, FDT_MAX_SIZE);
+    int cpus, len;
+    const fdt32_t *p;
+
+    if (ret)
+        return ret;
+    cpus = fdt_path_offset(dtb, "/cpus");
+    if (cpus < 0)
+        return cpus;
+    p = fdt_getprop(dtb, cpus, "timebase-frequency", &len);
+    if (!p)
+        return len;
+    if (len != 4 && len != 8)
+        return -FDT_ERR_BADVALUE;
+    *hz = read_cells(p, len / 4);
+    return 0;
+}

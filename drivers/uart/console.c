@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel console on a UART, for every board that has one: which UART (devicetree or Kconfig)
+ * and the newline translation; the board's driver (ns16550.c, pl011.c, cmsdk.c) moves the bytes.
+ */
+#include "hal.h"
+#include "uart.h"
+#ifdef CONFIG_FDT
+#include "fdt.h"
+#endif
+
+void uart_console_init(const void *dtb)
+{
+    paddr_t base = CONFIG_UART_BASE;
+
+#ifdef CONFIG_FDT
+    paddr_t found;
+    if (dtb && fdt_stdout_uart(dtb, &found) == 0)
+        base = found;
+#else
+    (void)dtb;
+#endif
+    uart_init(base);
+}
+
+void hal_console_putc(char c)
+{
+    /* Terminals expect CR LF; the kernel writes LF. */
+    if (c == '\n')
+        uart_putc('\r');
+    uart_putc(c);
+}

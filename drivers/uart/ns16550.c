@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * NS16550-compatible UART (QEMU virt riscv64), transmit only, byte-wide registers (reg-shift 0).
+ * The firmware (OpenSBI) has already set the line format and baud rate; we only poll and send.
+ */
+#include <stdint.h>
+
+#include "uart.h"
+
+#define THR      0x0  /* transmit holding register */
+#define LSR      0x5  /* line status register */
+#define LSR_THRE 0x20 /* THR empty: room for one more byte */
+
+static volatile uint8_t *regs;
+
+void uart_init(paddr_t base)
+{
+    regs = (volatile uint8_t *)(uintptr_t)base;
+}
+
+void uart_putc(char c)
+{
+    if (!regs)
+        return;
+    while (!(regs[LSR] & LSR_THRE))
+        ;
+    regs[THR] = (uint8_t)c;
+}
