@@ -18,6 +18,9 @@ struct arch_ctx {
 #define ARCH_NUM_REGS       17
 #define ARCH_MAX_RAM_RANGES 2
 
+/* Only used by hal.h's CONFIG_MMU block, should the build's autoconf.h switch it on. */
+typedef uint32_t pte_t;
+
 #define HAL_MPU_REGIONS 8
 #define HAL_MPU_GRANULE 32
 

@@ -27,6 +27,9 @@ struct arch_ctx {
 /* Sv39 addresses are sign-extended from bit 38; the lower half is user space. */
 #define HAL_USER_TOP ((word_t)1 << 38)
 
+/* Only named by hal.h's CONFIG_MPU block, should the build's autoconf.h switch it on. */
+struct arch_mpu_state;
+
 /* Test-only decoders so assertions can read rights and attr back out of a leaf. */
 unsigned test_pte_rights(pte_t pte);
 unsigned test_pte_attr(pte_t pte);
