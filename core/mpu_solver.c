@@ -31,12 +31,6 @@ static bool mpu_wraps(paddr_t base, paddr_t size)
     return size - 1 > (paddr_t) ~(paddr_t)0 - base;
 }
 
-/* hal_mpu_encode returns a negative enum mica_error (hal.h); the core's are positive. */
-static int mpu_encode(const struct mpu_region *regions, unsigned n, struct arch_mpu_state *state)
-{
-    return -hal_mpu_encode(regions, n, state);
-}
-
 static bool mpu_mergeable(const struct mpu_region *a, const struct mpu_region *b)
 {
     return a->base + a->size == b->base && a->vm_rights == b->vm_rights && a->attr == b->attr;
@@ -66,7 +60,7 @@ int mpu_solve(struct mpu_region *frames, unsigned n, struct mpu_region *out, uns
     }
     mpu_solver_sort(frames, n);
     if (n == 0)
-        return mpu_encode(out, 0, state);
+        return hal_mpu_encode(out, 0, state);
     cur = frames[0];
     for (i = 1; i < n; i++) {
         /* Sorted and so far disjoint: only the region being built can overlap frames[i]. */
@@ -87,7 +81,7 @@ int mpu_solve(struct mpu_region *frames, unsigned n, struct mpu_region *out, uns
     *nregions = count;
     if (count > max)
         return MICA_ERR_RANGE;
-    return mpu_encode(out, count, state);
+    return hal_mpu_encode(out, count, state);
 }
 
 static bool mpu_overlap(const struct mpu_region *a, const struct mpu_region *b)

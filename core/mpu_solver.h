@@ -15,8 +15,7 @@
  * of regions the set needs, also when that is more than max. Then hal_mpu_encode(out, *nregions,
  * state) decides whether the hardware can do it. frames is reordered (it is a set).
  *
- * Returns 0 or an enum mica_error (positive, as everywhere in core/; hal_mpu_encode's negative
- * error is turned around):
+ * Returns 0 or an enum mica_error (positive, as everywhere in core/, hal_mpu_encode included):
  *   INVALID_ARGUMENT  a frame of size 0, or rights/attr that vm_check_rights refuses
  *   RANGE             a frame that wraps around the address space, or more regions than max
  *   DELETE_FIRST      two frames overlap

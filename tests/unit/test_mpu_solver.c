@@ -38,7 +38,7 @@ int hal_mpu_encode(const struct mpu_region *regions, unsigned n, struct arch_mpu
     encode_calls++;
     err = mpu_solver_check(regions, n, HAL_MPU_REGIONS, HAL_MPU_GRANULE);
     if (err)
-        return -err; /* hal.h: hal_mpu_encode's errors are negative */
+        return err;
     memset(out, 0, sizeof(*out));
     for (i = 0; i < n; i++) {
         const struct mpu_region *r = &regions[i];
