@@ -59,15 +59,20 @@ static void helper(mica_word_t me)
 
         mica_debug_cap_type(c, &type);
         mica_set_mr(0, rnd(w));
+        /* Extra caps for a send, and a slot for a received cap, both random. */
+        unsigned ncaps = (unsigned)(rnd(w) % 3);
+        for (unsigned i = 0; i < ncaps; i++)
+            mica_set_cap(i, rnd(w) % 4 ? any_slot(w) : c);
+        mica_set_recv_slot(MICA_INIT_CNODE, any_slot(w), rnd(w) % 4 ? D : 0);
         mica_word_t op = rnd(w) % 8;
         if (type == MICA_OBJ_NOTIFICATION)
             op = op < 6 ? 3 : 5;
         switch (op) {
         case 0:
         case 6: err = mica_recv(c, any_slot(w), &badge, &info); break;
-        case 1: err = mica_send(c, mica_msginfo(1, 0, 0, 1 + rnd(w) % 8)); break;
+        case 1: err = mica_send(c, mica_msginfo(1, 0, ncaps, 1 + rnd(w) % 8)); break;
         case 2:
-        case 7: err = mica_call(c, mica_msginfo(2, 0, 0, 2), &info); break;
+        case 7: err = mica_call(c, mica_msginfo(2, 0, ncaps, 2), &info); break;
         case 3: err = mica_wait(c, &badge); break;
         case 4:
             err = mica_reply_recv(c, any_slot(w), mica_msginfo(3, 0, 0, 1), &badge, &info);
@@ -89,11 +94,18 @@ static void random_op(void)
                                         MICA_OBJ_CNODE,    MICA_OBJ_UNTYPED,      MICA_OBJ_FRAME,
                                         MICA_OBJ_TCB,      MICA_OBJ_SCHED_CONTEXT};
 
+    /* A quarter of the time, meet the helpers on their IPC objects. */
+    if (r % 4 == 0)
+        b = scratch + (r >> 2) % 5;
     mica_debug_cap_type(b, &type);
     ok_ops += type != MICA_CAP_NULL;
     /* The root must never block: no Send or Call on an endpoint. */
     if (type == MICA_OBJ_ENDPOINT) {
-        r % 2 ? mica_nbsend(b, mica_msginfo(4, 0, 0, 1)) : mica_nbrecv(b, a, &v, &v);
+        r & 16 ? mica_nbsend(b, mica_msginfo(4, 0, 0, 1)) : mica_nbrecv(b, a, &v, &v);
+        return;
+    }
+    if (type == MICA_OBJ_REPLY && r & 16) {
+        mica_send(b, mica_msginfo(5, 0, 0, 1)); /* reply to whoever waits on it */
         return;
     }
     switch (r % 16) {
@@ -146,6 +158,16 @@ static void random_op(void)
     }
 }
 
+/* Keep IPC objects in the slots helpers use most, so that they meet. */
+static void refill(void)
+{
+    static const mica_word_t types[] = {MICA_OBJ_ENDPOINT, MICA_OBJ_ENDPOINT, MICA_OBJ_NOTIFICATION,
+                                        MICA_OBJ_REPLY, MICA_OBJ_REPLY};
+
+    for (unsigned k = 0; k < 5; k++)
+        mica_untyped_retype(pool, types[k], 0, MICA_INIT_CNODE, 0, 0, scratch + k, 1);
+}
+
 static int setup(const struct mica_bootinfo *bi)
 {
     mica_cptr_t next = bi->empty.start, big = 0;
@@ -192,6 +214,8 @@ int mica_main(const struct mica_bootinfo *bi)
             return 1;
     }
     for (unsigned i = 0; i < ITERATIONS; i++) {
+        if (i % 32 == 0)
+            refill();
         random_op();
         if (i % 5000 == 0)
             mica_printf("stress: %u operations\n", i);
