@@ -103,7 +103,7 @@ struct reply {
 struct sched_context {
     uint64_t budget_us;
     uint64_t period_us;
-    uint64_t consumed_us;
+    uint64_t consumed; /* ticks of hal_time_freq() since the last SchedContext_Consumed */
     word_t extra_refills;
     word_t badge;
     struct tcb *tcb;

@@ -98,3 +98,12 @@ void sched_block(struct tcb *t, enum thread_state state, void *on)
     t->state = (uint8_t)state;
     t->blocked_on = on;
 }
+
+void sched_account(struct cpu *c)
+{
+    uint64_t now = hal_time_now();
+
+    if (c->cur && c->cur->sc)
+        c->cur->sc->consumed += now - c->slice_start;
+    c->slice_start = now;
+}

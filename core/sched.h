@@ -19,6 +19,7 @@ struct ready_queue {
 /* Per-CPU scheduler state. The running thread stays at the head of its ready queue. */
 struct cpu {
     struct tcb *cur; /* the thread whose timeslice is running, or NULL */
+    bool new_slice;  /* cur yielded or used up its slice: give the next pick a fresh one */
     uint32_t l1;     /* bit i: l2[i] != 0 */
     uint32_t l2[SCHED_L2_WORDS];
     struct ready_queue ready[MICA_NUM_PRIORITIES];
@@ -32,6 +33,8 @@ void sched_dequeue(struct tcb *t);     /* t must be queued */
 struct tcb *sched_pick(struct cpu *c); /* highest-priority ready thread, or NULL */
 void sched_rotate(struct tcb *t);      /* to the tail of its priority (Yield, slice end) */
 void sched_set_prio(struct tcb *t, unsigned prio);
+/* Charge the time since the last call (or switch) to the running thread's scheduling context. */
+void sched_account(struct cpu *c);
 
 /* Make t runnable with err as its syscall result / take t off the CPU into a blocked state. */
 void sched_wake(struct tcb *t, int err);

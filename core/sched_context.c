@@ -56,6 +56,14 @@ static int sched_context_bind(struct inv *inv, struct sched_context *sc)
     return MICA_OK;
 }
 
+/* Ticks to microseconds without overflowing for any realistic uptime. */
+static uint64_t sched_context_us(uint64_t ticks)
+{
+    uint64_t f = hal_time_freq();
+
+    return ticks / f * 1000000 + ticks % f * 1000000 / f;
+}
+
 int sched_context_decode(struct inv *inv)
 {
     if (inv->slot->cap.type == MICA_CAP_SCHED_CONTROL)
@@ -73,8 +81,9 @@ int sched_context_decode(struct inv *inv)
         sc->ntfn = NULL;
         return MICA_OK;
     case MICA_SCHED_CONTEXT_CONSUMED:
-        inv_ret(inv, 0, (word_t)sc->consumed_us);
-        sc->consumed_us = 0;
+        sched_account(&cpus[hal_cpu_id()]);
+        inv_ret(inv, 0, (word_t)sched_context_us(sc->consumed));
+        sc->consumed = 0;
         return MICA_OK;
     default: return MICA_ERR_ILLEGAL_OPERATION;
     }

@@ -221,7 +221,7 @@ void syscall_handle(struct tcb *t)
     case MICA_SYS_REPLY_RECV: err = sys_reply_recv(t); break;
     case MICA_SYS_YIELD:
         sched_rotate(t);
-        cpus[t->cpu].cur = NULL; /* a fresh timeslice when it next runs */
+        cpus[t->cpu].new_slice = true;
         err = MICA_OK;
         break;
     default:
@@ -250,18 +250,12 @@ static void kernel_trap(struct cpu *c, struct tcb *t, const struct hal_trap *tra
         /* The running thread's timeslice ended: round robin within its priority. */
         if (c->cur)
             sched_rotate(c->cur);
-        c->cur = NULL;
+        c->new_slice = true;
         break;
     case HAL_TRAP_IRQ: irq_handle(trap->irq); break;
     }
     if (IS_ENABLED(CONFIG_INVARIANTS))
         invariants_check();
-}
-
-static void account(struct cpu *c, uint64_t now)
-{
-    if (c->cur && c->cur->sc)
-        c->cur->sc->consumed_us += (now - c->slice_start) * 1000000 / hal_time_freq();
 }
 
 _Noreturn void kernel_run(void)
@@ -273,12 +267,11 @@ _Noreturn void kernel_run(void)
     for (;;) {
         struct tcb *t = sched_pick(c);
 
-        if (t != c->cur) {
-            uint64_t now = hal_time_now();
-            account(c, now);
+        if (t != c->cur || c->new_slice) {
+            sched_account(c);
             c->cur = t;
-            c->slice_start = now;
-            hal_timer_set(t ? now + slice : UINT64_MAX);
+            c->new_slice = false;
+            hal_timer_set(t ? c->slice_start + slice : UINT64_MAX);
         }
         if (!t) {
             if (CONFIG_LOG_LEVEL >= KLOG_DEBUG)

@@ -18,6 +18,13 @@ void hal_ctx_set(struct arch_ctx *ctx, unsigned reg, word_t val)
     ctx->regs[reg] = val;
 }
 
+static uint64_t now;
+
+uint64_t hal_time_now(void)
+{
+    return now;
+}
+
 static struct tcb threads[8];
 
 static int setup(void **state)
@@ -122,6 +129,23 @@ static void test_block_and_wake(void **state)
     assert_ptr_equal(sched_pick(&cpus[0]), &threads[0]);
 }
 
+static void test_account_charges_the_running_thread(void **state)
+{
+    (void)state;
+    struct sched_context sc = {0};
+    threads[0].sc = &sc;
+    now = 1000;
+    sched_account(&cpus[0]); /* nobody running: just starts the clock */
+    cpus[0].cur = &threads[0];
+    now = 1750;
+    sched_account(&cpus[0]);
+    assert_int_equal(sc.consumed, 750);
+    now = 2000;
+    cpus[0].cur = &threads[1]; /* no scheduling context: nothing charged */
+    sched_account(&cpus[0]);
+    assert_int_equal(sc.consumed, 750);
+}
+
 int main(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -131,6 +155,7 @@ int main(void)
         cmocka_unit_test_setup(test_fifo_and_rotate, setup),
         cmocka_unit_test_setup(test_set_prio_requeues, setup),
         cmocka_unit_test_setup(test_block_and_wake, setup),
+        cmocka_unit_test_setup(test_account_charges_the_running_thread, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
