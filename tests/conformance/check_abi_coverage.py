@@ -19,8 +19,9 @@ OP = r"(?:MICA_[A-Z0-9_]+|SYS_UNKNOWN)"
 HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 OP_IN_HEADING = re.compile(r"`?(" + OP + r")`?")
 ERR_CELL = re.compile(r"^\|\s*`?(MICA_ERR_[A-Z_]+)`?\s*\|")
-PAIR_SRC = re.compile(r"\b(INV|SYS)\(\s*(" + OP + r")\s*,\s*(MICA_[A-Z_]+)\s*\)")
-COVERS = re.compile(r"^#\s*(covers|skip-covers)\s+(" + OP + r")\s+(MICA_[A-Z_]+)\s*$")
+# Any identifiers, so that a pair registered through an alias is reported, not silently ignored.
+PAIR_SRC = re.compile(r"\b(INV|SYS)\(\s*([A-Za-z_]\w*)\s*,\s*([A-Za-z_]\w*)\s*\)")
+COVERS = re.compile(r"^#\s*(covers|skip-covers)\s+(\S+)\s+(\S+)\s*$")
 
 
 def enum_names(path, enum):
@@ -108,6 +109,11 @@ def main():
         covered, skipped = pairs_from_tap(args.tap)
     else:
         covered, skipped = pairs_from_sources(args.sources)
+
+    # A pair naming no real operation or error (say, a macro alias) could never match the doc.
+    for (op, err), src in sorted({**skipped, **covered}.items()):
+        if op not in known_ops or (err not in known_errs and err != "MICA_OK"):
+            problems.append(f"{src}: registered pair {op} {err} names no operation or error")
 
     gaps, skipped_gaps = [], []
     for op in sorted(doc):
