@@ -15,12 +15,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Kinds of page-table entry; declared before <arch.h> so arches may make hal_pte_kind inline. */
+enum hal_pte_kind { HAL_PTE_INVALID, HAL_PTE_TABLE, HAL_PTE_PAGE };
+
 /*
  * <arch.h> (arch/<arch>/include/arch.h) defines, types and inlines only:
  *   word_t, paddr_t           machine word and physical address
  *   struct arch_ctx           saved user state of a thread (lives inside struct tcb)
  *   ARCH_NUM_REGS             registers addressable by id (>= MICA_REG_ARCH_BASE)
  *   ARCH_MAX_RAM_RANGES       size of boot_params arrays
+ *   ARCH_ELF_CLASS, ARCH_ELF_MACHINE   what a root task ELF must say (32/64, EM_*)
  *   with CONFIG_MMU: pte_t, HAL_PT_LEVELS, HAL_PT_INDEX_BITS, HAL_PAGE_BITS, HAL_USER_TOP
  *   with CONFIG_MPU: struct arch_mpu_state, HAL_MPU_REGIONS, HAL_MPU_GRANULE
  */
@@ -134,11 +138,9 @@ paddr_t hal_virt_to_phys(const void *kva);
 
 #ifdef CONFIG_MMU
 /*
- * The generic page-table walker in core/vspace_mmu.c drives these. A table has 2^HAL_PT_INDEX_BITS
+ * The generic page-table walker in core/pt.c drives these. A table has 2^HAL_PT_INDEX_BITS
  * entries of pte_t; level 0 is the root; level HAL_PT_LEVELS-1 maps HAL_PAGE_BITS pages.
  */
-enum hal_pte_kind { HAL_PTE_INVALID, HAL_PTE_TABLE, HAL_PTE_PAGE };
-
 pte_t hal_pte_table(paddr_t table); /* entry pointing at a next table */
 pte_t hal_pte_page(paddr_t pa, unsigned level, unsigned vm_rights, unsigned attr); /* leaf */
 enum hal_pte_kind hal_pte_kind(pte_t pte, unsigned level);
@@ -167,8 +169,9 @@ struct mpu_region {
     unsigned attr;
 };
 
-/* Encode n regions into register values ready for a context switch. Returns 0, or a negative
- * enum mica_error when they do not fit (too many, misaligned for the hardware). */
+/* Encode n regions into register values ready for a context switch. Returns 0, or an enum
+ * mica_error (positive, as everywhere in the kernel) when they do not fit (too many, misaligned for
+ * the hardware). */
 int hal_mpu_encode(const struct mpu_region *regions, unsigned n, struct arch_mpu_state *out);
 
 /* Load an encoded region set on this CPU (kernel regions stay as they are). */

@@ -94,6 +94,10 @@ struct mica_ipc_buffer {
     mica_word_t recv_depth;              /* ... and lookup depth (0 = no capability accepted) */
 };
 
+/* TCB_Configure's ipc_buffer address must be aligned to this (the buffer then fits in any frame of
+ * at least this size). */
+#define MICA_IPC_BUFFER_BITS 10
+
 /*
  * Errors, returned in ARG7 by every syscall. Invocations may put details in MR0 (e.g. the
  * missing page-table level for MICA_ERR_FAILED_LOOKUP); docs/abi.md lists which per invocation.
@@ -115,6 +119,7 @@ enum mica_error {
     MICA_ERR_UNKNOWN_SYSCALL,    /* no such syscall (a fault once fault handlers exist) */
     MICA_ERR_COUNT
 };
+typedef enum mica_error mica_error_t;
 
 /* Capability rights. Endpoint: Send needs WRITE, Recv needs READ, cap transfer needs GRANT, Call
  * needs WRITE and GRANT or GRANT_REPLY. Notification: Signal needs WRITE, Wait/Poll need READ.

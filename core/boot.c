@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Boot: build the root task from what the arch reported. Its objects (CNode, TCB, VSpace,
+ * SchedContext, IPC-buffer and boot-info frames, initial stack) come from free RAM first; the rest
+ * of free RAM becomes Untyped caps of maximal aligned power-of-two blocks, listed in boot info.
+ */
+#include "boot.h"
+#include "cap.h"
+#include "elf.h"
+#include "sched.h"
+#include "syscall.h"
+#include "tcb.h"
+
+#define BOOT_MAX_REGIONS 32
+#define ROOT_CNODE_BITS  12
+#define ROOT_STACK_BITS  16
+
+struct region {
+    paddr_t base;
+    paddr_t end;
+};
+
+static struct region free_mem[BOOT_MAX_REGIONS];
+static unsigned nfree;
+
+static void region_add(paddr_t base, paddr_t end)
+{
+    if (end <= base)
+        return;
+    if (nfree == BOOT_MAX_REGIONS)
+        kpanic("boot: too many free memory regions");
+    free_mem[nfree++] = (struct region){base, end};
+}
+
+static void region_remove(paddr_t rb, paddr_t re)
+{
+    for (unsigned i = 0; i < nfree; i++) {
+        struct region f = free_mem[i];
+        if (re <= f.base || rb >= f.end)
+            continue;
+        free_mem[i] = free_mem[--nfree];
+        region_add(f.base, rb > f.base ? rb : f.base);
+        region_add(re < f.end ? re : f.end, f.end);
+        i = (unsigned)-1; /* rescan: the list changed */
+    }
+}
+
+/* Free memory = RAM minus the reserved ranges (kernel image, firmware, DTB). */
+static void boot_memory_init(const struct boot_params *bp)
+{
+    for (unsigned i = 0; i < bp->nram; i++)
+        region_add(bp->ram[i].base, bp->ram[i].base + bp->ram[i].size);
+    for (unsigned r = 0; r < bp->nreserved; r++)
+        region_remove(bp->reserved[r].base, bp->reserved[r].base + bp->reserved[r].size);
+}
+
+/* Take 2^bits bytes aligned to their size from free memory, zeroed. */
+static void *boot_alloc(unsigned bits)
+{
+    paddr_t size = (paddr_t)1 << bits;
+
+    for (unsigned i = 0; i < nfree; i++) {
+        struct region *f = &free_mem[i];
+        paddr_t a = (f->base + size - 1) & ~(size - 1);
+        if (a < f->base || a + size > f->end || a + size < a)
+            continue;
+        paddr_t old = f->base;
+        f->base = a + size;
+        region_add(old, a);
+        void *p = hal_phys_to_virt(a);
+        memset(p, 0, size);
+        return p;
+    }
+    kpanic("boot: out of memory for 2^%u bytes", bits);
+}
+
+static struct cte *root_slots;
+
+static void root_cap(unsigned slot, struct cap c)
+{
+    cap_insert(&root_slots[slot], &c, &cdt_root);
+}
+
+/* Carve the free regions into maximal aligned power-of-two Untypeds. */
+static void boot_untypeds(struct mica_bootinfo *bi, unsigned first)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < nfree; i++) {
+        paddr_t base = free_mem[i].base, end = free_mem[i].end;
+        while (end - base >= ((paddr_t)1 << MICA_MIN_UNTYPED_BITS) &&
+               n < MICA_BOOTINFO_MAX_UNTYPE && first + n < (1u << ROOT_CNODE_BITS)) {
+            unsigned bits = MICA_MAX_UNTYPED_BITS;
+            while (bits > MICA_MIN_UNTYPED_BITS &&
+                   ((base & (((paddr_t)1 << bits) - 1)) || ((paddr_t)1 << bits) > end - base))
+                bits--;
+            struct cap c = object_create(MICA_OBJ_UNTYPED, bits, NULL, false);
+            c.obj = base;
+            root_cap(first + n, c);
+            bi->untyped_list[n].paddr = base;
+            bi->untyped_list[n].size_bits = (uint8_t)bits;
+            base += (paddr_t)1 << bits;
+            n++;
+        }
+    }
+    bi->untyped = (struct mica_slot_range){first, first + n};
+    bi->empty = (struct mica_slot_range){first + n, 1u << ROOT_CNODE_BITS};
+}
+
+static void copy_str(char *dst, const char *src, unsigned size)
+{
+    unsigned i = 0;
+
+    for (; src[i] && i + 1 < size; i++)
+        dst[i] = src[i];
+    dst[i] = '\0';
+}
+
+/*
+ * The root task ELF: checked, then each segment copied to its physical address, which leaves free
+ * memory. (Address-space mappings for it come with the MMU/MPU backends.)
+ */
+static word_t boot_load_root(const struct boot_params *bp)
+{
+    static struct elf_info info;
+
+    if (!bp->root_elf)
+        return bp->root_entry;
+    enum elf_error err = elf_check(bp->root_elf, bp->root_elf_size, ARCH_ELF_CLASS,
+                                   ARCH_ELF_MACHINE, 0, ~(word_t)0, &info);
+    if (err)
+        kpanic("boot: root task ELF rejected (elf error %d)", err);
+    for (unsigned i = 0; i < info.nsegs; i++) {
+        const struct elf_segment *s = &info.segs[i];
+        char *dst = hal_phys_to_virt((paddr_t)s->paddr);
+        region_remove((paddr_t)s->paddr, (paddr_t)(s->paddr + s->memsz));
+        memcpy(dst, (const char *)bp->root_elf + s->offset, (size_t)s->filesz);
+        memset(dst + s->filesz, 0, (size_t)(s->memsz - s->filesz));
+    }
+    return (word_t)info.entry;
+}
+
+void boot_root_task(struct boot_params *bp)
+{
+    boot_memory_init(bp);
+    word_t entry = boot_load_root(bp);
+    root_slots = boot_alloc(ROOT_CNODE_BITS + MICA_SLOT_BITS);
+    struct tcb *t = boot_alloc(MICA_TCB_BITS);
+    void *vspace = boot_alloc(MICA_VSPACE_BITS);
+    void *sc = boot_alloc(MICA_SCHED_CONTEXT_BITS);
+    void *ipcbuf = boot_alloc(MICA_PAGE_BITS);
+    struct mica_bootinfo *bi = boot_alloc(MICA_PAGE_BITS);
+    char *stack = boot_alloc(ROOT_STACK_BITS);
+
+    struct cap cn = object_create(MICA_OBJ_CNODE, ROOT_CNODE_BITS, root_slots, false);
+    cn.guard_bits = (uint8_t)(MICA_WORD_BITS - ROOT_CNODE_BITS);
+    root_cap(MICA_INIT_TCB, object_create(MICA_OBJ_TCB, 0, t, false));
+    root_cap(MICA_INIT_CNODE, cn);
+    root_cap(MICA_INIT_VSPACE, object_create(MICA_OBJ_VSPACE, 0, vspace, false));
+    root_cap(MICA_INIT_IRQ_CONTROL, (struct cap){.type = MICA_CAP_IRQ_CONTROL});
+    struct cap f = object_create(MICA_OBJ_FRAME, MICA_PAGE_BITS, NULL, false);
+    f.obj = hal_virt_to_phys(ipcbuf);
+    root_cap(MICA_INIT_IPC_BUFFER, f);
+    f.obj = hal_virt_to_phys(bi);
+    f.rights = MICA_RIGHT_READ;
+    root_cap(MICA_INIT_BOOTINFO, f);
+    root_cap(MICA_INIT_SCHED_CONTEXT, object_create(MICA_OBJ_SCHED_CONTEXT, 0, sc, false));
+    unsigned ncpus = bp->ncpus ? bp->ncpus : 1;
+    for (unsigned i = 0; i < ncpus; i++)
+        root_cap(MICA_INIT_FIRST_FREE_FIXED + i,
+                 (struct cap){.type = MICA_CAP_SCHED_CONTROL, .obj = i, .data = i});
+
+    bi->magic = MICA_BOOTINFO_MAGIC;
+    bi->flags = (IS_ENABLED(CONFIG_MMU) ? MICA_BOOT_FLAG_MMU : 0) |
+                (IS_ENABLED(CONFIG_MPU) ? MICA_BOOT_FLAG_MPU : 0);
+    bi->num_cpus = ncpus;
+    bi->root_cnode_bits = ROOT_CNODE_BITS;
+    bi->ipc_buffer = (word_t)ipcbuf;
+    bi->user_vaddr_top = ~(word_t)0;
+    bi->sched_control =
+        (struct mica_slot_range){MICA_INIT_FIRST_FREE_FIXED, MICA_INIT_FIRST_FREE_FIXED + ncpus};
+    boot_untypeds(bi, MICA_INIT_FIRST_FREE_FIXED + ncpus);
+    copy_str(bi->board, CONFIG_BOARD, sizeof(bi->board));
+    copy_str(bi->arch, CONFIG_ARCH, sizeof(bi->arch));
+
+    t->prio = t->mcp = MICA_NUM_PRIORITIES - 1;
+    tcb_set_slot(t, TCB_CSPACE, &root_slots[MICA_INIT_CNODE]);
+    tcb_set_slot(t, TCB_VSPACE, &root_slots[MICA_INIT_VSPACE]);
+    tcb_set_ipc_buffer(t, (word_t)ipcbuf, &root_slots[MICA_INIT_IPC_BUFFER]);
+    t->sc = (struct sched_context *)sc;
+    t->sc->tcb = t;
+    hal_ctx_init(&t->ctx, entry, (word_t)(stack + ((size_t)1 << ROOT_STACK_BITS)));
+    hal_ctx_set(&t->ctx, MICA_REG_ARG0, (word_t)bi);
+    tcb_resume(t);
+    klog_info("mica: root task: %u untyped caps, slots %lu..%lu free\n",
+              (unsigned)(bi->untyped.end - bi->untyped.start), (unsigned long)bi->empty.start,
+              (unsigned long)bi->empty.end);
+}
+
+_Noreturn void kernel_main(struct boot_params *bp)
+{
+    uint64_t ram = 0;
+
+    hal_platform_init(bp);
+    for (unsigned i = 0; i < bp->nram; i++)
+        ram += bp->ram[i].size;
+    /* tests/run checks this line. */
+    kprintf("mica: board=%s arch=%s cpus=%u ram=%lluMiB\n", CONFIG_BOARD, CONFIG_ARCH,
+            bp->ncpus ? bp->ncpus : 1, (unsigned long long)(ram >> 20));
+    boot_root_task(bp);
+    kernel_run();
+}
+
+_Noreturn void kernel_secondary_main(unsigned cpu)
+{
+    kpanic("cpu %u: secondary CPUs are not supported yet", cpu);
+}

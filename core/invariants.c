@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kernel invariants, checked after every trap in debug builds (CONFIG_INVARIANTS): the derivation
+ * tree's links, objects inside their Untyped's watermark, ready-queue and endpoint/notification
+ * queue membership matching thread states, and the bitmap matching the ready queues. Everything
+ * is found from the derivation tree's root, so nothing needs a registry.
+ */
+#include "cap.h"
+#include "invariants.h"
+#include "sched.h"
+#include "tcb.h"
+
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            kpanic("invariant: " __VA_ARGS__);                                                     \
+    } while (0)
+
+static paddr_t obj_paddr(const struct cap *c)
+{
+    if (c->type == MICA_OBJ_UNTYPED || c->type == MICA_OBJ_FRAME)
+        return c->obj;
+    return hal_virt_to_phys(cap_ptr(c));
+}
+
+static void check_children(const struct cte *n)
+{
+    const struct cte *prev = NULL;
+
+    for (const struct cte *c = n->first_child; c; prev = c, c = c->next) {
+        CHECK(c->parent == n, "slot %p: parent link is %p, not %p", (void *)c, (void *)c->parent,
+              (void *)n);
+        CHECK(c->prev == prev, "slot %p: prev link broken", (void *)c);
+        CHECK(c->cap.type != MICA_CAP_NULL, "empty slot %p in the derivation tree", (void *)c);
+        if (n == &cdt_root)
+            continue;
+        if (n->cap.type == MICA_CAP_IRQ_CONTROL) {
+            CHECK(c->cap.type == MICA_CAP_IRQ_HANDLER, "slot %p: odd child of IRQControl",
+                  (void *)c);
+        } else if (n->cap.type != MICA_OBJ_UNTYPED) {
+            CHECK(cap_same_object(&c->cap, &n->cap), "slot %p: child of another object", (void *)c);
+        } else if (!cap_same_object(&c->cap, &n->cap) && !(n->cap.flags & CAP_FLAG_DEVICE)) {
+            paddr_t base = n->cap.obj, pa = obj_paddr(&c->cap);
+            paddr_t size = (paddr_t)1 << object_size_bits(c->cap.type, c->cap.size_bits);
+            CHECK(pa >= base && pa + size <= base + n->cap.extra,
+                  "untyped %lx: object at %lx above the watermark %lx", (unsigned long)base,
+                  (unsigned long)pa, (unsigned long)n->cap.extra);
+        }
+    }
+}
+
+static bool queued(const struct tcb_queue *q, const struct tcb *t)
+{
+    for (const struct tcb *x = q->head; x; x = x->ipc_next)
+        if (x == t)
+            return true;
+    return false;
+}
+
+static void check_tcb(const struct tcb *t)
+{
+    const struct ready_queue *rq = &cpus[t->cpu].ready[t->prio];
+    bool in_ready = false;
+
+    for (const struct tcb *x = rq->head; x; x = x->sched_next)
+        in_ready |= x == t;
+    CHECK(in_ready == (t->state == TS_READY), "tcb %p: state %u but %sin the ready queue",
+          (void *)t, t->state, in_ready ? "" : "not ");
+    switch (t->state) {
+    case TS_BLOCKED_SEND:
+    case TS_BLOCKED_RECV: {
+        const struct endpoint *ep = t->blocked_on;
+        CHECK(queued(&ep->queue, t), "tcb %p: blocked on endpoint %p but not queued", (void *)t,
+              (void *)ep);
+        CHECK(ep->state == (t->state == TS_BLOCKED_SEND ? EP_SEND : EP_RECV),
+              "endpoint %p: state %lu does not match its queue", (void *)ep,
+              (unsigned long)ep->state);
+        CHECK(!t->reply || t->reply->receiver == t, "tcb %p: reply object not linked back",
+              (void *)t);
+        break;
+    }
+    case TS_BLOCKED_REPLY:
+        CHECK(t->reply && t->reply->caller == t && t->blocked_on == t->reply,
+              "tcb %p: blocked on a reply that does not name it", (void *)t);
+        break;
+    case TS_BLOCKED_NTFN:
+        CHECK(queued(&((const struct notification *)t->blocked_on)->waiters, t),
+              "tcb %p: not in its notification's queue", (void *)t);
+        break;
+    default:
+        CHECK(t->blocked_on == NULL, "tcb %p: runnable or inactive but blocked on %p", (void *)t,
+              t->blocked_on);
+        break;
+    }
+    CHECK(!t->bound || ntfn_bound(t->bound) == t, "tcb %p: notification binding one-sided",
+          (void *)t);
+}
+
+static void check_object(const struct cap *c)
+{
+    switch (c->type) {
+    case MICA_OBJ_TCB: check_tcb(cap_ptr(c)); break;
+    case MICA_OBJ_ENDPOINT: {
+        const struct endpoint *ep = cap_ptr(c);
+        CHECK((ep->state == EP_IDLE) == (ep->queue.head == NULL),
+              "endpoint %p: state %lu with queue head %p", (void *)ep, (unsigned long)ep->state,
+              (void *)ep->queue.head);
+        break;
+    }
+    case MICA_OBJ_REPLY: {
+        const struct reply *r = cap_ptr(c);
+        CHECK(!r->caller || r->caller->state == TS_BLOCKED_REPLY, "reply %p: caller not waiting",
+              (void *)r);
+        CHECK(!r->receiver || r->receiver->state == TS_BLOCKED_RECV,
+              "reply %p: receiver not receiving", (void *)r);
+        break;
+    }
+    default: break;
+    }
+}
+
+static void check_ready_queues(void)
+{
+    for (unsigned i = 0; i < CONFIG_NR_CPUS; i++) {
+        const struct cpu *c = &cpus[i];
+        for (unsigned p = 0; p < MICA_NUM_PRIORITIES; p++) {
+            const struct ready_queue *q = &c->ready[p];
+            bool bit = (c->l2[p / 32] >> (p % 32)) & 1;
+            CHECK(bit == (q->head != NULL), "cpu %u: bitmap bit %u is %d", i, p, bit);
+            CHECK(!bit || ((c->l1 >> (p / 32)) & 1), "cpu %u: l1 misses priority %u", i, p);
+            const struct tcb *prev = NULL;
+            for (const struct tcb *t = q->head; t; prev = t, t = t->sched_next) {
+                CHECK(t->sched_prev == prev && t->prio == p && t->state == TS_READY,
+                      "cpu %u: ready queue %u holds tcb %p (state %u, prio %u)", i, p, (void *)t,
+                      t->state, t->prio);
+            }
+            CHECK(q->tail == prev, "cpu %u: ready queue %u tail is wrong", i, p);
+        }
+    }
+}
+
+void invariants_check(void)
+{
+    const struct cte *n = &cdt_root;
+    unsigned long count = 0;
+
+    check_ready_queues();
+    CHECK(cdt_root.parent == NULL && cdt_root.cap.type == MICA_CAP_NULL, "tree root changed");
+    /* Pre-order walk over the whole tree without recursion. */
+    while (n) {
+        CHECK(++count < 100000000ul, "derivation tree has a cycle");
+        check_children(n);
+        if (n != &cdt_root)
+            check_object(&n->cap);
+        if (n->first_child) {
+            n = n->first_child;
+            continue;
+        }
+        while (n && n != &cdt_root && !n->next)
+            n = n->parent;
+        n = (n && n != &cdt_root) ? n->next : NULL;
+    }
+}
+
+void invariants_dump(void)
+{
+    const struct cte *n = cdt_root.first_child;
+
+    while (n) {
+        if (n->cap.type == MICA_OBJ_TCB && !(n->parent && n->parent->cap.type == MICA_OBJ_TCB)) {
+            const struct tcb *t = cap_ptr(&n->cap);
+            kprintf("  tcb %p: state %u prio %u blocked on %p pc %lx\n", (const void *)t, t->state,
+                    t->prio, t->blocked_on, (unsigned long)tcb_reg(t, MICA_REG_PC));
+        }
+        if (n->first_child) {
+            n = n->first_child;
+            continue;
+        }
+        while (n && n != &cdt_root && !n->next)
+            n = n->parent;
+        n = (n && n != &cdt_root) ? n->next : NULL;
+    }
+}

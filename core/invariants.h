@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+/* The invariant checker (invariants.c), run after every trap with CONFIG_INVARIANTS. */
+#ifndef MICA_INVARIANTS_H
+#define MICA_INVARIANTS_H
+
+/* Walk the derivation tree, every thread and queue reachable from it, and panic with a message
+ * naming the first broken invariant. */
+void invariants_check(void);
+
+/* Print every thread reachable from the derivation tree (debugging a deadlock). */
+void invariants_dump(void);
+
+#endif

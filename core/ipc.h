@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* Endpoint IPC with reply objects (ipc.c) and notifications (notify.c). */
+#ifndef MICA_IPC_H
+#define MICA_IPC_H
+
+#include "object.h"
+
+/* A syscall handler's result when the caller blocked: its ARG registers are set on wake-up. */
+#define SYSCALL_BLOCKED (-1)
+
+/* Send / NBSend / Call through endpoint cap ep_cap. Returns an error, MICA_OK or
+ * SYSCALL_BLOCKED. */
+int ipc_send(struct tcb *t, const struct cap *ep_cap, word_t info, bool block, bool call);
+/* Recv / NBRecv on endpoint cap ep_cap; reply (may be NULL) is bound to a caller received. */
+int ipc_recv(struct tcb *t, const struct cap *ep_cap, struct reply *reply, bool block);
+/* Reply through the Reply object of reply_cap with t's message (info), carrying caps only if
+ * the cap has GRANT; nothing happens if the Reply object has no caller. */
+void ipc_reply(struct tcb *t, const struct cap *reply_cap, word_t info);
+/* Take t off whatever endpoint, notification or reply it is blocked on (its state is left). */
+void ipc_cancel(struct tcb *t);
+/* Last cap gone: every waiter wakes with MICA_ERR_CANCELLED. */
+void ipc_endpoint_destroy(struct endpoint *ep);
+void ipc_reply_destroy(struct reply *r);
+
+int notify_signal(const struct cap *c);
+int notify_wait(struct tcb *t, const struct cap *c, bool block);
+/* Hand t the pending bits of active n (badge in ARG0) and make n idle. */
+void notify_take(struct tcb *t, struct notification *n);
+void notify_bind(struct notification *n, struct tcb *t);
+void notify_unbind(struct tcb *t);
+void notify_destroy(struct notification *n);
+/* FIFO of blocked threads (ipc_next/ipc_prev links). */
+void tcbq_append(struct tcb_queue *q, struct tcb *t);
+void tcbq_remove(struct tcb_queue *q, struct tcb *t);
+
+#endif

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel object model: capabilities, CNode slots with their derivation-tree links, and the
+ * layout of every object type. Objects live in memory user space retyped from Untyped; these
+ * structs are that memory's layout. object.c creates and destroys them.
+ */
+#ifndef MICA_OBJECT_H
+#define MICA_OBJECT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <mica/mica.h>
+
+#include "hal.h"
+#include "kconfig.h"
+#include "klog.h"
+
+/*
+ * A capability: 4 words. obj is the kernel pointer of the object (the base for Untyped/Frame).
+ * data is the badge (Endpoint, Notification), the guard value (CNode), the IRQ (IRQHandler), the
+ * mapped vaddr (Frame). extra is the watermark (Untyped) or the mapping VSpace (Frame).
+ */
+struct cap {
+    uint8_t type;       /* enum mica_cap_type */
+    uint8_t rights;     /* MICA_RIGHT_* */
+    uint8_t size_bits;  /* Untyped, Frame: log2 bytes; CNode: log2 slots */
+    uint8_t guard_bits; /* CNode */
+    uint8_t flags;      /* CAP_FLAG_* */
+    uint8_t pad[3];
+    word_t obj;
+    word_t data;
+    word_t extra;
+};
+
+#define CAP_FLAG_DEVICE 0x1 /* Untyped, Frame: device memory, never touched by the kernel */
+#define CAP_FLAG_MAPPED 0x2 /* Frame */
+
+/*
+ * A CNode slot (cte: capability table entry). The derivation tree is explicit: a derived cap
+ * (Copy, Mint, Retype's objects) is a child of its source, siblings are doubly linked, so Revoke
+ * deletes exactly the subtree. Caps to the same object stay adjacent among siblings.
+ */
+struct cte {
+    struct cap cap;
+    struct cte *parent;
+    struct cte *first_child;
+    struct cte *next;
+    struct cte *prev;
+};
+compile_assert(cte_fits_slot, sizeof(struct cte) <= (1u << MICA_SLOT_BITS));
+
+struct tcb;
+
+/* An intrusive FIFO of threads (endpoint or notification waiters). */
+struct tcb_queue {
+    struct tcb *head;
+    struct tcb *tail;
+};
+
+enum ep_state { EP_IDLE, EP_SEND, EP_RECV };
+
+struct endpoint {
+    struct tcb_queue queue; /* all senders or all receivers, as state says */
+    word_t state;
+};
+
+/*
+ * A notification is Idle, Waiting (waiters queued) or Active (signalled, not yet taken: even a
+ * signal with badge 0 makes it active, as in seL4). The active flag lives in bit 0 of the bound
+ * TCB pointer (TCBs are 2^MICA_TCB_BITS aligned) so that the object stays four words.
+ */
+struct notification {
+    struct tcb_queue waiters;
+    word_t word;      /* pending signal bits */
+    word_t bound_tag; /* TCB bound with TCB_BindNotification (or 0) | active flag */
+};
+
+static inline struct tcb *ntfn_bound(const struct notification *n)
+{
+    return (struct tcb *)(n->bound_tag & ~(word_t)1);
+}
+static inline void ntfn_set_bound(struct notification *n, struct tcb *t)
+{
+    n->bound_tag = (word_t)t | (n->bound_tag & 1);
+}
+static inline bool ntfn_active(const struct notification *n)
+{
+    return n->bound_tag & 1;
+}
+static inline void ntfn_set_active(struct notification *n, bool active)
+{
+    n->bound_tag = (n->bound_tag & ~(word_t)1) | (word_t)active;
+}
+
+/* MCS reply object: the one-shot path back to a caller. */
+struct reply {
+    struct tcb *caller;   /* blocked in Call waiting on this reply */
+    struct tcb *receiver; /* blocked in Recv that will bind this reply */
+};
+
+struct sched_context {
+    uint64_t budget_us;
+    uint64_t period_us;
+    uint64_t consumed; /* ticks of hal_time_freq() since the last SchedContext_Consumed */
+    word_t extra_refills;
+    word_t badge;
+    struct tcb *tcb;
+    struct notification *ntfn;
+    word_t configured;
+};
+
+enum thread_state {
+    TS_INACTIVE,
+    TS_READY, /* runnable; in its CPU's ready queue, including while it runs */
+    TS_BLOCKED_SEND,
+    TS_BLOCKED_RECV,
+    TS_BLOCKED_REPLY,
+    TS_BLOCKED_NTFN,
+};
+
+/* Slots a TCB owns: caps it holds on its configuration (seL4's TCB CNode). */
+enum tcb_slot { TCB_CSPACE, TCB_VSPACE, TCB_IPC_BUFFER, TCB_FAULT, TCB_TIMEOUT, TCB_NSLOTS };
+
+#define IPC_FLAG_CALL        0x1
+#define IPC_FLAG_GRANT       0x2
+#define IPC_FLAG_GRANT_REPLY 0x4
+
+struct tcb {
+    struct arch_ctx ctx;
+    uint8_t state; /* enum thread_state */
+    uint8_t prio;
+    uint8_t mcp;
+    uint8_t ipc_flags;      /* blocked sender: IPC_FLAG_* */
+    unsigned cpu;           /* CPU whose ready queue it uses */
+    struct tcb *sched_next; /* ready queue links */
+    struct tcb *sched_prev;
+    struct tcb *ipc_next; /* endpoint / notification queue links */
+    struct tcb *ipc_prev;
+    void *blocked_on;           /* endpoint, notification or reply, by state */
+    struct reply *reply;        /* blocked Recv: reply to bind; blocked Call: reply waited on */
+    word_t ipc_badge;           /* blocked sender: badge of the cap it sent through */
+    struct notification *bound; /* bound notification */
+    struct sched_context *sc;   /* bound scheduling context (bookkeeping in part 1) */
+    struct mica_ipc_buffer *ipc_buf; /* kernel pointer, or NULL */
+    word_t ipc_buf_uaddr;
+    struct cte slots[TCB_NSLOTS];
+};
+compile_assert(tcb_fits, sizeof(struct tcb) <= (1u << MICA_TCB_BITS));
+compile_assert(ep_fits, sizeof(struct endpoint) <= (1u << MICA_ENDPOINT_BITS));
+compile_assert(ntfn_fits, sizeof(struct notification) <= (1u << MICA_NOTIFICATION_BITS));
+compile_assert(reply_fits, sizeof(struct reply) <= (1u << MICA_REPLY_BITS));
+compile_assert(sc_fits, sizeof(struct sched_context) <= (1u << MICA_SCHED_CONTEXT_BITS));
+
+static inline void *cap_ptr(const struct cap *c)
+{
+    return (void *)c->obj;
+}
+
+/* Object size in log2 bytes for Retype; size_bits is the caller's choice where it applies. */
+unsigned object_size_bits(unsigned type, unsigned size_bits);
+/* Is size_bits acceptable for type (Untyped, CNode, Frame ranges)? */
+bool object_size_valid(unsigned type, unsigned size_bits);
+/* Initialise zeroed memory at kva as a new object and return the cap that names it. */
+struct cap object_create(unsigned type, unsigned size_bits, void *kva, bool device);
+/* The last cap to the object in c is gone: wake its waiters with CANCELLED, release what it
+ * holds. */
+void object_destroy(const struct cap *c);
+
+#endif

@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Threads: creation, suspend/resume, configuration (CSpace, VSpace, IPC buffer, fault and timeout
+ * endpoints, held as caps in the TCB's own slots like seL4's TCB CNode), priorities bounded by an
+ * authority's MCP, register access by arch-neutral id, notification binding.
+ */
+#include "cap.h"
+#include "invocation.h"
+#include "ipc.h"
+#include "sched.h"
+#include "tcb.h"
+
+void tcb_init(struct tcb *t)
+{
+    hal_ctx_init(&t->ctx, 0, 0);
+    t->state = TS_INACTIVE;
+    t->cpu = hal_cpu_id();
+}
+
+void tcb_suspend(struct tcb *t)
+{
+    if (t->state == TS_READY) {
+        sched_dequeue(t);
+    } else if (t->state != TS_INACTIVE) {
+        /* The interrupted syscall returns CANCELLED once the thread is resumed. */
+        ipc_cancel(t);
+        tcb_set_reg(t, MICA_REG_ARG7, MICA_ERR_CANCELLED);
+    }
+    t->state = TS_INACTIVE;
+}
+
+void tcb_resume(struct tcb *t)
+{
+    if (t->state != TS_INACTIVE)
+        return;
+    t->state = TS_READY;
+    sched_enqueue(t);
+}
+
+void tcb_destroy(struct tcb *t)
+{
+    tcb_suspend(t);
+    notify_unbind(t);
+    if (t->sc) {
+        t->sc->tcb = NULL;
+        t->sc = NULL;
+    }
+    for (unsigned i = 0; i < TCB_NSLOTS; i++)
+        cap_delete(&t->slots[i]);
+    for (unsigned i = 0; i < CONFIG_NR_CPUS; i++)
+        if (cpus[i].cur == t)
+            cpus[i].cur = NULL;
+}
+
+void tcb_set_slot(struct tcb *t, enum tcb_slot which, struct cte *src)
+{
+    struct cap c;
+
+    cap_delete(&t->slots[which]);
+    if (src && src->cap.type != MICA_CAP_NULL && cap_derive(src, MICA_RIGHTS_ALL, &c) == MICA_OK)
+        cap_insert(&t->slots[which], &c, src);
+}
+
+void tcb_set_ipc_buffer(struct tcb *t, word_t uaddr, struct cte *frame)
+{
+    tcb_set_slot(t, TCB_IPC_BUFFER, frame);
+    word_t offset = uaddr & (((word_t)1 << frame->cap.size_bits) - 1);
+    t->ipc_buf = (struct mica_ipc_buffer *)((char *)hal_phys_to_virt(frame->cap.obj) + offset);
+    t->ipc_buf_uaddr = uaddr;
+    hal_ctx_set_ipc_buffer(&t->ctx, uaddr, t->ipc_buf);
+}
+
+static int tcb_decode_configure(struct inv *inv, struct tcb *t)
+{
+    struct cte *cspace, *vspace, *frame;
+    int err;
+
+    if (inv->len < 1)
+        return MICA_ERR_TRUNCATED_MESSAGE;
+    if ((err = inv_cap_typed(inv, 0, MICA_OBJ_CNODE, true, &cspace)) ||
+        (err = inv_cap_typed(inv, 1, MICA_OBJ_VSPACE, true, &vspace)) ||
+        (err = inv_cap_typed(inv, 2, MICA_OBJ_FRAME, true, &frame)))
+        return err;
+    word_t uaddr = inv->mr[0];
+    if (frame) {
+        if (uaddr & (((word_t)1 << MICA_IPC_BUFFER_BITS) - 1))
+            return MICA_ERR_ALIGNMENT;
+        if (frame->cap.size_bits < MICA_IPC_BUFFER_BITS || (frame->cap.flags & CAP_FLAG_DEVICE))
+            return MICA_ERR_INVALID_ARGUMENT;
+    }
+    if (cspace)
+        tcb_set_slot(t, TCB_CSPACE, cspace);
+    if (vspace)
+        tcb_set_slot(t, TCB_VSPACE, vspace);
+    if (frame)
+        tcb_set_ipc_buffer(t, uaddr, frame);
+    return MICA_OK;
+}
+
+static int tcb_decode_priority(struct inv *inv, struct tcb *t)
+{
+    struct cte *auth;
+    int err;
+
+    if (inv->len < 1)
+        return MICA_ERR_TRUNCATED_MESSAGE;
+    if ((err = inv_cap_typed(inv, 0, MICA_OBJ_TCB, false, &auth)))
+        return err;
+    struct tcb *a = cap_ptr(&auth->cap);
+    if (inv->mr[0] >= MICA_NUM_PRIORITIES || inv->mr[0] > a->mcp)
+        return MICA_ERR_RANGE;
+    if (inv->label == MICA_TCB_SET_PRIORITY)
+        sched_set_prio(t, (unsigned)inv->mr[0]);
+    else
+        t->mcp = (uint8_t)inv->mr[0];
+    return MICA_OK;
+}
+
+static int tcb_decode_registers(struct inv *inv, struct tcb *t)
+{
+    bool write = inv->label == MICA_TCB_WRITE_REGISTERS;
+    unsigned base = write ? 1 : 0;
+
+    if (inv->len < base + 2)
+        return MICA_ERR_TRUNCATED_MESSAGE;
+    if (t == inv->t)
+        return MICA_ERR_ILLEGAL_OPERATION;
+    word_t first = inv->mr[base], count = inv->mr[base + 1];
+    if (first > ARCH_NUM_REGS || count > ARCH_NUM_REGS - first)
+        return MICA_ERR_RANGE;
+    if (!write) {
+        for (unsigned i = 0; i < count; i++)
+            inv_ret(inv, i, tcb_reg(t, (unsigned)(first + i)));
+        return MICA_OK;
+    }
+    if (inv->len < 3 + count)
+        return MICA_ERR_TRUNCATED_MESSAGE;
+    for (unsigned i = 0; i < count; i++)
+        tcb_set_reg(t, (unsigned)(first + i), inv_mr(inv, 3 + i));
+    if (inv->mr[0])
+        tcb_resume(t);
+    return MICA_OK;
+}
+
+static int tcb_decode_bind(struct inv *inv, struct tcb *t)
+{
+    struct cte *n;
+    int err;
+
+    if ((err = inv_cap_typed(inv, 0, MICA_OBJ_NOTIFICATION, false, &n)))
+        return err;
+    struct notification *ntfn = cap_ptr(&n->cap);
+    if (!(n->cap.rights & MICA_RIGHT_READ))
+        return MICA_ERR_INVALID_CAPABILITY;
+    if (t->bound || ntfn_bound(ntfn))
+        return MICA_ERR_ILLEGAL_OPERATION;
+    notify_bind(ntfn, t);
+    return MICA_OK;
+}
+
+static int tcb_decode_handler(struct inv *inv, struct tcb *t)
+{
+    struct cte *ep;
+    int err;
+
+    if ((err = inv_cap_typed(inv, 0, MICA_OBJ_ENDPOINT, true, &ep)))
+        return err;
+    tcb_set_slot(t, inv->label == MICA_TCB_SET_FAULT_HANDLER ? TCB_FAULT : TCB_TIMEOUT, ep);
+    return MICA_OK;
+}
+
+int tcb_decode(struct inv *inv)
+{
+    struct tcb *t = cap_ptr(&inv->slot->cap);
+
+    switch (inv->label) {
+    case MICA_TCB_CONFIGURE: return tcb_decode_configure(inv, t);
+    case MICA_TCB_SET_PRIORITY:
+    case MICA_TCB_SET_MC_PRIORITY: return tcb_decode_priority(inv, t);
+    case MICA_TCB_SUSPEND: tcb_suspend(t); return MICA_OK;
+    case MICA_TCB_RESUME: tcb_resume(t); return MICA_OK;
+    case MICA_TCB_READ_REGISTERS:
+    case MICA_TCB_WRITE_REGISTERS: return tcb_decode_registers(inv, t);
+    case MICA_TCB_BIND_NOTIFICATION: return tcb_decode_bind(inv, t);
+    case MICA_TCB_UNBIND_NOTIFICATION:
+        if (!t->bound)
+            return MICA_ERR_ILLEGAL_OPERATION;
+        notify_unbind(t);
+        return MICA_OK;
+    case MICA_TCB_SET_FAULT_HANDLER:
+    case MICA_TCB_SET_TIMEOUT_HANDLER: return tcb_decode_handler(inv, t);
+    default: return MICA_ERR_ILLEGAL_OPERATION;
+    }
+}

@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The conformance suite's environment. The root task's largest RAM Untyped is split into a pool
+ * (revoked after every test, which deletes what the test made and resets the watermark) and a
+ * small persistent part holding the join notifications and an idle sentinel: a priority-0 thread
+ * that only runs when everything else is blocked, so a join can tell "stuck" from "still busy".
+ */
+#include "env.h"
+
+#define SENTINEL_BIT 0x1u
+#define DONE_BIT     0x2u
+#define ENV_UT_BITS  16
+#define POOL_MAX     20
+#define RESERVED     16 /* empty slots kept for the environment itself */
+#define IPC_PAGES    64 /* IPC-buffer virtual pages per test, below user_vaddr_top */
+
+const struct mica_bootinfo *env_bi;
+
+static struct {
+    mica_cptr_t pool, env_ut;
+    unsigned pool_bits;
+    mica_word_t pool_paddr;
+    mica_cptr_t join, join_done, join_sentinel, arm, arm_badged;
+    mica_cptr_t env_slot_next;
+    mica_word_t win_start, win_next, win_end;
+    mica_cptr_t alloc_ut; /* where thread objects come from: the pool, or env_ut at init */
+    mica_word_t ipc_base, ipc_next;
+    unsigned nthreads;
+} env;
+
+static struct thread sentinel;
+
+/* Per-thread start data, indexed by struct thread.index; MAX_THREADS is the sentinel. */
+static struct {
+    thread_fn fn;
+    mica_word_t arg;
+    struct thread *t;
+} starts[MAX_THREADS + 1];
+
+static unsigned char stacks[MAX_THREADS + 1][STACK_SIZE] __attribute__((aligned(16)));
+
+static mica_word_t log_buf[64];
+static volatile unsigned log_n;
+
+void log_reset(void)
+{
+    log_n = 0;
+}
+
+void log_put(mica_word_t v)
+{
+    if (log_n < sizeof(log_buf) / sizeof(log_buf[0]))
+        log_buf[log_n] = v;
+    log_n++;
+}
+
+unsigned log_len(void)
+{
+    return log_n;
+}
+
+mica_word_t log_at(unsigned i)
+{
+    return i < sizeof(log_buf) / sizeof(log_buf[0]) ? log_buf[i] : ~(mica_word_t)0;
+}
+
+mica_cptr_t env_pool(void)
+{
+    return env.pool;
+}
+
+unsigned env_pool_bits(void)
+{
+    return env.pool_bits;
+}
+
+mica_word_t env_pool_paddr(void)
+{
+    return env.pool_paddr;
+}
+
+mica_cptr_t env_slots(unsigned n)
+{
+    mica_cptr_t s;
+
+    if (env.alloc_ut == env.env_ut) {
+        s = env.env_slot_next;
+        env.env_slot_next += n;
+        return s;
+    }
+    if (env.win_next + n > env.win_end) {
+        FAIL("out of CNode slots in the test window");
+        return 0;
+    }
+    s = env.win_next;
+    env.win_next += n;
+    return s;
+}
+
+mica_cptr_t env_slot(void)
+{
+    return env_slots(1);
+}
+
+static mica_cptr_t new_from(mica_cptr_t ut, mica_word_t type, mica_word_t size_bits)
+{
+    mica_cptr_t s = env_slot();
+
+    if (!s)
+        return 0;
+    if (!CHECK_INV(MICA_UNTYPED_RETYPE, mica_untyped_retype(ut, type, size_bits, ROOT, 0, 0, s, 1),
+                   MICA_OK))
+        return 0;
+    return s;
+}
+
+mica_cptr_t env_new(mica_word_t type, mica_word_t size_bits)
+{
+    return new_from(env.alloc_ut, type, size_bits);
+}
+
+mica_cptr_t env_mint(mica_cptr_t cap, mica_word_t rights, mica_word_t badge)
+{
+    mica_cptr_t s = env_slot();
+
+    if (!s)
+        return 0;
+    if (!CHECK_INV(MICA_CNODE_MINT,
+                   mica_cnode_mint(ROOT, s, ROOT_DEPTH, ROOT, cap, ROOT_DEPTH, rights, badge),
+                   MICA_OK))
+        return 0;
+    return s;
+}
+
+/* Give a thread's IPC-buffer frame a user address: mapped on MMU/MPU boards; on hosted the
+ * kernel hands the thread a host pointer, so the address only has to be well formed. */
+static bool map_ipc(mica_cptr_t frame, mica_word_t *vaddr)
+{
+    mica_word_t flags = env_bi->flags;
+
+    if (flags & MICA_BOOT_FLAG_MPU) {
+        if (!CHECK_INV(MICA_FRAME_GET_ADDRESS, mica_frame_get_address(frame, vaddr), MICA_OK))
+            return false;
+        return CHECK_INV(MICA_FRAME_MAP,
+                         mica_frame_map(frame, MICA_INIT_VSPACE, *vaddr,
+                                        MICA_VM_READ | MICA_VM_WRITE, MICA_VM_CACHED),
+                         MICA_OK);
+    }
+    *vaddr = env.ipc_next;
+    env.ipc_next += (mica_word_t)1 << MICA_PAGE_BITS;
+    if (!(flags & MICA_BOOT_FLAG_MMU))
+        return true;
+    for (int tries = 0; tries < 8; tries++) {
+        mica_error_t err = mica_frame_map(frame, MICA_INIT_VSPACE, *vaddr,
+                                          MICA_VM_READ | MICA_VM_WRITE, MICA_VM_CACHED);
+        if (err != MICA_ERR_FAILED_LOOKUP)
+            return CHECK_INV(MICA_FRAME_MAP, err, MICA_OK);
+        mica_cptr_t pt = env_new(MICA_OBJ_PAGE_TABLE, MICA_PAGE_TABLE_BITS);
+        if (!pt || !CHECK_INV(MICA_PAGE_TABLE_MAP,
+                              mica_page_table_map(pt, MICA_INIT_VSPACE, *vaddr), MICA_OK))
+            return false;
+    }
+    FAIL("could not map an IPC buffer");
+    return false;
+}
+
+static void thread_entry(mica_word_t index)
+{
+    starts[index].fn(starts[index].arg);
+    starts[index].t->done = true;
+    mica_signal(env.join_done);
+    mica_tcb_suspend(starts[index].t->tcb);
+    /* Only reached by a thread whose CSpace does not hold our caps: returning faults it, and a
+     * thread without a fault handler is suspended (spinning here would starve the sentinel). */
+}
+
+static bool create(struct thread *t, unsigned index, unsigned prio, thread_fn fn, mica_word_t arg,
+                   bool with_sc)
+{
+    t->index = index;
+    t->done = false;
+    t->sc = 0;
+    starts[index].fn = fn;
+    starts[index].arg = arg;
+    starts[index].t = t;
+    t->tcb = env_new(MICA_OBJ_TCB, MICA_TCB_BITS);
+    t->frame = env_new(MICA_OBJ_FRAME, MICA_PAGE_BITS);
+    if (!t->tcb || !t->frame || !map_ipc(t->frame, &t->ipc_vaddr))
+        return false;
+    if (!CHECK_INV(MICA_TCB_CONFIGURE,
+                   mica_tcb_configure(t->tcb, ROOT, MICA_INIT_VSPACE, t->ipc_vaddr, t->frame),
+                   MICA_OK) ||
+        !CHECK_INV(MICA_TCB_SET_PRIORITY, mica_tcb_set_priority(t->tcb, MICA_INIT_TCB, prio),
+                   MICA_OK))
+        return false;
+    if (!with_sc)
+        return true;
+    t->sc = env_new(MICA_OBJ_SCHED_CONTEXT, MICA_SCHED_CONTEXT_BITS);
+    return t->sc &&
+           CHECK_INV(MICA_SCHED_CONTROL_CONFIGURE,
+                     mica_sched_control_configure(env_bi->sched_control.start, t->sc, TIMESLICE_US,
+                                                  TIMESLICE_US, 0, index),
+                     MICA_OK) &&
+           CHECK_INV(MICA_SCHED_CONTEXT_BIND, mica_sched_context_bind(t->sc, t->tcb), MICA_OK);
+}
+
+bool thread_create(struct thread *t, unsigned prio, thread_fn fn, mica_word_t arg, bool with_sc)
+{
+    if (env.nthreads == MAX_THREADS) {
+        FAIL("too many helper threads");
+        return false;
+    }
+    return create(t, env.nthreads++, prio, fn, arg, with_sc);
+}
+
+bool thread_start(struct thread *t)
+{
+    mica_word_t regs[3] = {
+        (mica_word_t)(uintptr_t)thread_entry,
+        (mica_word_t)(uintptr_t)&stacks[t->index][STACK_SIZE],
+        t->index,
+    };
+
+    return CHECK_INV(MICA_TCB_WRITE_REGISTERS,
+                     mica_tcb_write_registers(t->tcb, 0, MICA_REG_PC, 3, regs), MICA_OK) &&
+           CHECK_INV(MICA_TCB_RESUME, mica_tcb_resume(t->tcb), MICA_OK);
+}
+
+bool thread_restart(struct thread *t, thread_fn fn, mica_word_t arg)
+{
+    mica_word_t regs[3] = {
+        (mica_word_t)(uintptr_t)thread_entry,
+        (mica_word_t)(uintptr_t)&stacks[t->index][STACK_SIZE],
+        t->index,
+    };
+
+    starts[t->index].fn = fn;
+    starts[t->index].arg = arg;
+    t->done = false;
+    return CHECK_INV(MICA_TCB_WRITE_REGISTERS,
+                     mica_tcb_write_registers(t->tcb, 1, MICA_REG_PC, 3, regs), MICA_OK);
+}
+
+bool thread_spawn(struct thread *t, unsigned prio, thread_fn fn, mica_word_t arg)
+{
+    return thread_create(t, prio, fn, arg, true) && thread_start(t);
+}
+
+/* Clear stale bits, then let the sentinel go: it signals once everything else is blocked. */
+static void arm_sentinel(void)
+{
+    mica_word_t bits;
+
+    mica_poll(env.join, &bits);
+    mica_signal(env.arm_badged);
+}
+
+bool thread_join(struct thread *const *ts, unsigned n)
+{
+    arm_sentinel();
+    for (;;) {
+        mica_word_t bits = 0;
+        bool all = true;
+
+        for (unsigned i = 0; i < n; i++)
+            all = all && ts[i]->done;
+        if (all)
+            return true;
+        if (mica_wait(env.join, &bits) != MICA_OK) {
+            FAIL("waiting on the join notification failed");
+            return false;
+        }
+        if (bits & SENTINEL_BIT) {
+            all = true;
+            for (unsigned i = 0; i < n; i++)
+                all = all && ts[i]->done;
+            if (!all)
+                FAIL("helper thread(s) blocked forever");
+            return all;
+        }
+    }
+}
+
+bool thread_join1(struct thread *t)
+{
+    return thread_join(&t, 1);
+}
+
+void env_run_others(void)
+{
+    arm_sentinel();
+    for (;;) {
+        mica_word_t bits = 0;
+
+        if (mica_wait(env.join, &bits) != MICA_OK) {
+            FAIL("waiting on the join notification failed");
+            return;
+        }
+        if (bits & SENTINEL_BIT)
+            return;
+    }
+}
+
+static void sentinel_fn(mica_word_t arg)
+{
+    (void)arg;
+    for (;;) {
+        mica_word_t bits;
+
+        mica_wait(env.arm, &bits);
+        mica_signal(env.join_sentinel);
+    }
+}
+
+static bool setup_failed(const char *what)
+{
+    tap_printf("Bail out! %s\n# %s\n", what, tap_diag());
+    return false;
+}
+
+bool env_init(const struct mica_bootinfo *bi)
+{
+    int best = -1;
+
+    env_bi = bi;
+    if (bi->magic != MICA_BOOTINFO_MAGIC)
+        return setup_failed("bad boot-info magic");
+    for (mica_word_t i = 0; i < bi->untyped.end - bi->untyped.start; i++) {
+        const struct mica_untyped_desc *d = &bi->untyped_list[i];
+        if (i < MICA_BOOTINFO_MAX_UNTYPE && !d->is_device &&
+            (best < 0 || d->size_bits > bi->untyped_list[best].size_bits))
+            best = (int)i;
+    }
+    if (best < 0 || bi->untyped_list[best].size_bits < ENV_UT_BITS + 1)
+        return setup_failed("no RAM untyped of at least 128 KiB");
+    if (bi->empty.end - bi->empty.start < RESERVED + 64)
+        return setup_failed("fewer than 80 empty root CNode slots");
+
+    mica_cptr_t big = bi->untyped.start + (mica_word_t)best;
+    unsigned big_bits = bi->untyped_list[best].size_bits;
+    env.pool_bits = big_bits - 1 < POOL_MAX ? big_bits - 1 : POOL_MAX;
+    env.pool_paddr = bi->untyped_list[best].paddr; /* first object of a fresh untyped */
+    env.pool = bi->empty.start;
+    env.env_ut = bi->empty.start + 1;
+    env.env_slot_next = bi->empty.start + 2;
+    env.win_start = bi->empty.start + RESERVED;
+    env.win_end = bi->empty.end;
+    if (mica_untyped_retype(big, MICA_OBJ_UNTYPED, env.pool_bits, ROOT, 0, 0, env.pool, 1) ||
+        mica_untyped_retype(big, MICA_OBJ_UNTYPED, ENV_UT_BITS, ROOT, 0, 0, env.env_ut, 1))
+        return setup_failed("cannot retype the pool untypeds");
+
+    env.alloc_ut = env.env_ut;
+    env.join = env_new(MICA_OBJ_NOTIFICATION, 0);
+    env.arm = env_new(MICA_OBJ_NOTIFICATION, 0);
+    if (!env.join || !env.arm)
+        return setup_failed("cannot create notifications");
+    env.join_done = env_mint(env.join, MICA_RIGHTS_ALL, DONE_BIT);
+    env.join_sentinel = env_mint(env.join, MICA_RIGHTS_ALL, SENTINEL_BIT);
+    env.arm_badged = env_mint(env.arm, MICA_RIGHTS_ALL, 1);
+    mica_word_t top = bi->user_vaddr_top ? bi->user_vaddr_top : (mica_word_t)1 << 30;
+    top &= ~(((mica_word_t)1 << MICA_PAGE_BITS) - 1); /* "first address not usable" may be ~0 */
+    env.ipc_base = top - ((mica_word_t)(IPC_PAGES + 1) << MICA_PAGE_BITS);
+    env.ipc_next = env.ipc_base + ((mica_word_t)IPC_PAGES << MICA_PAGE_BITS);
+    if (!env.join_done || !env.join_sentinel || !env.arm_badged ||
+        !create(&sentinel, MAX_THREADS, 0, sentinel_fn, 0, true) || !thread_start(&sentinel))
+        return setup_failed("cannot start the idle sentinel thread");
+    env.alloc_ut = env.pool;
+    return true;
+}
+
+void env_test_begin(void)
+{
+    env.win_next = env.win_start;
+    env.ipc_next = env.ipc_base;
+    env.nthreads = 0;
+    log_reset();
+}
+
+void env_test_end(void)
+{
+    struct mica_ipc_buffer *buf = mica_ipc_buffer();
+
+    /* Revoking the pool destroys every object the test made (threads first of all) and resets
+     * the watermark; what is left in the window are copies of the root task's own caps. */
+    mica_cnode_revoke(ROOT, env.pool, ROOT_DEPTH);
+    for (mica_word_t s = env.win_start; s < env.win_next; s++)
+        mica_cnode_delete(ROOT, s, ROOT_DEPTH);
+    mica_tcb_set_priority(MICA_INIT_TCB, MICA_INIT_TCB, ROOT_PRIO);
+    buf->recv_depth = 0;
+    /* Drain a leftover sentinel signal: tests must start with a quiet join notification. */
+    mica_word_t bits;
+    mica_poll(env.join, &bits);
+}

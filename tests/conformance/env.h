@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The conformance suite's environment: a fresh Untyped pool and a window of empty root-CNode slots
+ * for every test (both wiped between tests), object creation, and helper threads made from
+ * Untyped memory with static stacks, plus a join that detects threads that got stuck.
+ */
+#ifndef CONFORMANCE_ENV_H
+#define CONFORMANCE_ENV_H
+
+#include "tap.h"
+
+#include <mica/invoke.h>
+#include <mica/user.h>
+
+/*
+ * Depth that names a slot of the root CNode in (index, depth) arguments. The root CNode cap's
+ * guard makes the root cover a whole word (seL4 convention), so a slot's cptr is its index and it
+ * is resolved with MICA_WORD_BITS bits.
+ */
+#define ROOT_DEPTH MICA_WORD_BITS
+#define ROOT       MICA_INIT_CNODE
+
+#define MAX_THREADS  6
+#define STACK_SIZE   16384
+#define ROOT_PRIO    255
+#define HELPER_PRIO  100 /* default helper priority: below the root task */
+#define TIMESLICE_US 1000
+
+extern const struct mica_bootinfo *env_bi;
+
+/* Set up the pool and the join machinery; false (with a message printed) if impossible. */
+bool env_init(const struct mica_bootinfo *bi);
+/* Called around each test: the first resets the per-test state, the second deletes everything. */
+void env_test_begin(void);
+void env_test_end(void);
+
+/* The per-test Untyped pool (empty at the start of each test) and its size. */
+mica_cptr_t env_pool(void);
+unsigned env_pool_bits(void);
+/* Physical address of the pool, for Frame_GetAddress checks. */
+mica_word_t env_pool_paddr(void);
+
+/* Next empty slot(s) of the test's window; n consecutive slots. */
+mica_cptr_t env_slot(void);
+mica_cptr_t env_slots(unsigned n);
+
+/* Retype one object from the pool into a fresh slot; 0 (and a failed check) on error. */
+mica_cptr_t env_new(mica_word_t type, mica_word_t size_bits);
+/* A copy of cap in a fresh slot with the given rights and badge (Mint); 0 on error. */
+mica_cptr_t env_mint(mica_cptr_t cap, mica_word_t rights, mica_word_t badge);
+
+/* A helper thread. fn runs with arg on a static stack at priority prio; when fn returns the
+ * thread reports done and suspends itself. */
+typedef void (*thread_fn)(mica_word_t arg);
+struct thread {
+    mica_cptr_t tcb;
+    mica_cptr_t sc;
+    mica_cptr_t frame;
+    mica_word_t ipc_vaddr;
+    unsigned index;
+    volatile bool done;
+};
+/* Create (but do not start) a thread; with_sc false leaves it without a SchedContext. */
+bool thread_create(struct thread *t, unsigned prio, thread_fn fn, mica_word_t arg, bool with_sc);
+/* Write PC/SP/ARG0 and resume. */
+bool thread_start(struct thread *t);
+/* Start a thread that finished again with a new function, resumed by WriteRegisters itself. */
+bool thread_restart(struct thread *t, thread_fn fn, mica_word_t arg);
+/* Both steps. */
+bool thread_spawn(struct thread *t, unsigned prio, thread_fn fn, mica_word_t arg);
+/* Block until every thread in ts[] is done; false (and a failed test) if they all got stuck. */
+bool thread_join(struct thread *const *ts, unsigned n);
+bool thread_join1(struct thread *t);
+/* Let every runnable lower-priority thread run until all of them block (uses the idle sentinel). */
+void env_run_others(void);
+
+/* A log shared by threads for ordering checks. */
+void log_reset(void);
+void log_put(mica_word_t v);
+unsigned log_len(void);
+mica_word_t log_at(unsigned i);
+
+#endif

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/* The test tables of the conformance suite, one per file, and helpers several files share. */
+#ifndef CONFORMANCE_SUITE_H
+#define CONFORMANCE_SUITE_H
+
+#include "env.h"
+
+#define DECLARE_TESTS(group)                                                                       \
+    extern const struct tap_test group##_tests[];                                                  \
+    extern const unsigned group##_tests_count
+#define DEFINE_COUNT(group)                                                                        \
+    const unsigned group##_tests_count = sizeof(group##_tests) / sizeof(group##_tests[0])
+
+DECLARE_TESTS(boot);
+DECLARE_TESTS(untyped);
+DECLARE_TESTS(cnode);
+DECLARE_TESTS(tcb);
+DECLARE_TESTS(ipc);
+DECLARE_TESTS(ntfn);
+DECLARE_TESTS(sched);
+DECLARE_TESTS(schedctx);
+DECLARE_TESTS(irq);
+DECLARE_TESTS(vm);
+
+/* Word-sized pointer arguments for helper threads. */
+#define ARG(p) ((mica_word_t)(uintptr_t)(p))
+#define PTR(w) ((void *)(uintptr_t)(w))
+
+/* A cptr that does not resolve in the root task's CSpace: a set bit where the guard is 0. */
+#define BAD_CPTR ((mica_cptr_t)1 << (MICA_WORD_BITS - 1))
+
+/* Objects every other test needs. */
+static inline mica_cptr_t new_ep(void)
+{
+    return env_new(MICA_OBJ_ENDPOINT, 0);
+}
+static inline mica_cptr_t new_ntfn(void)
+{
+    return env_new(MICA_OBJ_NOTIFICATION, 0);
+}
+static inline mica_cptr_t new_reply(void)
+{
+    return env_new(MICA_OBJ_REPLY, 0);
+}
+/* A child Untyped of 2^bits bytes carved from the pool. */
+static inline mica_cptr_t new_untyped(unsigned bits)
+{
+    return env_new(MICA_OBJ_UNTYPED, bits);
+}
+
+#endif

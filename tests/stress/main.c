@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A randomized stress test of the kernel, run as the root task with CONFIG_INVARIANTS (and, on
+ * hosted, the sanitizers): the root performs random CNode, Untyped, TCB, SchedContext and IPC
+ * operations on a range of scratch slots, with valid and invalid arguments, while helper threads
+ * block and wake in random IPC on the same objects. It checks nothing itself: the kernel's
+ * invariant checker runs after every trap and panics on the first broken invariant.
+ *   ./configure.py --board hosted --app tests/stress -D CONFIG_INVARIANTS=y -D CONFIG_SANITIZERS=y
+ */
+#include <mica/invoke.h>
+#include <mica/user.h>
+
+#define ITERATIONS 200000
+#define NSCRATCH   48
+#define NHELPERS   3
+#define STACK      (16 * 1024)
+#define PRIO       100
+#define D          MICA_WORD_BITS
+
+static char stacks[NHELPERS][STACK] __attribute__((aligned(16)));
+static mica_cptr_t scratch, pool, helper_tcb[NHELPERS], helper_buf[NHELPERS], fixed_end;
+static mica_word_t seed[NHELPERS + 1];
+static unsigned ok_ops, helper_ops;
+static mica_word_t junk[8] = {1, 2, 3, 64, 0, 5, 1000, 7};
+
+static mica_word_t rnd(unsigned who)
+{
+    /* xorshift64 */
+    mica_word_t x = seed[who];
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return seed[who] = x;
+}
+
+/* Half the time one of the first 8 scratch slots, so that helpers and root meet on objects. */
+static mica_cptr_t any_slot(unsigned who)
+{
+    mica_word_t r = rnd(who);
+    return scratch + (r & 1 ? (r >> 1) % 8 : (r >> 1) % NSCRATCH);
+}
+
+/* A source for copies: scratch, the pool untyped or the helpers' fixed caps. */
+static mica_cptr_t any_source(unsigned who)
+{
+    mica_word_t r = rnd(who) % (NSCRATCH + 2 * NHELPERS + 1);
+    return r < NSCRATCH ? scratch + r : pool + (r - NSCRATCH);
+}
+
+/* Helpers mostly do what the object in the slot allows, so that IPC really happens. */
+static void helper(mica_word_t me)
+{
+    unsigned w = (unsigned)me;
+
+    for (;;) {
+        mica_cptr_t c = any_slot(w);
+        mica_word_t badge, info, type = 0;
+        mica_error_t err;
+
+        mica_debug_cap_type(c, &type);
+        mica_set_mr(0, rnd(w));
+        /* Extra caps for a send, and a slot for a received cap, both random. */
+        unsigned ncaps = (unsigned)(rnd(w) % 3);
+        for (unsigned i = 0; i < ncaps; i++)
+            mica_set_cap(i, rnd(w) % 4 ? any_slot(w) : c);
+        mica_set_recv_slot(MICA_INIT_CNODE, any_slot(w), rnd(w) % 4 ? D : 0);
+        mica_word_t op = rnd(w) % 8;
+        if (type == MICA_OBJ_NOTIFICATION)
+            op = op < 6 ? 3 : 5;
+        switch (op) {
+        case 0:
+        case 6: err = mica_recv(c, any_slot(w), &badge, &info); break;
+        case 1: err = mica_send(c, mica_msginfo(1, 0, ncaps, 1 + rnd(w) % 8)); break;
+        case 2:
+        case 7: err = mica_call(c, mica_msginfo(2, 0, ncaps, 2), &info); break;
+        case 3: err = mica_wait(c, &badge); break;
+        case 4:
+            err = mica_reply_recv(c, any_slot(w), mica_msginfo(3, 0, 0, 1), &badge, &info);
+            break;
+        default: err = mica_poll(c, &badge); break;
+        }
+        helper_ops += err == MICA_OK || err == MICA_ERR_CANCELLED;
+        /* A failed (or non-blocking) operation yields so the root keeps running. */
+        if (err != MICA_OK || rnd(w) % 4 == 0)
+            mica_yield();
+    }
+}
+
+static void random_op(void)
+{
+    mica_cptr_t a = any_slot(NHELPERS), b = any_source(NHELPERS);
+    mica_word_t r = rnd(NHELPERS), type = 0, v;
+    static const mica_word_t types[] = {MICA_OBJ_ENDPOINT, MICA_OBJ_NOTIFICATION, MICA_OBJ_REPLY,
+                                        MICA_OBJ_CNODE,    MICA_OBJ_UNTYPED,      MICA_OBJ_FRAME,
+                                        MICA_OBJ_TCB,      MICA_OBJ_SCHED_CONTEXT};
+
+    /* A quarter of the time, meet the helpers on their IPC objects. */
+    if (r % 4 == 0)
+        b = scratch + (r >> 2) % 5;
+    mica_debug_cap_type(b, &type);
+    ok_ops += type != MICA_CAP_NULL;
+    /* The root must never block: no Send or Call on an endpoint. */
+    if (type == MICA_OBJ_ENDPOINT) {
+        r & 16 ? mica_nbsend(b, mica_msginfo(4, 0, 0, 1)) : mica_nbrecv(b, a, &v, &v);
+        return;
+    }
+    if (type == MICA_OBJ_REPLY && r & 16) {
+        mica_send(b, mica_msginfo(5, 0, 0, 1)); /* reply to whoever waits on it */
+        return;
+    }
+    switch (r % 16) {
+    case 0:
+    case 1: {
+        mica_word_t t = types[rnd(NHELPERS) % 8];
+        mica_word_t bits = t == MICA_OBJ_CNODE ? 1 + rnd(NHELPERS) % 3 : 8 + rnd(NHELPERS) % 6;
+        mica_untyped_retype(b, t, bits, MICA_INIT_CNODE, 0, 0, a, 1 + rnd(NHELPERS) % 3);
+        break;
+    }
+    case 2: mica_cnode_copy(MICA_INIT_CNODE, a, D, MICA_INIT_CNODE, b, D, rnd(NHELPERS)); break;
+    case 3:
+        mica_cnode_mint(MICA_INIT_CNODE, a, D, MICA_INIT_CNODE, b, D, MICA_RIGHTS_ALL,
+                        rnd(NHELPERS) % 4);
+        break;
+    case 4: mica_cnode_move(MICA_INIT_CNODE, a, D, MICA_INIT_CNODE, any_slot(NHELPERS), D); break;
+    case 5:
+        mica_cnode_mutate(MICA_INIT_CNODE, a, D, MICA_INIT_CNODE, any_slot(NHELPERS), D,
+                          rnd(NHELPERS) % 3);
+        break;
+    case 6:
+    case 7: mica_cnode_delete(MICA_INIT_CNODE, a, D); break;
+    case 8: mica_cnode_revoke(MICA_INIT_CNODE, rnd(NHELPERS) % 8 ? a : pool, D); break;
+    case 9: mica_signal(b); break;
+    case 10: mica_poll(b, &v); break;
+    case 11:
+        mica_invoke(b, rnd(NHELPERS) % 100, rnd(NHELPERS) % 8, junk, rnd(NHELPERS) % 4, junk, 0);
+        break;
+    case 12:
+        if (type == MICA_OBJ_TCB) {
+            switch (rnd(NHELPERS) % 5) {
+            case 0: mica_tcb_suspend(b); break;
+            case 1: mica_tcb_resume(b); break;
+            case 2: /* PRIO + 1 exceeds the authority's MCP; lower ones would starve helpers */
+                mica_tcb_set_priority(b, helper_tcb[0], PRIO + rnd(NHELPERS) % 2);
+                break;
+            case 3: mica_tcb_bind_notification(b, a); break;
+            default: mica_tcb_unbind_notification(b); break;
+            }
+        }
+        break;
+    case 13:
+        if (type == MICA_OBJ_SCHED_CONTEXT)
+            rnd(NHELPERS) % 2 ? mica_sched_context_bind(b, a) : mica_sched_context_unbind(b);
+        else
+            mica_nbrecv(b, a, &v, &v);
+        break;
+    case 14: mica_yield(); break;
+    default: mica_cnode_copy(MICA_INIT_CNODE, a, D, MICA_INIT_CNODE, b, D, MICA_RIGHTS_ALL); break;
+    }
+}
+
+/* Keep IPC objects in the slots helpers use most, so that they meet. */
+static void refill(void)
+{
+    static const mica_word_t types[] = {MICA_OBJ_ENDPOINT, MICA_OBJ_ENDPOINT, MICA_OBJ_NOTIFICATION,
+                                        MICA_OBJ_REPLY, MICA_OBJ_REPLY};
+
+    for (unsigned k = 0; k < 5; k++)
+        mica_untyped_retype(pool, types[k], 0, MICA_INIT_CNODE, 0, 0, scratch + k, 1);
+}
+
+static int setup(const struct mica_bootinfo *bi)
+{
+    mica_cptr_t next = bi->empty.start, big = 0;
+    mica_word_t addr;
+
+    for (mica_word_t i = bi->untyped.start; i < bi->untyped.end; i++)
+        if (bi->untyped_list[i - bi->untyped.start].size_bits >= 22)
+            big = i;
+    if (!big || mica_tcb_set_priority(MICA_INIT_TCB, MICA_INIT_TCB, PRIO))
+        return -1;
+    pool = next++;
+    if (mica_untyped_retype(big, MICA_OBJ_UNTYPED, 20, MICA_INIT_CNODE, 0, 0, pool, 1))
+        return -1;
+    for (unsigned i = 0; i < NHELPERS; i++) {
+        helper_tcb[i] = next++;
+        helper_buf[i] = next++;
+        if (mica_untyped_retype(big, MICA_OBJ_TCB, 0, MICA_INIT_CNODE, 0, 0, helper_tcb[i], 1) ||
+            mica_untyped_retype(big, MICA_OBJ_FRAME, MICA_PAGE_BITS, MICA_INIT_CNODE, 0, 0,
+                                helper_buf[i], 1) ||
+            mica_frame_get_address(helper_buf[i], &addr) ||
+            mica_tcb_configure(helper_tcb[i], MICA_INIT_CNODE, MICA_INIT_VSPACE, addr,
+                               helper_buf[i]) ||
+            mica_tcb_set_mc_priority(helper_tcb[i], MICA_INIT_TCB, PRIO) ||
+            mica_tcb_set_priority(helper_tcb[i], MICA_INIT_TCB, PRIO))
+            return -1;
+    }
+    fixed_end = next;
+    scratch = next;
+    return 0;
+}
+
+int mica_main(const struct mica_bootinfo *bi)
+{
+    for (unsigned i = 0; i <= NHELPERS; i++)
+        seed[i] = 0x9e3779b97f4a7c15ull * (i + 1);
+    if (setup(bi)) {
+        mica_printf("stress: setup failed\n");
+        return 1;
+    }
+    /* helper_tcb[i] and helper_buf[i] follow pool: any_source() reaches them. */
+    for (unsigned i = 0; i < NHELPERS; i++) {
+        mica_word_t regs[3] = {(mica_word_t)helper, (mica_word_t)(stacks[i] + STACK), i};
+        if (mica_tcb_write_registers(helper_tcb[i], 1, MICA_REG_PC, 3, regs))
+            return 1;
+    }
+    for (unsigned i = 0; i < ITERATIONS; i++) {
+        if (i % 32 == 0)
+            refill();
+        random_op();
+        if (i % 5000 == 0)
+            mica_printf("stress: %u operations\n", i);
+    }
+    mica_printf("stress: %u random operations (%u on a non-empty slot), %u helper operations "
+                "that succeeded or were cancelled; kernel invariants held\n",
+                ITERATIONS, ok_ops, helper_ops);
+    return 0;
+}
