@@ -35,6 +35,27 @@ struct arch_ctx {
     void *asan_fake_stack;
 };
 
+/*
+ * Memory protection personalities (Kconfig HOSTED_MMU / HOSTED_MPU); both are declared, one is
+ * built. MMU: Sv39's shape (arch/hosted/mmu.c), user addresses below 2^38. MPU: PMSAv8's rules,
+ * 8 regions on a 32-byte granule (arch/hosted/mpu.c).
+ */
+typedef uint64_t pte_t;
+#define HAL_PT_LEVELS     3
+#define HAL_PT_INDEX_BITS 9
+#define HAL_PAGE_BITS     12
+#define HAL_USER_TOP      ((word_t)1 << 38)
+
+#define HAL_MPU_REGIONS 8
+#define HAL_MPU_GRANULE 32
+
+struct arch_mpu_state {
+    unsigned n;
+    word_t base[HAL_MPU_REGIONS];
+    word_t limit[HAL_MPU_REGIONS]; /* inclusive, as PMSAv8's RLAR */
+    uint8_t rights[HAL_MPU_REGIONS];
+};
+
 /* The hosted "trap" seen from user code (user/arch/hosted): the running thread's ARG0..ARG7 and
  * IPC buffer, and the call that enters the kernel with the syscall in those registers. */
 extern word_t *hosted_user_args;
