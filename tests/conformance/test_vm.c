@@ -650,6 +650,35 @@ static void t_mpu_too_many(void)
               MICA_ERR_DELETE_FIRST);
 }
 
+/* Unmap never fails, even when taking a frame out of a merged region leaves more regions than the
+ * MPU has; the set fits again once the gap is filled. */
+static void t_mpu_unmap_split(void)
+{
+    if (!is_mpu()) {
+        tap_skip("board has no MPU");
+        return;
+    }
+    unsigned n = 2 * MPU_REGIONS + 2;
+    mica_cptr_t fs = new_frames(n), vs = env_new(MICA_OBJ_VSPACE, MICA_VSPACE_BITS);
+    mica_word_t rw = MICA_VM_READ | MICA_VM_WRITE;
+
+    /* Frames 0, 1, 2 make one region, then every other frame: MPU_REGIONS regions in all. */
+    for (unsigned i = 0; i < 3; i++)
+        CHECK_INV(MICA_FRAME_MAP, mica_frame_map(fs + i, vs, paddr_of(fs + i), rw, MICA_VM_CACHED),
+                  MICA_OK);
+    for (unsigned i = 2; i < MPU_REGIONS + 1; i++)
+        CHECK_INV(MICA_FRAME_MAP,
+                  mica_frame_map(fs + 2 * i, vs, paddr_of(fs + 2 * i), rw, MICA_VM_CACHED),
+                  MICA_OK);
+    /* Taking frame 1 out splits its region: one more than fits, and still Unmap succeeds. */
+    CHECK_INV(MICA_FRAME_UNMAP, mica_frame_unmap(fs + 1), MICA_OK);
+    mica_cptr_t last = fs + 2 * MPU_REGIONS + 1;
+    CHECK_INV(MICA_FRAME_MAP, mica_frame_map(last, vs, paddr_of(last), rw, MICA_VM_CACHED),
+              MICA_ERR_RANGE);
+    CHECK_INV(MICA_FRAME_MAP, mica_frame_map(fs + 1, vs, paddr_of(fs + 1), rw, MICA_VM_CACHED),
+              MICA_OK);
+}
+
 static struct thread vs_thread;
 static volatile int vs_thread_ran;
 
@@ -764,6 +793,9 @@ const struct tap_test vm_tests[] = {
     TEST(t_mpu_too_many, "vm: more blocks than MPU regions is RANGE and changes nothing",
          INV(MICA_FRAME_MAP, MICA_ERR_RANGE), INV(MICA_FRAME_MAP, MICA_OK),
          INV(MICA_FRAME_REMAP, MICA_ERR_RANGE), INV(MICA_FRAME_MAP, MICA_ERR_DELETE_FIRST)),
+    TEST(t_mpu_unmap_split, "vm: MPU Unmap succeeds even when the split does not fit",
+         INV(MICA_FRAME_UNMAP, MICA_OK), INV(MICA_FRAME_MAP, MICA_ERR_RANGE),
+         INV(MICA_FRAME_MAP, MICA_OK)),
     TEST(t_vm_thread_other_vspace, "vm: a thread in another VSpace runs",
          INV(MICA_TCB_CONFIGURE, MICA_OK), INV(MICA_CNODE_DELETE, MICA_OK)),
 };
