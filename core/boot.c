@@ -205,11 +205,13 @@ void boot_root_task(struct boot_params *bp)
     t->prio = t->mcp = MICA_NUM_PRIORITIES - 1;
     tcb_set_slot(t, TCB_CSPACE, &root_slots[MICA_INIT_CNODE]);
     tcb_set_slot(t, TCB_VSPACE, &root_slots[MICA_INIT_VSPACE]);
-    tcb_set_ipc_buffer(t, u.ipc_buffer, &root_slots[MICA_INIT_IPC_BUFFER]);
     t->sc = (struct sched_context *)sc;
     t->sc->tcb = t;
+    /* Context first: hal_ctx_init clears every register, including one an arch may keep the IPC
+     * buffer's address in (tp on RISC-V). */
     hal_ctx_init(&t->ctx, u.entry, u.sp);
     hal_ctx_set(&t->ctx, MICA_REG_ARG0, u.bootinfo);
+    tcb_set_ipc_buffer(t, u.ipc_buffer, &root_slots[MICA_INIT_IPC_BUFFER]);
     tcb_resume(t);
     klog_info("mica: root task: %u untyped caps, slots %lu..%lu free\n",
               (unsigned)(bi->untyped.end - bi->untyped.start), (unsigned long)bi->empty.start,
