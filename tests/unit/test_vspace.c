@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Host tests for the root task's boot-time address space (core/boot_vspace.c) on the Sv39-shaped
- * test arch, with the real vspace.c, vspace_mmu.c and pt.c underneath: ELF segments land in frames
- * with their rights and bytes, the stack, IPC buffer and boot-info frame sit where boot info says,
- * the root task gets the caps, and W^X is enforced. Boot memory is a static arena whose host
- * addresses serve as physical addresses.
+ * Host tests for core/vspace.c's ASID table and for the root task's boot-time address space
+ * (core/boot_vspace.c), on the Sv39-shaped test arch with the real vspace_mmu.c and pt.c
+ * underneath: ELF segments land in frames with their rights and bytes, the stack, IPC buffer and
+ * boot-info frame sit where boot info says, the root task gets the caps, and W^X is enforced. Boot
+ * memory is a static arena whose host addresses serve as physical addresses.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -329,6 +329,42 @@ static void test_wx_shared_page_refused(void **state)
     expect_panic(&elf);
 }
 
+/* Every live VSpace has its own ASID; when all are taken Retype must refuse (it asks first); a
+ * freed ASID names nothing and can be taken again. */
+static void test_asids(void **state)
+{
+    static struct cap vs[VSPACE_ASIDS];
+    static pte_t roots[8][512] __attribute__((aligned(4096)));
+    word_t first;
+
+    (void)state;
+    /* setup() made the root VSpace: VSPACE_ASIDS - 2 are left. */
+    assert_true(vspace_asids_available(VSPACE_ASIDS - 2));
+    assert_false(vspace_asids_available(VSPACE_ASIDS - 1));
+    for (unsigned i = 0; i < VSPACE_ASIDS - 2; i++) {
+        void *kva = roots[i % 8]; /* the table only needs to exist */
+        vs[i] = (struct cap){.type = MICA_OBJ_VSPACE, .obj = (word_t)kva};
+        vspace_create(&vs[i], kva);
+        assert_true(vs[i].data > 0 && vs[i].data < VSPACE_ASIDS);
+        assert_ptr_equal(vspace_of_asid(vs[i].data), kva);
+    }
+    assert_false(vspace_asids_available(1));
+    first = vs[0].data;
+    vspace_destroy(&vs[0]);
+    assert_null(vspace_of_asid(first));
+    assert_true(vspace_asids_available(1));
+    vspace_create(&vs[0], roots[0]);
+    assert_int_equal(vs[0].data, first); /* the only free one */
+    for (unsigned i = 0; i < VSPACE_ASIDS - 2; i++) {
+        for (unsigned j = 0; j < i; j++)
+            assert_int_not_equal(vs[i].data, vs[j].data);
+        vspace_destroy(&vs[i]);
+    }
+    assert_true(vspace_asids_available(VSPACE_ASIDS - 2));
+    assert_null(vspace_of_asid(0));
+    assert_null(vspace_of_asid(VSPACE_ASIDS));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -338,6 +374,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_shared_page, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wx_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wx_shared_page_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_asids, setup, teardown),
     };
-    return cmocka_run_group_tests_name("boot_vspace", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("vspace", tests, NULL, NULL);
 }
