@@ -14,6 +14,12 @@
 
 #define BOOT_MAX_REGIONS 32
 
+/* Boot-info flags that describe the machine rather than the kernel: by default user code really
+ * runs on the mappings and can fault; arch.h says otherwise where that is not so (hosted). */
+#ifndef ARCH_BOOT_FLAGS
+#define ARCH_BOOT_FLAGS (MICA_BOOT_FLAG_REAL_MEM | MICA_BOOT_FLAG_USER_FAULT)
+#endif
+
 struct region {
     paddr_t base;
     paddr_t end;
@@ -87,7 +93,11 @@ static void boot_untypeds(struct mica_bootinfo *bi, unsigned first)
     unsigned n = 0;
 
     for (unsigned i = 0; i < nfree; i++) {
-        paddr_t base = free_mem[i].base, end = free_mem[i].end;
+        paddr_t min = (paddr_t)1 << MICA_MIN_UNTYPED_BITS;
+        /* Reserved ranges (kernel image, DTB) may end anywhere: an Untyped starts aligned. */
+        paddr_t base = (free_mem[i].base + min - 1) & ~(min - 1), end = free_mem[i].end;
+        if (base < free_mem[i].base || base >= end)
+            continue;
         while (end - base >= ((paddr_t)1 << MICA_MIN_UNTYPED_BITS) &&
                n < MICA_BOOTINFO_MAX_UNTYPE && first + n < (1u << ROOT_CNODE_BITS)) {
             unsigned bits = MICA_MAX_UNTYPED_BITS;
@@ -191,7 +201,7 @@ void boot_root_task(struct boot_params *bp)
 
     bi->magic = MICA_BOOTINFO_MAGIC;
     bi->flags = (IS_ENABLED(CONFIG_MMU) ? MICA_BOOT_FLAG_MMU : 0) |
-                (IS_ENABLED(CONFIG_MPU) ? MICA_BOOT_FLAG_MPU : 0);
+                (IS_ENABLED(CONFIG_MPU) ? MICA_BOOT_FLAG_MPU : 0) | ARCH_BOOT_FLAGS;
     bi->num_cpus = ncpus;
     bi->root_cnode_bits = ROOT_CNODE_BITS;
     bi->ipc_buffer = u.ipc_buffer;

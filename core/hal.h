@@ -25,6 +25,8 @@ enum hal_pte_kind { HAL_PTE_INVALID, HAL_PTE_TABLE, HAL_PTE_PAGE };
  *   ARCH_NUM_REGS             registers addressable by id (>= MICA_REG_ARCH_BASE)
  *   ARCH_MAX_RAM_RANGES       size of boot_params arrays
  *   ARCH_ELF_CLASS, ARCH_ELF_MACHINE   what a root task ELF must say (32/64, EM_*)
+ *   ARCH_BOOT_FLAGS (optional) MICA_BOOT_FLAG_REAL_MEM / _USER_FAULT if user code really runs on
+ *                             its mappings and can fault (the default, both; hosted: 0)
  *   with CONFIG_MMU: pte_t, HAL_PT_LEVELS, HAL_PT_INDEX_BITS, HAL_PAGE_BITS, HAL_USER_TOP
  *   with CONFIG_MPU: struct arch_mpu_state, HAL_MPU_REGIONS, HAL_MPU_GRANULE
  */

@@ -19,6 +19,9 @@ typedef uintptr_t paddr_t;
 #define ARCH_MAX_RAM_RANGES 4
 #define ARCH_ELF_CLASS      64 /* root task ELFs: ELFCLASS64 ... */
 #define ARCH_ELF_MACHINE    62 /* ... EM_X86_64 */
+/* User code shares the host process: mappings are bookkeeping and user faults cannot be provoked,
+ * so boot info gets neither MICA_BOOT_FLAG_REAL_MEM nor MICA_BOOT_FLAG_USER_FAULT. */
+#define ARCH_BOOT_FLAGS 0
 
 /*
  * A thread's user state. regs[] is what the arch-neutral ids name; host_sp is the host stack
