@@ -118,8 +118,8 @@ static void check_object(const struct cap *c)
         break;
     }
     case MICA_OBJ_VSPACE:
-        CHECK(vspace_of_asid(c->data) == cap_ptr(c), "vspace %p: ASID %lu names %p",
-              (void *)cap_ptr(c), (unsigned long)c->data, vspace_of_asid(c->data));
+        CHECK(vspace_lookup(c->data) == cap_ptr(c), "vspace %p: tag %lx names %p",
+              (void *)cap_ptr(c), (unsigned long)c->data, vspace_lookup(c->data));
         break;
     case MICA_OBJ_FRAME:
     case MICA_OBJ_PAGE_TABLE:

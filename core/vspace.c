@@ -4,9 +4,9 @@
  * backend Kconfig picked (vspace_mmu.c, vspace_mpu.c, vspace_none.c) checks addresses and does the
  * mapping, changing nothing when it fails.
  *
- * A Frame cap maps at most once: a mapped cap records (ASID, vaddr) in (extra, data); a copy of it
- * starts unmapped (cap_derive), so mapping a frame twice takes two caps, as in seL4. Deleting a
- * mapped Frame cap, final or not, removes its mapping, so revoking a frame or its Untyped leaves
+ * A Frame cap maps at most once: a mapped cap records (VSpace tag, vaddr) in (extra, data); a copy
+ * of it starts unmapped (cap_derive), so mapping a frame twice takes two caps, as in seL4. Deleting
+ * a mapped Frame cap, final or not, removes its mapping, so revoking a frame or its Untyped leaves
  * nothing mapped. A PageTable cap records the same plus the level it was linked at.
  */
 #include "cap.h"
@@ -16,7 +16,11 @@
 #include "vm.h"
 #include "vspace.h"
 
-static void *asid_table[VSPACE_ASIDS];
+/* Per ASID: the VSpace holding it, and how many VSpaces held it before (the tag's upper bits). */
+static struct {
+    void *vs;
+    word_t gen;
+} asid_table[VSPACE_ASIDS];
 static word_t asid_next = 1;
 static word_t asids_used;
 
@@ -29,35 +33,39 @@ bool vspace_asids_available(word_t n)
     return n <= VSPACE_ASIDS - 1 - asids_used;
 }
 
-/* Round robin, so that a freed ASID (and stale caps naming it) is reused as late as possible. */
+/* Round robin, so that a freed ASID is reused as late as possible (the TLB keeps less of it). */
 static word_t asid_alloc(void)
 {
     kassert(asids_used < VSPACE_ASIDS - 1);
-    while (asid_table[asid_next])
+    while (asid_table[asid_next].vs)
         asid_next = asid_next + 1 < VSPACE_ASIDS ? asid_next + 1 : 1;
     asids_used++;
     return asid_next;
 }
 
-void *vspace_of_asid(word_t asid)
+void *vspace_lookup(word_t tag)
 {
-    return asid && asid < VSPACE_ASIDS ? asid_table[asid] : NULL;
+    word_t asid = vspace_asid(tag);
+
+    if (!asid || asid_table[asid].gen != tag >> VSPACE_ASID_BITS)
+        return NULL;
+    return asid_table[asid].vs;
 }
 
 void vspace_create(struct cap *c, void *kva)
 {
     word_t asid = asid_alloc();
 
-    asid_table[asid] = kva;
-    c->data = asid;
+    asid_table[asid].vs = kva;
+    c->data = (asid_table[asid].gen << VSPACE_ASID_BITS) | asid;
     vspace_backend_init(kva);
 }
 
 void vspace_destroy(const struct cap *c)
 {
-    word_t asid = c->data;
+    word_t asid = vspace_asid(c->data);
 
-    if (vspace_of_asid(asid) != cap_ptr(c))
+    if (vspace_lookup(c->data) != cap_ptr(c))
         return;
     /* No CPU may keep running on tables that are about to become free memory. */
     for (unsigned i = 0; i < CONFIG_NR_CPUS; i++) {
@@ -68,7 +76,9 @@ void vspace_destroy(const struct cap *c)
         }
     }
     vspace_backend_destroy(cap_ptr(c), asid);
-    asid_table[asid] = NULL;
+    asid_table[asid].vs = NULL;
+    /* Caps still tagged with the old generation now find nothing, whoever gets the ASID next. */
+    asid_table[asid].gen = (asid_table[asid].gen + 1) & (~(word_t)0 >> VSPACE_ASID_BITS);
     asids_used--;
 }
 
@@ -82,15 +92,15 @@ void vspace_switch(struct tcb *t)
         return;
     active_vs[cpu] = vs;
     active_valid[cpu] = true;
-    vspace_backend_activate(vs, vs ? c->data : 0);
+    vspace_backend_activate(vs, vs ? vspace_asid(c->data) : 0);
 }
 
 static void frame_unmap(struct cap *f)
 {
-    void *vs = vspace_of_asid(f->extra);
+    void *vs = vspace_lookup(f->extra);
 
     if (vs)
-        vspace_backend_unmap(vs, f->extra, f->data, f->obj, f->size_bits);
+        vspace_backend_unmap(vs, vspace_asid(f->extra), f->data, f->obj, f->size_bits);
     f->flags &= (uint8_t)~CAP_FLAG_MAPPED;
     f->data = f->extra = 0;
 }
@@ -105,8 +115,8 @@ void vspace_frame_cap_deleted(const struct cap *c)
 
 static void page_table_unmap(struct cap *pt)
 {
-    vspace_backend_unmap_table(vspace_of_asid(pt->extra), pt->extra, pt->data, pt->level,
-                               hal_virt_to_phys(cap_ptr(pt)));
+    vspace_backend_unmap_table(vspace_lookup(pt->extra), vspace_asid(pt->extra), pt->data,
+                               pt->level, hal_virt_to_phys(cap_ptr(pt)));
     pt->flags &= (uint8_t)~CAP_FLAG_MAPPED;
     pt->data = pt->extra = 0;
     pt->level = 0;
@@ -123,8 +133,8 @@ void vspace_page_table_destroy(const struct cap *c)
 int vspace_map_frame(const struct cap *vs, struct cap *f, word_t vaddr, unsigned rights,
                      unsigned attr, unsigned *missing)
 {
-    int err = vspace_backend_map(cap_ptr(vs), vs->data, vaddr, f->obj, f->size_bits, rights, attr,
-                                 missing);
+    int err = vspace_backend_map(cap_ptr(vs), vspace_asid(vs->data), vaddr, f->obj, f->size_bits,
+                                 rights, attr, missing);
 
     if (err)
         return err;
@@ -202,10 +212,10 @@ static int frame_decode_remap(struct inv *inv, struct cap *f)
     if ((err = frame_check_rights(f, inv->mr[0], inv->mr[1])))
         return err;
     /* The VSpace was deleted under the mapping: nothing left to change. */
-    if (!(vs = vspace_of_asid(f->extra)))
+    if (!(vs = vspace_lookup(f->extra)))
         return MICA_ERR_FAILED_LOOKUP;
-    return vspace_backend_remap(vs, f->extra, f->data, f->obj, f->size_bits, (unsigned)inv->mr[0],
-                                (unsigned)inv->mr[1]);
+    return vspace_backend_remap(vs, vspace_asid(f->extra), f->data, f->obj, f->size_bits,
+                                (unsigned)inv->mr[0], (unsigned)inv->mr[1]);
 }
 
 static int page_table_decode(struct inv *inv, struct cte *slot)

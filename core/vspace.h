@@ -4,9 +4,10 @@
  * that Kconfig picks: vspace_mmu.c (page tables, core/pt.c), vspace_mpu.c (region sets,
  * core/mpu_solver.c) or vspace_none.c (no memory protection: mapping is illegal).
  *
- * Every live VSpace holds an address-space id (ASID) from a static table, seL4 style: a mapped
- * Frame or PageTable cap records (ASID, vaddr), never a pointer, so a cap that outlives its VSpace
- * finds nothing instead of following a stale pointer.
+ * Every live VSpace holds an address-space id (ASID) from a static table, and its cap a tag: the
+ * ASID plus how many VSpaces held that ASID before. A mapped Frame or PageTable cap records the
+ * tag, never a pointer (seL4 records the ASID), so a cap that outlives its VSpace finds nothing,
+ * even once another VSpace has the ASID.
  */
 #ifndef MICA_VSPACE_H
 #define MICA_VSPACE_H
@@ -14,14 +15,21 @@
 #include "object.h"
 
 /* ASIDs 1..VSPACE_ASIDS-1 go to VSpaces; 0 means "none" (an unmapped cap, the kernel-only
- * address space a thread without a VSpace runs in). */
-#define VSPACE_ASIDS 1024
+ * address space a thread without a VSpace runs in). A tag is generation << VSPACE_ASID_BITS | ASID:
+ * VSpace caps keep theirs in data, mapped Frame and PageTable caps in extra. */
+#define VSPACE_ASID_BITS 10
+#define VSPACE_ASIDS     (1u << VSPACE_ASID_BITS)
+
+static inline word_t vspace_asid(word_t tag)
+{
+    return tag & (VSPACE_ASIDS - 1);
+}
 
 struct tcb;
 
 /* Retype may create n more VSpaces (an ASID each). */
 bool vspace_asids_available(word_t n);
-/* A VSpace object was created in zeroed memory at kva: give its cap an ASID (cap->data). */
+/* A VSpace object was created in zeroed memory at kva: give its cap an ASID and tag (cap->data). */
 void vspace_create(struct cap *c, void *kva);
 /* The last VSpace cap is gone: release its ASID, flush it, leave mappings in it stale. */
 void vspace_destroy(const struct cap *c);
@@ -30,8 +38,8 @@ void vspace_page_table_destroy(const struct cap *c);
 /* A Frame cap is gone (final or not): remove the mapping it made, if any. */
 void vspace_frame_cap_deleted(const struct cap *c);
 
-/* The VSpace object of a live ASID, or NULL. */
-void *vspace_of_asid(word_t asid);
+/* The VSpace object a tag names, or NULL once that VSpace is gone. */
+void *vspace_lookup(word_t tag);
 
 /* Make t's VSpace current on this CPU if it is not already (no-op on hosted without an MMU/MPU):
  * one comparison when consecutive threads share a VSpace. */

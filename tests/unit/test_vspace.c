@@ -330,7 +330,7 @@ static void test_wx_shared_page_refused(void **state)
 }
 
 /* Every live VSpace has its own ASID; when all are taken Retype must refuse (it asks first); a
- * freed ASID names nothing and can be taken again. */
+ * freed ASID can be taken again, under a new tag, so old tags name nothing. */
 static void test_asids(void **state)
 {
     static struct cap vs[VSPACE_ASIDS];
@@ -345,24 +345,27 @@ static void test_asids(void **state)
         void *kva = roots[i % 8]; /* the table only needs to exist */
         vs[i] = (struct cap){.type = MICA_OBJ_VSPACE, .obj = (word_t)kva};
         vspace_create(&vs[i], kva);
-        assert_true(vs[i].data > 0 && vs[i].data < VSPACE_ASIDS);
-        assert_ptr_equal(vspace_of_asid(vs[i].data), kva);
+        assert_true(vspace_asid(vs[i].data) != 0);
+        assert_ptr_equal(vspace_lookup(vs[i].data), kva);
     }
     assert_false(vspace_asids_available(1));
     first = vs[0].data;
     vspace_destroy(&vs[0]);
-    assert_null(vspace_of_asid(first));
+    assert_null(vspace_lookup(first));
     assert_true(vspace_asids_available(1));
     vspace_create(&vs[0], roots[0]);
-    assert_int_equal(vs[0].data, first); /* the only free one */
+    /* The only free ASID, under a new tag: caps tagged for the old VSpace find nothing. */
+    assert_int_equal(vspace_asid(vs[0].data), vspace_asid(first));
+    assert_int_not_equal(vs[0].data, first);
+    assert_null(vspace_lookup(first));
+    assert_ptr_equal(vspace_lookup(vs[0].data), roots[0]);
     for (unsigned i = 0; i < VSPACE_ASIDS - 2; i++) {
         for (unsigned j = 0; j < i; j++)
-            assert_int_not_equal(vs[i].data, vs[j].data);
+            assert_int_not_equal(vspace_asid(vs[i].data), vspace_asid(vs[j].data));
         vspace_destroy(&vs[i]);
     }
     assert_true(vspace_asids_available(VSPACE_ASIDS - 2));
-    assert_null(vspace_of_asid(0));
-    assert_null(vspace_of_asid(VSPACE_ASIDS));
+    assert_null(vspace_lookup(0));
 }
 
 int main(void)
