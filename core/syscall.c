@@ -13,6 +13,7 @@
 #include "sched.h"
 #include "syscall.h"
 #include "tcb.h"
+#include "vspace.h"
 
 #define ARG(n) (MICA_REG_ARG0 + (n))
 
@@ -280,6 +281,7 @@ _Noreturn void kernel_run(void)
             kernel_trap(c, NULL, &trap);
             continue;
         }
+        vspace_switch(t);
         hal_user_run(&t->ctx, &trap);
         kernel_trap(c, t, &trap);
     }
