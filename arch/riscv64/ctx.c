@@ -11,11 +11,16 @@
 #include "klog.h"
 #include "riscv.h"
 
+/* All registers zero but pc, sp and tp: tp is the ABI's IPC buffer register, which survives a
+ * restart whether the core configured the buffer before or after. */
 void hal_ctx_init(struct arch_ctx *ctx, word_t pc, word_t sp)
 {
+    word_t ipc_buffer = ctx->ipc_buffer;
+
     memset(ctx, 0, sizeof(*ctx));
     ctx->pc = pc;
     ctx->x[2] = sp;
+    ctx->x[4] = ctx->ipc_buffer = ipc_buffer;
 }
 
 /* The saved word that register id reg names (the core checked reg < ARCH_NUM_REGS). */
@@ -44,7 +49,7 @@ void hal_ctx_set(struct arch_ctx *ctx, unsigned reg, word_t val)
 void hal_ctx_set_ipc_buffer(struct arch_ctx *ctx, word_t uaddr, void *kptr)
 {
     (void)kptr;
-    ctx->x[4] = uaddr;
+    ctx->x[4] = ctx->ipc_buffer = uaddr;
 }
 
 static void user_fault(struct hal_trap *trap, unsigned type, word_t addr, word_t detail)

@@ -17,7 +17,7 @@
 #define ARCH_CTX_X(n)       (8 * (n))
 #define ARCH_CTX_PC         (32 * 8)
 #define ARCH_CTX_KSP        (33 * 8)
-#define ARCH_CTX_SIZE       (34 * 8)
+#define ARCH_CTX_SIZE       (35 * 8)
 #define ARCH_MAX_RAM_RANGES 16
 
 /*
@@ -40,15 +40,17 @@ typedef uint64_t word_t;
 typedef uint64_t paddr_t;
 
 struct arch_ctx {
-    word_t x[32]; /* x1 ra, x2 sp, x3 gp, x4 tp, x5-7 t0-2, x8-9 s0-1, x10-17 a0-7, ... */
-    word_t pc;    /* sepc: where the thread resumes */
-    word_t ksp;   /* kernel sp while the thread runs (trap.S), meaningless otherwise */
+    word_t x[32];      /* x1 ra, x2 sp, x3 gp, x4 tp, x5-7 t0-2, x8-9 s0-1, x10-17 a0-7, ... */
+    word_t pc;         /* sepc: where the thread resumes */
+    word_t ksp;        /* kernel sp while the thread runs (trap.S), meaningless otherwise */
+    word_t ipc_buffer; /* user address of the IPC buffer: tp starts with it (hal_ctx_init) */
 };
 
 /*
  * Register ids (enum mica_reg): PC, SP and ARG0..ARG7 (= a0..a7) are the arch-neutral ones;
  * MICA_REG_ARCH_BASE + n - 1 is xn for n = 1..31. tp (x4) holds the thread's IPC buffer address
- * (hal_ctx_set_ipc_buffer), which is how the user runtime finds it.
+ * (hal_ctx_set_ipc_buffer, and again after every hal_ctx_init), which is how the user runtime
+ * finds it; a thread that overwrites tp loses it.
  */
 #define ARCH_REG_X(n)    (MICA_REG_ARCH_BASE - 1 + (n))
 #define ARCH_NUM_REGS    (MICA_REG_ARCH_BASE + 31)
