@@ -12,6 +12,7 @@
 #include "uart/uart.h"
 
 extern char __kernel_start[], __kernel_end[];
+extern const char root_elf_start[], root_elf_end[]; /* core/root_elf.S */
 
 static struct boot_params boot_params;
 
@@ -53,6 +54,10 @@ _Noreturn void arch_boot(word_t hartid, paddr_t dtb)
     bp->reserved[0].size = (paddr_t)(__kernel_end - __kernel_start);
     bp->nreserved = 1;
     bp->ncpus = 1;
+    if ((uintptr_t)root_elf_end > (uintptr_t)root_elf_start) {
+        bp->root_elf = root_elf_start;
+        bp->root_elf_size = (size_t)(root_elf_end - root_elf_start);
+    }
     uart_console_init(bp->dtb);
     /* link.ld repeats arch.h's layout; hal_phys_to_virt is only right if they agree. */
     if ((word_t)__kernel_start != RISCV_KERNEL_VOFFSET + RISCV_KERNEL_PHYS)

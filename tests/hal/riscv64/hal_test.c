@@ -21,7 +21,7 @@
 #define ASID      1
 #define BENCH_MAX 1000000
 
-extern const char haltest_user_elf[], haltest_user_elf_end[];
+extern const char root_elf_start[], root_elf_end[];
 
 static const char *const test_names[] = {
 #define HAL_TEST_NAME(id, name) name,
@@ -144,16 +144,15 @@ struct elf64_phdr {
 
 static word_t load_program(void)
 {
-    const struct elf64_ehdr *eh = (const void *)haltest_user_elf;
-    size_t size = (size_t)(haltest_user_elf_end - haltest_user_elf);
+    const struct elf64_ehdr *eh = (const void *)root_elf_start;
+    size_t size = (size_t)(root_elf_end - root_elf_start);
 
     if (size < sizeof(*eh) || memcmp(eh->ident, "\177ELF", 4) || eh->ident[4] != 2 ||
         eh->machine != ARCH_ELF_MACHINE || eh->phentsize != sizeof(struct elf64_phdr) ||
         eh->phoff + (uint64_t)eh->phnum * sizeof(struct elf64_phdr) > size)
         kpanic("hal_test: bad user ELF");
     for (unsigned i = 0; i < eh->phnum; i++) {
-        const struct elf64_phdr *ph =
-            (const void *)(haltest_user_elf + eh->phoff + i * sizeof(*ph));
+        const struct elf64_phdr *ph = (const void *)(root_elf_start + eh->phoff + i * sizeof(*ph));
         if (ph->type != 1 /* PT_LOAD */ || ph->memsz == 0)
             continue;
         if (ph->offset + ph->filesz > size || ph->vaddr + ph->memsz >= HAL_USER_TOP)
@@ -166,7 +165,7 @@ static word_t load_program(void)
             for (word_t b = 0; b < PAGE; b++) {
                 word_t a = va + b;
                 if (a >= ph->vaddr && a < ph->vaddr + ph->filesz)
-                    dst[b] = haltest_user_elf[ph->offset + (a - ph->vaddr)];
+                    dst[b] = root_elf_start[ph->offset + (a - ph->vaddr)];
             }
             user_map(va, pa, rights, MICA_VM_CACHED);
         }
