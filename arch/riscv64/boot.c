@@ -120,14 +120,6 @@ void hal_platform_init(struct boot_params *bp)
     riscv_cpu_init();
 }
 
-unsigned hal_cpu_id(void)
-{
-    word_t tp;
-
-    __asm__("mv %0, tp" : "=r"(tp));
-    return (unsigned)tp;
-}
-
 /*
  * riscv,isa (RISC-V ISA string, "ISA Extension Naming Conventions"): "rv64imac" then multi-letter
  * extensions separated by underscores, e.g. "rv64imafdch_zicsr_sstc". Matches a whole extension.

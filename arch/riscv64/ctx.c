@@ -23,28 +23,6 @@ void hal_ctx_init(struct arch_ctx *ctx, word_t pc, word_t sp)
     ctx->x[4] = ctx->ipc_buffer = ipc_buffer;
 }
 
-/* The saved word that register id reg names (the core checked reg < ARCH_NUM_REGS). */
-static word_t *ctx_slot(struct arch_ctx *ctx, unsigned reg)
-{
-    if (reg == MICA_REG_PC)
-        return &ctx->pc;
-    if (reg == MICA_REG_SP)
-        return &ctx->x[2];
-    if (reg <= MICA_REG_ARG7)
-        return &ctx->x[10 + reg - MICA_REG_ARG0]; /* a0..a7 = x10..x17 */
-    return &ctx->x[reg - ARCH_REG_X(0)];
-}
-
-word_t hal_ctx_get(const struct arch_ctx *ctx, unsigned reg)
-{
-    return *ctx_slot((struct arch_ctx *)ctx, reg);
-}
-
-void hal_ctx_set(struct arch_ctx *ctx, unsigned reg, word_t val)
-{
-    *ctx_slot(ctx, reg) = val;
-}
-
 /* The user runtime reads its IPC buffer address from tp (user/arch/riscv64). */
 void hal_ctx_set_ipc_buffer(struct arch_ctx *ctx, word_t uaddr, void *kptr)
 {

@@ -67,6 +67,41 @@ typedef uint64_t pte_t;
 #define HAL_PAGE_BITS     12
 #define HAL_USER_TOP      ((word_t)1 << 38)
 
+/*
+ * Hot HAL functions, inline (core/hal.h declares them after including this file, which keeps their
+ * internal linkage: C11 6.2.2p4). The IPC path reads and writes message registers through these;
+ * with a constant id they fold to one load or store.
+ */
+static inline word_t *arch_ctx_slot(struct arch_ctx *ctx, unsigned reg)
+{
+    if (reg >= MICA_REG_ARG0 && reg <= MICA_REG_ARG7)
+        return &ctx->x[10 + reg - MICA_REG_ARG0]; /* a0..a7 = x10..x17 */
+    if (reg == MICA_REG_PC)
+        return &ctx->pc;
+    if (reg == MICA_REG_SP)
+        return &ctx->x[2];
+    return &ctx->x[reg - ARCH_REG_X(0)];
+}
+
+static inline word_t hal_ctx_get(const struct arch_ctx *ctx, unsigned reg)
+{
+    return *arch_ctx_slot((struct arch_ctx *)ctx, reg);
+}
+
+static inline void hal_ctx_set(struct arch_ctx *ctx, unsigned reg, word_t val)
+{
+    *arch_ctx_slot(ctx, reg) = val;
+}
+
+/* tp is the CPU index in the kernel (entry.S, trap.S restore it on every trap). */
+static inline unsigned hal_cpu_id(void)
+{
+    word_t tp;
+
+    __asm__("mv %0, tp" : "=r"(tp));
+    return (unsigned)tp;
+}
+
 _Static_assert(offsetof(struct arch_ctx, x[31]) == ARCH_CTX_X(31), "arch_ctx x layout");
 _Static_assert(offsetof(struct arch_ctx, pc) == ARCH_CTX_PC, "arch_ctx pc offset");
 _Static_assert(offsetof(struct arch_ctx, ksp) == ARCH_CTX_KSP, "arch_ctx ksp offset");
