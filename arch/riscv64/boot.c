@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fdt.h"
+#include "kconfig.h"
 #include "klog.h"
 #include "riscv.h"
 #include "uart/uart.h"
@@ -114,6 +115,8 @@ void hal_platform_init(struct boot_params *bp)
 
     if (!bp->dtb)
         kpanic("riscv64 needs a devicetree");
+    if (IS_ENABLED(CONFIG_RISCV_ZBB) && !riscv_isa_has(bp->dtb, "zbb"))
+        kpanic("built with CONFIG_RISCV_ZBB, but the hart has no Zbb");
     riscv_mmu_init(bp, dev, kernel_devices(bp->dtb, dev));
     riscv_timer_init(bp->dtb);
     riscv_irq_init(bp->dtb);
