@@ -92,24 +92,23 @@ static bool interrupt(word_t code, struct hal_trap *trap)
     }
 }
 
-void hal_user_run(struct arch_ctx *ctx, struct hal_trap *trap)
-{
-    for (;;) {
-        struct riscv_trap t = riscv_user_enter(ctx);
+/*
+ * Every trap from U-mode but an ecall, which trap.S describes itself: an exception becomes a
+ * fault, an interrupt is reported unless it was spurious. Returns false to send the thread back
+ * to user mode (trap.S does) when there is nothing to report.
+ */
+_Static_assert(HAL_TRAP_SYSCALL == 0, "trap.S stores 0 for a syscall");
 
-        if (t.cause == EXC_ECALL_U) {
-            /* sepc points at the ecall itself (4.1.7); ecall has no compressed form. */
-            ctx->pc += 4;
-            trap->kind = HAL_TRAP_SYSCALL;
-            return;
-        }
-        if (!(t.cause & SCAUSE_INTERRUPT)) {
-            user_exception(t.cause, t.tval, trap);
-            return;
-        }
-        if (interrupt(t.cause & ~SCAUSE_INTERRUPT, trap))
-            return;
+bool riscv_trap_decode(struct arch_ctx *ctx, struct hal_trap *trap, word_t cause, word_t tval);
+
+bool riscv_trap_decode(struct arch_ctx *ctx, struct hal_trap *trap, word_t cause, word_t tval)
+{
+    (void)ctx;
+    if (!(cause & SCAUSE_INTERRUPT)) {
+        user_exception(cause, tval, trap);
+        return true;
     }
+    return interrupt(cause & ~SCAUSE_INTERRUPT, trap);
 }
 
 /*

@@ -91,14 +91,7 @@ static inline struct sbiret sbi_call(word_t ext, word_t fid, word_t a0, word_t a
     return (struct sbiret){(long)r0, (long)r1};
 }
 
-/* Scause and stval of a trap from user mode, as trap.S returns them (a0, a1). */
-struct riscv_trap {
-    word_t cause;
-    word_t tval;
-};
-
-/* trap.S: run ctx in U-mode until it traps. */
-struct riscv_trap riscv_user_enter(struct arch_ctx *ctx);
+/* trap.S: the trap vector (hal_user_run is there too). */
 extern char riscv_trap_vector[];
 
 /* boot.c: CPU index -> hart id, for SBI calls. */

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The user/kernel boundary. riscv_user_enter saves the kernel's callee-saved registers on the
- * kernel stack, loads the thread's registers from its struct arch_ctx and srets to U-mode; the
- * trap vector saves them back and returns from riscv_user_enter with (scause, stval), so a trap
- * from user mode looks like a function return to hal_user_run (ctx.c).
+ * The user/kernel boundary. hal_user_run saves the kernel's callee-saved registers on the kernel
+ * stack, loads the thread's registers from its struct arch_ctx and srets to U-mode; the trap
+ * vector saves them back and returns from hal_user_run, so a trap from user mode looks like a
+ * function return. An ecall is described right here (the syscall path: PC + 4, kind SYSCALL);
+ * every other cause goes to riscv_trap_decode (ctx.c), which may also send the thread back to
+ * user mode when there was nothing to report.
  *
  * sscratch (privileged spec 4.1.6) tells the vector where it came from: it holds the running
  * thread's ctx while U-mode runs and 0 while the kernel runs. The kernel runs with sstatus.SIE = 0
@@ -12,12 +14,20 @@
  */
 #include <arch.h>
 
-#define KFRAME 112 /* ra, s0-s11, tp: 14 registers, a multiple of 16 bytes */
+/* The kernel frame of hal_user_run: ra, s0-s11, tp, then its ctx and trap arguments. */
+#define KFRAME     128 /* 16 words, a multiple of 16 bytes */
+#define KFRAME_TP  104
+#define KFRAME_CTX 112
+#define KFRAME_TRAP 120
+
+#define EXC_ECALL_U     8 /* scause of an ecall from U-mode (privileged spec table 4.2) */
+#define HAL_TRAP_SYSCALL 0 /* enum hal_trap_kind in core/hal.h; ctx.c checks */
 
     .section .text.trap, "ax"
-    .globl riscv_user_enter
+    /* void hal_user_run(struct arch_ctx *ctx, struct hal_trap *trap) */
+    .globl hal_user_run
     .balign 4
-riscv_user_enter:
+hal_user_run:
     addi    sp, sp, -KFRAME
     sd      ra, 0(sp)
     sd      s0, 8(sp)
@@ -33,7 +43,10 @@ riscv_user_enter:
     sd      s10, 88(sp)
     sd      s11, 96(sp)
     /* tp is the CPU index in the kernel and the IPC buffer address in user mode. */
-    sd      tp, 104(sp)
+    sd      tp, KFRAME_TP(sp)
+    sd      a0, KFRAME_CTX(sp)
+    sd      a1, KFRAME_TRAP(sp)
+.Lenter:
     sd      sp, ARCH_CTX_KSP(a0)
     csrw    sscratch, a0
     ld      t0, ARCH_CTX_PC(a0)
@@ -111,11 +124,18 @@ riscv_trap_vector:
     /* The user's t6 is in sscratch; the kernel runs with sscratch = 0. */
     csrrw   t0, sscratch, zero
     sd      t0, ARCH_CTX_X(31)(t6)
-    csrr    t0, sepc
-    sd      t0, ARCH_CTX_PC(t6)
-    csrr    a0, scause
-    csrr    a1, stval
     ld      sp, ARCH_CTX_KSP(t6)
+    csrr    t0, sepc
+    csrr    a2, scause
+    li      t1, EXC_ECALL_U
+    bne     a2, t1, .Lslow
+    /* sepc points at the ecall itself (4.1.7), which has no compressed form. */
+    addi    t0, t0, 4
+    sd      t0, ARCH_CTX_PC(t6)
+    ld      a1, KFRAME_TRAP(sp)
+    li      t1, HAL_TRAP_SYSCALL
+    sw      t1, 0(a1)
+.Lreturn:
     ld      ra, 0(sp)
     ld      s0, 8(sp)
     ld      s1, 16(sp)
@@ -129,9 +149,22 @@ riscv_trap_vector:
     ld      s9, 80(sp)
     ld      s10, 88(sp)
     ld      s11, 96(sp)
-    ld      tp, 104(sp)
+    ld      tp, KFRAME_TP(sp)
     addi    sp, sp, KFRAME
     ret
+
+    /* riscv_trap_decode(ctx, trap, scause, stval) in C, with the kernel's tp (hal_cpu_id); if it
+     * had nothing to report, back to user mode. */
+.Lslow:
+    sd      t0, ARCH_CTX_PC(t6)
+    mv      a0, t6
+    ld      a1, KFRAME_TRAP(sp)
+    csrr    a3, stval
+    ld      tp, KFRAME_TP(sp)
+    call    riscv_trap_decode
+    bnez    a0, .Lreturn
+    ld      a0, KFRAME_CTX(sp)
+    j       .Lenter
 
     /*
      * A trap in S-mode: a kernel bug (e.g. a kernel access to user memory, which sstatus.SUM = 0
