@@ -15,7 +15,12 @@
 #define ROOT_PRIO 100 /* below the partners, so that a wake-up switches to them */
 
 static char stack_a[STACK] __attribute__((aligned(16)));
-static mica_cptr_t ep, reply, ntfn, tcb_a, buf_a;
+static mica_cptr_t ep, reply, ntfn, tcb_a, buf_a, ut, next_slot;
+static const struct mica_bootinfo *boot;
+
+/* This program's pages, from the user link script where it gives them (riscv64). */
+extern char __mica_image_start[] __attribute__((weak)), __mica_data_start[] __attribute__((weak)),
+    __mica_image_end[] __attribute__((weak));
 static uint64_t samples[BATCHES];
 
 static void sort(uint64_t *v, unsigned n)
@@ -106,6 +111,76 @@ static void bench_call(void)
     report("call+replyrecv", "round trip, client Call -> server ReplyRecv -> client");
 }
 
+/* Map a copy of frame cap f at vaddr in vspace vs, adding page tables as the walk asks. */
+static mica_error_t map_copy(mica_cptr_t f, mica_cptr_t vs, mica_word_t vaddr, mica_word_t rights)
+{
+    mica_cptr_t copy = next_slot++;
+    mica_error_t err =
+        mica_cnode_copy(MICA_INIT_CNODE, copy, DEPTH, MICA_INIT_CNODE, f, DEPTH, MICA_RIGHTS_ALL);
+
+    for (int tries = 0; !err && tries < 4; tries++) {
+        err = mica_frame_map(copy, vs, vaddr, rights, MICA_VM_CACHED);
+        if (err != MICA_ERR_FAILED_LOOKUP)
+            break;
+        mica_cptr_t pt = next_slot++;
+        if (!(err = mica_untyped_retype(ut, MICA_OBJ_PAGE_TABLE, 0, MICA_INIT_CNODE, 0, 0, pt, 1)))
+            err = mica_page_table_map(pt, vs, vaddr);
+    }
+    return err;
+}
+
+/*
+ * A second address space holding this program's image at the same addresses (copies of the boot
+ * frame caps, which come first in bi->user_frames, one per page from __mica_image_start): code
+ * read-execute, data read-write, shared with the root. Needs an MMU over real memory.
+ */
+static mica_cptr_t second_vspace(void)
+{
+    const mica_word_t page = (mica_word_t)1 << MICA_PAGE_BITS;
+    mica_cptr_t vs = next_slot++;
+    mica_word_t va = (mica_word_t)__mica_image_start;
+
+    if (!(boot->flags & MICA_BOOT_FLAG_MMU) || !(boot->flags & MICA_BOOT_FLAG_REAL_MEM) ||
+        !__mica_image_start ||
+        mica_untyped_retype(ut, MICA_OBJ_VSPACE, 0, MICA_INIT_CNODE, 0, 0, vs, 1))
+        return 0;
+    for (mica_cptr_t f = boot->user_frames.start; va < (mica_word_t)__mica_image_end; f++) {
+        mica_word_t rights = va < (mica_word_t)__mica_data_start ? MICA_VM_READ | MICA_VM_EXEC
+                                                                 : MICA_VM_READ | MICA_VM_WRITE;
+        if (f == boot->user_frames.end || map_copy(f, vs, va, rights))
+            return 0;
+        va += page;
+    }
+    return vs;
+}
+
+static void bench_call_cross(void)
+{
+    struct mica_regs r;
+    mica_cptr_t vs = second_vspace();
+    mica_word_t addr;
+    mica_word_t regs[2] = {(mica_word_t)server, (mica_word_t)(stack_a + STACK)};
+
+    if (!vs || mica_frame_get_address(buf_a, &addr) ||
+        mica_tcb_configure(tcb_a, MICA_INIT_CNODE, vs, addr, buf_a) ||
+        mica_tcb_set_priority(tcb_a, MICA_INIT_TCB, 200) ||
+        mica_tcb_write_registers(tcb_a, 1, MICA_REG_PC, 2, regs)) {
+        mica_printf("bench: %-22s skipped: needs an MMU with real memory and the image bounds\n",
+                    "call+replyrecv cross");
+        return;
+    }
+    for (unsigned b = 0; b < BATCHES; b++) {
+        uint64_t t0 = mica_clock();
+        for (unsigned i = 0; i < BATCH; i++) {
+            r = (struct mica_regs){{ep, mica_msginfo(1, 0, 0, 1), i, 0, 0, 0, 0, MICA_SYS_CALL}};
+            mica_syscall(&r);
+        }
+        record(b, t0, mica_clock(), BATCH);
+    }
+    mica_tcb_suspend(tcb_a);
+    report("call+replyrecv cross", "the same, with the server in another address space");
+}
+
 static void bench_signal(void)
 {
     start(waiter, 200);
@@ -145,7 +220,7 @@ static void bench_null(void)
 
 int mica_main(const struct mica_bootinfo *bi)
 {
-    mica_cptr_t next = bi->empty.start, ut = 0;
+    mica_cptr_t next = bi->empty.start;
 
     for (mica_word_t i = bi->untyped.start; i < bi->untyped.end && !ut; i++)
         if (bi->untyped_list[i - bi->untyped.start].size_bits >= 16)
@@ -168,7 +243,10 @@ int mica_main(const struct mica_bootinfo *bi)
     if (mica_tcb_set_priority(MICA_INIT_TCB, MICA_INIT_TCB, ROOT_PRIO))
         return 1;
     mica_printf("bench: %s, %u batches of %u operations\n", bi->board, BATCHES, BATCH);
+    boot = bi;
+    next_slot = next + 5;
     bench_call();
+    bench_call_cross();
     bench_signal();
     bench_yield();
     bench_null();
