@@ -513,3 +513,37 @@ int fdt_intc_output(const void *dtb, const char *compat, uint64_t cpu_hwid, uint
     }
     return -FDT_ERR_NOTFOUND;
 }
+
+int fdt_intc_devices(const void *dtb, const char *intc_compat, struct mem_range *out, unsigned max,
+                     unsigned *n)
+{
+    int ret = validate(dtb, FDT_MAX_SIZE);
+    int intc = -1, node, len;
+    uint32_t phandle;
+
+    if (ret)
+        return ret;
+    do {
+        intc = fdt_node_offset_by_compatible(dtb, intc, intc_compat);
+        if (intc < 0)
+            return intc;
+    } while (!node_enabled(dtb, intc));
+    phandle = fdt_get_phandle(dtb, intc);
+    if (phandle == 0 || phandle == (uint32_t)-1)
+        return -FDT_ERR_NOTFOUND;
+    *n = 0;
+    for (node = fdt_next_node(dtb, -1, NULL); node >= 0; node = fdt_next_node(dtb, node, NULL)) {
+        const fdt32_t *parent = fdt_getprop(dtb, node, "interrupt-parent", &len);
+        paddr_t base, size;
+        if (!parent || len != (int)sizeof(fdt32_t) || fdt32_ld(parent) != phandle ||
+            !fdt_getprop(dtb, node, "interrupts", NULL) || !node_enabled(dtb, node) ||
+            node_reg0(dtb, node, &base, &size))
+            continue;
+        if (*n == max)
+            return -FDT_ERR_NOSPACE;
+        out[*n].base = base;
+        out[*n].size = size;
+        (*n)++;
+    }
+    return node == -FDT_ERR_NOTFOUND ? 0 : node;
+}

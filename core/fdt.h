@@ -52,4 +52,12 @@ int fdt_cpu_string(const void *dtb, uint64_t hwid, const char *prop, const char 
 int fdt_intc_output(const void *dtb, const char *compat, uint64_t cpu_hwid, uint32_t cpu_irq,
                     unsigned *index);
 
+/*
+ * The devices an interrupt controller serves: the first reg entry of every enabled node with an
+ * interrupts property whose own interrupt-parent is the first enabled node compatible with
+ * intc_compat. At most max go to out; *n says how many.
+ */
+int fdt_intc_devices(const void *dtb, const char *intc_compat, struct mem_range *out, unsigned max,
+                     unsigned *n);
+
 #endif
