@@ -120,6 +120,7 @@ void hal_platform_init(struct boot_params *bp)
     riscv_mmu_init(bp, dev, kernel_devices(bp->dtb, dev));
     riscv_timer_init(bp->dtb);
     riscv_irq_init(bp->dtb);
+    riscv_irq_devices(bp);
     riscv_cpu_init();
 }
 

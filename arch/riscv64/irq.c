@@ -24,6 +24,7 @@ static unsigned boot_context;
 static uint32_t claimed[(PLIC_MAX_SOURCES + 1) / 32];
 
 static const char *const plic_compat[] = {"riscv,plic0", "sifive,plic-1.0.0"};
+static const char *plic_compat_found;
 
 void riscv_irq_init(const void *dtb)
 {
@@ -43,7 +44,33 @@ void riscv_irq_init(const void *dtb)
         kpanic("PLIC: no S-mode context for hart %lu", (unsigned long)riscv_hartid[0]);
     plic_sources = ndev;
     boot_context = ctx;
+    plic_compat_found = plic_compat[i];
     plic_init(hal_phys_to_virt(base), ndev);
+}
+
+/*
+ * Device untypeds: the registers of every device that interrupts through the PLIC, rounded out to
+ * pages, except the console UART, which the kernel drives. The PLIC itself, the CLINT and
+ * sifive_test are not among them, so user space can map none of those.
+ */
+void riscv_irq_devices(struct boot_params *bp)
+{
+    const paddr_t page = (paddr_t)1 << HAL_PAGE_BITS;
+    struct mem_range dev[ARCH_MAX_RAM_RANGES];
+    paddr_t console = 0;
+    unsigned n = 0;
+
+    bp->ndevice = 0;
+    fdt_stdout_uart(bp->dtb, &console);
+    if (fdt_intc_devices(bp->dtb, plic_compat_found, dev, ARCH_MAX_RAM_RANGES, &n))
+        klog_warn("riscv64: could not list the PLIC's devices; no device untypeds\n");
+    for (unsigned i = 0; i < n; i++) {
+        paddr_t lo = dev[i].base & ~(page - 1);
+        paddr_t hi = (dev[i].base + dev[i].size + page - 1) & ~(page - 1);
+        if (console >= lo && console < hi)
+            continue;
+        bp->device[bp->ndevice++] = (struct mem_range){lo, hi - lo};
+    }
 }
 
 /* Only the boot hart takes device interrupts; the others' contexts stay disabled (see above). */

@@ -111,6 +111,7 @@ void riscv_timer_expired(void);
 void riscv_irq_init(const void *dtb);
 void riscv_irq_cpu_init(void);
 word_t riscv_irq_claim(void);
+void riscv_irq_devices(struct boot_params *bp);
 
 /* halt.c: the sifive_test device, if the devicetree has one. */
 void riscv_halt_init(paddr_t test_base);
