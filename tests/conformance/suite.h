@@ -21,6 +21,7 @@ DECLARE_TESTS(sched);
 DECLARE_TESTS(schedctx);
 DECLARE_TESTS(irq);
 DECLARE_TESTS(vm);
+DECLARE_TESTS(board);
 
 /* Word-sized pointer arguments for helper threads. */
 #define ARG(p) ((mica_word_t)(uintptr_t)(p))
