@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * RV64 thread contexts and the user/kernel round trip: register access by id, hal_user_run (which
- * turns scause/stval from trap.S into a struct hal_trap) and hal_idle.
+ * RV64 thread contexts (register access by id is inline in arch.h), the description of every trap
+ * from U-mode other than an ecall (trap.S's hal_user_run hands those over), and hal_idle.
  */
 #include <string.h>
 
