@@ -42,13 +42,6 @@ int cnode_resolve(const struct cap *root, word_t cptr, unsigned depth, struct ct
     }
 }
 
-int cnode_lookup(struct tcb *t, word_t cptr, struct cte **slot)
-{
-    unsigned left;
-
-    return cnode_resolve(&t->slots[TCB_CSPACE].cap, cptr, MICA_WORD_BITS, slot, &left);
-}
-
 int cnode_lookup_slot(const struct cap *root, word_t index, word_t depth, struct cte **slot)
 {
     unsigned left;
