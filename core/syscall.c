@@ -6,6 +6,7 @@
  * Invocations are decoded (and may fail) before anything changes.
  */
 #include "cnode.h"
+#include "fastpath.h"
 #include "invariants.h"
 #include "invocation.h"
 #include "ipc.h"
@@ -208,9 +209,10 @@ static int sys_debug(struct tcb *t, word_t nr)
     }
 }
 
-void syscall_handle(struct tcb *t)
+/* The generic path for every syscall; out of line so that the fast path in syscall_handle does
+ * not pay for its stack frame. */
+static __attribute__((noinline)) void syscall_slow(struct tcb *t, word_t nr)
 {
-    word_t nr = tcb_reg(t, ARG(7));
     int err;
 
     switch (nr) {
@@ -231,6 +233,17 @@ void syscall_handle(struct tcb *t)
     }
     if (err != SYSCALL_BLOCKED)
         tcb_set_reg(t, ARG(7), (word_t)err);
+}
+
+void syscall_handle(struct tcb *t)
+{
+    word_t nr = tcb_reg(t, ARG(7));
+
+    /* The common Call / ReplyRecv cases, done without the generic path (fastpath.c). */
+    if ((nr == MICA_SYS_CALL && fastpath_call(t)) ||
+        (nr == MICA_SYS_REPLY_RECV && fastpath_reply_recv(t)))
+        return;
+    syscall_slow(t, nr);
 }
 
 static void kernel_fault(struct tcb *t, const struct hal_trap *trap)

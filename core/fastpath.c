@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The IPC fast path (seL4's fastpath_call / fastpath_reply_recv): a Call to a waiting server and
+ * a ReplyRecv answering a caller while no client waits, with a message that fits in registers.
+ * Each function checks every condition under which the slow path (ipc.c) would do something else
+ * and, only if all hold, does exactly what the slow path does, minus the generic decoding. A
+ * false return means nothing was changed and the syscall takes the slow path.
+ */
+#include "cnode.h"
+#include "fastpath.h"
+#include "ipc.h"
+#include "sched.h"
+#include "tcb.h"
+
+#define ARG(n) (MICA_REG_ARG0 + (n))
+
+/* The cap a syscall register names, or NULL if it does not resolve. */
+static struct cte *fp_cap(struct tcb *t, unsigned reg)
+{
+    struct cte *slot;
+
+    return cnode_lookup(t, tcb_reg(t, reg), &slot) ? NULL : slot;
+}
+
+/* A message the fast path can carry: registers only (length <= MICA_MSG_REGS) and no caps, so
+ * the slow path's transfer() would neither touch the IPC buffers nor transfer caps. */
+static bool fp_msg_ok(word_t info)
+{
+    return mica_msginfo_len(info) <= MICA_MSG_REGS && mica_msginfo_caps(info) == 0;
+}
+
+/* transfer() for such a message: MR0..len-1, badge, info (no caps, none unwrapped), OK. */
+static void fp_transfer(struct tcb *s, struct tcb *r, word_t info, word_t badge)
+{
+    unsigned len = mica_msginfo_len(info);
+
+    for (unsigned i = 0; i < len; i++)
+        tcb_set_reg(r, ARG(2 + i), tcb_reg(s, ARG(2 + i)));
+    tcb_set_reg(r, ARG(0), badge);
+    tcb_set_reg(r, ARG(1), mica_msginfo(mica_msginfo_label(info), 0, 0, len));
+    tcb_set_reg(r, ARG(7), MICA_OK);
+}
+
+bool fastpath_call(struct tcb *t)
+{
+    word_t info = tcb_reg(t, ARG(1));
+    struct cte *slot;
+
+    if (!fp_msg_ok(info) || !(slot = fp_cap(t, ARG(0))))
+        return false;
+    /* ipc_send's checks: an endpoint cap with Write and a Grant right for the reply. */
+    const struct cap *c = &slot->cap;
+    if (c->type != MICA_OBJ_ENDPOINT || !(c->rights & MICA_RIGHT_WRITE) ||
+        !(c->rights & (MICA_RIGHT_GRANT | MICA_RIGHT_GRANT_REPLY)))
+        return false;
+    /* A receiver waits with a Reply object (without one the Call fails: slow path), on this
+     * CPU's queues. */
+    struct endpoint *ep = cap_ptr(c);
+    struct tcb *r = ep->queue.head;
+    if (ep->state != EP_RECV || !r->reply || r->cpu != t->cpu)
+        return false;
+
+    struct reply *reply = r->reply;
+    tcbq_remove(&ep->queue, r);
+    if (!ep->queue.head)
+        ep->state = EP_IDLE;
+    fp_transfer(t, r, info, c->data);
+    r->reply = NULL;
+    reply->receiver = NULL;
+    r->blocked_on = NULL;
+    r->state = TS_READY;
+    sched_enqueue(r);
+    /* call_bind_reply: the caller waits on the receiver's Reply object. */
+    reply->caller = t;
+    t->reply = reply;
+    sched_block(t, TS_BLOCKED_REPLY, reply);
+    return true;
+}
+
+bool fastpath_reply_recv(struct tcb *t)
+{
+    word_t info = tcb_reg(t, ARG(1));
+    struct cte *slot, *rslot;
+
+    if (!fp_msg_ok(info) || tcb_reg(t, ARG(6)) == 0 || !(slot = fp_cap(t, ARG(0))) ||
+        !(rslot = fp_cap(t, ARG(6))))
+        return false;
+    /* sys_reply_recv's checks: an endpoint cap with Read, a Reply cap. */
+    const struct cap *c = &slot->cap;
+    if (c->type != MICA_OBJ_ENDPOINT || !(c->rights & MICA_RIGHT_READ) ||
+        rslot->cap.type != MICA_OBJ_REPLY)
+        return false;
+    /* The Reply object has a caller (else the reply is a no-op: slow path) and no other
+     * receiver (ipc_recv would cancel it); no client waits on the endpoint (the receive would
+     * complete at once: slow path); no pending signal on a bound notification (ipc_recv would
+     * deliver it instead of blocking). */
+    struct reply *reply = cap_ptr(&rslot->cap);
+    struct tcb *caller = reply->caller;
+    struct endpoint *ep = cap_ptr(c);
+    if (!caller || reply->receiver || ep->state == EP_SEND || caller->cpu != t->cpu ||
+        (t->bound && ntfn_active(t->bound)))
+        return false;
+
+    /* ipc_reply */
+    fp_transfer(t, caller, info, 0);
+    reply->caller = NULL;
+    caller->reply = NULL;
+    caller->blocked_on = NULL;
+    caller->state = TS_READY;
+    sched_enqueue(caller);
+    /* ipc_recv, blocking */
+    t->reply = reply;
+    reply->receiver = t;
+    tcbq_append(&ep->queue, t);
+    ep->state = EP_RECV;
+    sched_block(t, TS_BLOCKED_RECV, ep);
+    return true;
+}
