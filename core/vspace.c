@@ -24,9 +24,7 @@ static struct {
 static word_t asid_next = 1;
 static word_t asids_used;
 
-/* The VSpace current on each CPU (NULL: the kernel-only space, or nothing activated yet). */
-static void *active_vs[CONFIG_NR_CPUS];
-static bool active_valid[CONFIG_NR_CPUS];
+word_t vspace_active[CONFIG_NR_CPUS];
 
 bool vspace_asids_available(word_t n)
 {
@@ -69,8 +67,8 @@ void vspace_destroy(const struct cap *c)
         return;
     /* No CPU may keep running on tables that are about to become free memory. */
     for (unsigned i = 0; i < CONFIG_NR_CPUS; i++) {
-        if (active_valid[i] && active_vs[i] == cap_ptr(c)) {
-            active_vs[i] = NULL;
+        if (vspace_active[i] == (c->obj | 1)) {
+            vspace_active[i] = 1;
             if (i == hal_cpu_id())
                 vspace_backend_activate(NULL, 0);
         }
@@ -82,17 +80,14 @@ void vspace_destroy(const struct cap *c)
     asids_used--;
 }
 
-void vspace_switch(struct tcb *t)
+void vspace_activate(struct tcb *t)
 {
     const struct cap *c = &t->slots[TCB_VSPACE].cap;
     void *vs = c->type == MICA_OBJ_VSPACE ? cap_ptr(c) : NULL;
-    unsigned cpu = hal_cpu_id();
 
-    if (!vspace_backend_present || (active_valid[cpu] && active_vs[cpu] == vs))
-        return;
-    active_vs[cpu] = vs;
-    active_valid[cpu] = true;
-    vspace_backend_activate(vs, vs ? vspace_asid(c->data) : 0);
+    vspace_active[hal_cpu_id()] = (word_t)vs | 1;
+    if (vspace_backend_present)
+        vspace_backend_activate(vs, vs ? vspace_asid(c->data) : 0);
 }
 
 static void frame_unmap(struct cap *f)

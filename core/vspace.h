@@ -41,9 +41,21 @@ void vspace_frame_cap_deleted(const struct cap *c);
 /* The VSpace object a tag names, or NULL once that VSpace is gone. */
 void *vspace_lookup(word_t tag);
 
+/* Per CPU: the VSpace last made current, as its address | 1 (1 alone: the kernel-only space; 0:
+ * nothing activated yet), so that one comparison says whether a switch is needed. */
+extern word_t vspace_active[CONFIG_NR_CPUS];
+void vspace_activate(struct tcb *t);
+
 /* Make t's VSpace current on this CPU if it is not already (no-op on hosted without an MMU/MPU):
- * one comparison when consecutive threads share a VSpace. */
-void vspace_switch(struct tcb *t);
+ * inline, one comparison when consecutive threads share a VSpace. */
+static inline void vspace_switch(struct tcb *t)
+{
+    const struct cap *c = &t->slots[TCB_VSPACE].cap;
+    word_t tag = (c->type == MICA_OBJ_VSPACE ? c->obj : 0) | 1;
+
+    if (vspace_active[hal_cpu_id()] != tag)
+        vspace_activate(t);
+}
 
 /*
  * Mapping done by the kernel itself at boot (boot_vspace.c). Map frame cap f (a Frame of the
