@@ -67,14 +67,20 @@ void vspace_backend_destroy(void *vs, word_t asid)
     hal_tlb_flush_asid(asid);
 }
 
+/* The kernel-only space, initialised the first time a thread without a VSpace runs. */
+static __attribute__((noinline)) void *kernel_root_get(void)
+{
+    if (!kernel_root_ready) {
+        hal_vspace_init(kernel_root);
+        kernel_root_ready = true;
+    }
+    return kernel_root;
+}
+
 void vspace_backend_activate(void *vs, word_t asid)
 {
     if (!vs) {
-        if (!kernel_root_ready) {
-            hal_vspace_init(kernel_root);
-            kernel_root_ready = true;
-        }
-        vs = kernel_root;
+        vs = kernel_root_get();
         asid = 0;
     }
     hal_vspace_activate(hal_virt_to_phys(vs), asid);
