@@ -30,7 +30,8 @@ static bool fp_msg_ok(word_t info)
 }
 
 /* transfer() for such a message: MR0..len-1, badge, info (no caps, none unwrapped), OK. */
-static void fp_transfer(struct tcb *s, struct tcb *r, word_t info, word_t badge)
+static inline __attribute__((always_inline)) void fp_transfer(struct tcb *s, struct tcb *r,
+                                                              word_t info, word_t badge)
 {
     unsigned len = mica_msginfo_len(info);
 
