@@ -252,6 +252,108 @@ static void t_call_reply_recv(void)
     CHECK_SYS(MICA_SYS_SEND, srv.err, MICA_OK);
 }
 
+/* An echo server: each message comes back at the same length with label + 1 and every MR + 1
+ * (the last reply through the Reply cap with Send); the log gets 0xe each time it receives. */
+struct echo {
+    mica_cptr_t ep, reply;
+    int rounds;
+    mica_error_t err, rr_err;
+};
+static struct echo echo;
+
+static void echo_server(mica_word_t arg)
+{
+    struct echo *e = PTR(arg);
+    mica_word_t badge, info;
+
+    e->err = mica_recv(e->ep, e->reply, &badge, &info);
+    for (int i = 0; e->err == MICA_OK; i++) {
+        unsigned len = mica_msginfo_len(info);
+        log_put(0xe);
+        for (unsigned j = 0; j < len; j++)
+            mica_set_mr(j, mica_get_mr(j) + 1);
+        mica_word_t rinfo = mica_msginfo(mica_msginfo_label(info) + 1, 0, 0, len);
+        if (i + 1 == e->rounds) {
+            e->err = mica_send(e->reply, rinfo);
+            break;
+        }
+        e->err = e->rr_err = mica_reply_recv(e->ep, e->reply, rinfo, &badge, &info);
+    }
+}
+
+static bool start_echo(mica_cptr_t ep, int rounds)
+{
+    echo = (struct echo){ep, new_reply(), rounds, MICA_ERR_COUNT, MICA_ERR_COUNT};
+    return thread_spawn(&t3, HELPER_PRIO, echo_server, ARG(&echo));
+}
+
+/* Lengths 0..MICA_MSG_REGS travel in registers only (the IPC fast path's case), longer ones
+ * through the IPC buffers: the same results either way. */
+static void t_call_lengths(void)
+{
+    mica_cptr_t ep = new_ep();
+    mica_word_t info = 0;
+
+    if (!start_echo(ep, MICA_MSG_REGS + 2))
+        return;
+    for (unsigned len = 0; len <= MICA_MSG_REGS + 1; len++) {
+        for (unsigned i = 0; i <= MICA_MSG_REGS; i++)
+            mica_set_mr(i, 0x100 * (len + 1) + i);
+        CHECK_SYS(MICA_SYS_CALL, mica_call(ep, mica_msginfo(20 + len, 0, 0, len), &info), MICA_OK);
+        CHECK_EQ(mica_msginfo_label(info), 21 + len);
+        CHECK_EQ(mica_msginfo_len(info), len);
+        for (unsigned i = 0; i < len; i++)
+            CHECK_EQ(mica_get_mr(i), 0x100 * (len + 1) + i + 1);
+        /* Only the message's registers are written: the others keep what we had there. */
+        for (unsigned i = len; i < MICA_MSG_REGS; i++)
+            CHECK_EQ(mica_get_mr(i), 0x100 * (len + 1) + i);
+    }
+    CHECK(thread_join1(&t3));
+    CHECK_SYS(MICA_SYS_REPLY_RECV, echo.rr_err, MICA_OK);
+    CHECK_SYS(MICA_SYS_SEND, echo.err, MICA_OK);
+}
+
+static mica_error_t log_call_err;
+
+static void log_call(mica_word_t ep)
+{
+    mica_word_t info;
+
+    mica_set_mr(0, 1);
+    log_call_err = mica_call(ep, mica_msginfo(1, 0, 0, 1), &info);
+    if (log_call_err == MICA_OK && mica_get_mr(0) == 2)
+        log_put(0xc);
+}
+
+static void log_x(mica_word_t arg)
+{
+    log_put(arg);
+}
+
+/* A Call wakes its server at the tail of the server's priority: a thread already ready there
+ * runs first, even though the caller blocked (no direct switch past it). */
+static void t_call_same_priority_order(void)
+{
+    mica_cptr_t ep = new_ep();
+    struct thread *ts[3] = {&t1, &t2, &t3};
+
+    log_reset();
+    log_call_err = MICA_ERR_COUNT;
+    if (!start_echo(ep, 1))
+        return;
+    env_run_others(); /* the server waits in Recv */
+    if (!thread_spawn(&t1, HELPER_PRIO, log_call, ep) ||
+        !thread_spawn(&t2, HELPER_PRIO, log_x, 0xa))
+        return;
+    CHECK(thread_join(ts, 3));
+    CHECK_EQ(log_len(), 3);
+    CHECK_EQ(log_at(0), 0xa);
+    CHECK_EQ(log_at(1), 0xe);
+    CHECK_EQ(log_at(2), 0xc);
+    CHECK_SYS(MICA_SYS_CALL, log_call_err, MICA_OK);
+    CHECK_SYS(MICA_SYS_SEND, echo.err, MICA_OK);
+}
+
 static void t_reply_with_send(void)
 {
     mica_cptr_t ep = new_ep();
@@ -692,6 +794,12 @@ const struct tap_test ipc_tests[] = {
          SYS(MICA_SYS_REPLY_RECV, MICA_OK)),
     TEST(t_reply_with_send, "ipc: Send on a Reply object replies", SYS(MICA_SYS_CALL, MICA_OK),
          SYS(MICA_SYS_SEND, MICA_OK)),
+    TEST(t_call_lengths, "ipc: Call/ReplyRecv with 0 to MICA_MSG_REGS + 1 message registers",
+         SYS(MICA_SYS_CALL, MICA_OK), SYS(MICA_SYS_REPLY_RECV, MICA_OK),
+         SYS(MICA_SYS_SEND, MICA_OK)),
+    TEST(t_call_same_priority_order,
+         "ipc: a server woken by a Call queues behind ready threads of its priority",
+         SYS(MICA_SYS_CALL, MICA_OK), SYS(MICA_SYS_SEND, MICA_OK)),
     TEST(t_reply_recv_first, "ipc: ReplyRecv with an unused reply object only receives",
          SYS(MICA_SYS_REPLY_RECV, MICA_OK), SYS(MICA_SYS_CALL, MICA_OK)),
     TEST(t_reply_recv_cancelled, "ipc: ReplyRecv blocked on a destroyed endpoint is cancelled",
