@@ -8,6 +8,7 @@
 #include "cap.h"
 #include "elf.h"
 #include "sched.h"
+#include "sched_context.h"
 #include "syscall.h"
 #include "tcb.h"
 
@@ -187,8 +188,10 @@ void boot_root_task(struct boot_params *bp)
     tcb_set_slot(t, TCB_CSPACE, &root_slots[MICA_INIT_CNODE]);
     tcb_set_slot(t, TCB_VSPACE, &root_slots[MICA_INIT_VSPACE]);
     tcb_set_ipc_buffer(t, (word_t)ipcbuf, &root_slots[MICA_INIT_IPC_BUFFER]);
-    t->sc = (struct sched_context *)sc;
-    t->sc->tcb = t;
+    /* The root task runs on a round-robin context: never throttled, CONFIG_TIMESLICE_US slices. */
+    uint64_t slice = (uint64_t)CONFIG_TIMESLICE_US * hal_time_freq() / 1000000;
+    sched_context_configure(sc, slice, slice, 1, 0);
+    sched_context_donate(sc, t);
     hal_ctx_init(&t->ctx, entry, (word_t)(stack + ((size_t)1 << ROOT_STACK_BITS)));
     hal_ctx_set(&t->ctx, MICA_REG_ARG0, (word_t)bi);
     tcb_resume(t);
