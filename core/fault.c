@@ -37,7 +37,7 @@ void fault_raise(struct tcb *t, unsigned type, word_t addr, word_t detail)
     const struct cap *h = handler(t, type == MICA_FAULT_TIMEOUT ? TCB_TIMEOUT : TCB_FAULT);
 
     if (!h) {
-        klog_warn("mica: thread %p: %s fault (pc %lx addr %lx detail %lx), no fault handler: "
+        klog_warn("mica: thread %p: %s fault (pc 0x%lx addr 0x%lx detail 0x%lx), no fault handler: "
                   "suspended\n",
                   (void *)t, type < MICA_FAULT_TIMEOUT + 1 ? fault_names[type] : "?",
                   (unsigned long)tcb_reg(t, MICA_REG_PC), (unsigned long)addr,
