@@ -16,7 +16,7 @@
 uint64_t mica_hosted_clock_ns(void);
 
 static char stack_a[STACK] __attribute__((aligned(16)));
-static mica_cptr_t ep, reply, ntfn, tcb_a, buf_a;
+static mica_cptr_t ep, reply, ntfn, tcb_a, buf_a, sc_a;
 static uint64_t samples[BATCHES];
 
 static void sort(uint64_t *v, unsigned n)
@@ -107,6 +107,28 @@ static void bench_call(void)
     report("call+replyrecv", "round trip, client Call -> server ReplyRecv -> client");
 }
 
+/* The same round trip to a passive server: each Call lends the client's scheduling context to
+ * the server, each ReplyRecv gives it back (MCS donation). */
+static void bench_passive_call(void)
+{
+    struct mica_regs r;
+
+    start(server, 200);                  /* runs on sc_a until it waits in Recv ... */
+    if (mica_sched_context_unbind(sc_a)) /* ... then has no time of its own */
+        mica_printf("bench: unbind failed\n");
+    for (unsigned b = 0; b < BATCHES; b++) {
+        uint64_t t0 = mica_hosted_clock_ns();
+        for (unsigned i = 0; i < BATCH; i++) {
+            r = (struct mica_regs){{ep, mica_msginfo(1, 0, 0, 1), i, 0, 0, 0, 0, MICA_SYS_CALL}};
+            mica_syscall(&r);
+        }
+        record(b, t0, mica_hosted_clock_ns(), BATCH);
+    }
+    mica_tcb_suspend(tcb_a);
+    mica_sched_context_bind(sc_a, tcb_a);
+    report("passive call+replyrecv", "round trip to a passive server on the client's SchedContext");
+}
+
 static void bench_signal(void)
 {
     start(waiter, 200);
@@ -156,9 +178,10 @@ int mica_main(const struct mica_bootinfo *bi)
     ntfn = next++;
     tcb_a = next++;
     buf_a = next++;
+    sc_a = next++;
     static const mica_word_t types[] = {MICA_OBJ_ENDPOINT, MICA_OBJ_REPLY, MICA_OBJ_NOTIFICATION,
-                                        MICA_OBJ_TCB, MICA_OBJ_FRAME};
-    for (unsigned i = 0; i < 5; i++) {
+                                        MICA_OBJ_TCB,      MICA_OBJ_FRAME, MICA_OBJ_SCHED_CONTEXT};
+    for (unsigned i = 0; i < 6; i++) {
         mica_error_t err =
             mica_untyped_retype(ut, types[i], MICA_PAGE_BITS, MICA_INIT_CNODE, 0, 0, ep + i, 1);
         if (err) {
@@ -166,10 +189,14 @@ int mica_main(const struct mica_bootinfo *bi)
             return 1;
         }
     }
-    if (mica_tcb_set_priority(MICA_INIT_TCB, MICA_INIT_TCB, ROOT_PRIO))
+    /* The partner thread needs a scheduling context to run: round robin, 10 ms slices. */
+    if (mica_tcb_set_priority(MICA_INIT_TCB, MICA_INIT_TCB, ROOT_PRIO) ||
+        mica_sched_control_configure(bi->sched_control.start, sc_a, 10000, 10000, 0, 0) ||
+        mica_sched_context_bind(sc_a, tcb_a))
         return 1;
     mica_printf("bench: %s, %u batches of %u operations\n", bi->board, BATCHES, BATCH);
     bench_call();
+    bench_passive_call();
     bench_signal();
     bench_yield();
     bench_null();
