@@ -11,10 +11,15 @@
 #include "sched_context.h"
 #include "syscall.h"
 #include "tcb.h"
+#include "vspace.h"
 
 #define BOOT_MAX_REGIONS 32
-#define ROOT_CNODE_BITS  12
-#define ROOT_STACK_BITS  16
+
+/* Boot-info flags that describe the machine rather than the kernel: by default user code really
+ * runs on the mappings and can fault; arch.h says otherwise where that is not so (hosted). */
+#ifndef ARCH_BOOT_FLAGS
+#define ARCH_BOOT_FLAGS (MICA_BOOT_FLAG_REAL_MEM | MICA_BOOT_FLAG_USER_FAULT)
+#endif
 
 struct region {
     paddr_t base;
@@ -55,8 +60,7 @@ static void boot_memory_init(const struct boot_params *bp)
         region_remove(bp->reserved[r].base, bp->reserved[r].base + bp->reserved[r].size);
 }
 
-/* Take 2^bits bytes aligned to their size from free memory, zeroed. */
-static void *boot_alloc(unsigned bits)
+void *boot_alloc(unsigned bits)
 {
     paddr_t size = (paddr_t)1 << bits;
 
@@ -75,10 +79,12 @@ static void *boot_alloc(unsigned bits)
     kpanic("boot: out of memory for 2^%u bytes", bits);
 }
 
-static struct cte *root_slots;
+struct cte *root_slots;
 
-static void root_cap(unsigned slot, struct cap c)
+void root_cap(unsigned slot, struct cap c)
 {
+    if (slot >= (1u << ROOT_CNODE_BITS))
+        kpanic("boot: the root CNode has no slot %u", slot);
     cap_insert(&root_slots[slot], &c, &cdt_root);
 }
 
@@ -88,7 +94,11 @@ static void boot_untypeds(struct mica_bootinfo *bi, unsigned first)
     unsigned n = 0;
 
     for (unsigned i = 0; i < nfree; i++) {
-        paddr_t base = free_mem[i].base, end = free_mem[i].end;
+        paddr_t min = (paddr_t)1 << MICA_MIN_UNTYPED_BITS;
+        /* Reserved ranges (kernel image, DTB) may end anywhere: an Untyped starts aligned. */
+        paddr_t base = (free_mem[i].base + min - 1) & ~(min - 1), end = free_mem[i].end;
+        if (base < free_mem[i].base || base >= end)
+            continue;
         while (end - base >= ((paddr_t)1 << MICA_MIN_UNTYPED_BITS) &&
                n < MICA_BOOTINFO_MAX_UNTYPE && first + n < (1u << ROOT_CNODE_BITS)) {
             unsigned bits = MICA_MAX_UNTYPED_BITS;
@@ -118,19 +128,22 @@ static void copy_str(char *dst, const char *src, unsigned size)
 }
 
 /*
- * The root task ELF: checked, then each segment copied to its physical address, which leaves free
- * memory. (Address-space mappings for it come with the MMU/MPU backends.)
+ * The root task ELF, checked against the user address range. Without an MMU each segment is then
+ * copied to its physical address, which leaves free memory (user addresses are physical there);
+ * with one, boot_vspace.c copies it into frames of its own.
  */
-static word_t boot_load_root(const struct boot_params *bp)
+static const struct elf_info *boot_check_root(const struct boot_params *bp)
 {
     static struct elf_info info;
 
     if (!bp->root_elf)
-        return bp->root_entry;
+        return NULL;
     enum elf_error err = elf_check(bp->root_elf, bp->root_elf_size, ARCH_ELF_CLASS,
-                                   ARCH_ELF_MACHINE, 0, ~(word_t)0, &info);
+                                   ARCH_ELF_MACHINE, 0, vspace_backend_user_top, &info);
     if (err)
         kpanic("boot: root task ELF rejected (elf error %d)", err);
+    if (IS_ENABLED(CONFIG_MMU))
+        return &info;
     for (unsigned i = 0; i < info.nsegs; i++) {
         const struct elf_segment *s = &info.segs[i];
         char *dst = hal_phys_to_virt((paddr_t)s->paddr);
@@ -138,13 +151,13 @@ static word_t boot_load_root(const struct boot_params *bp)
         memcpy(dst, (const char *)bp->root_elf + s->offset, (size_t)s->filesz);
         memset(dst + s->filesz, 0, (size_t)(s->memsz - s->filesz));
     }
-    return (word_t)info.entry;
+    return &info;
 }
 
 void boot_root_task(struct boot_params *bp)
 {
     boot_memory_init(bp);
-    word_t entry = boot_load_root(bp);
+    const struct elf_info *elf = boot_check_root(bp);
     root_slots = boot_alloc(ROOT_CNODE_BITS + MICA_SLOT_BITS);
     struct tcb *t = boot_alloc(MICA_TCB_BITS);
     void *vspace = boot_alloc(MICA_VSPACE_BITS);
@@ -170,30 +183,48 @@ void boot_root_task(struct boot_params *bp)
     for (unsigned i = 0; i < ncpus; i++)
         root_cap(MICA_INIT_FIRST_FREE_FIXED + i,
                  (struct cap){.type = MICA_CAP_SCHED_CONTROL, .obj = i, .data = i});
+    unsigned next = MICA_INIT_FIRST_FREE_FIXED + ncpus;
+
+    /* Without an MMU the root task sees physical addresses, which are the kernel's on the flat
+     * memory maps of MPU arches and hosted. */
+    struct boot_user u = {
+        .entry = elf ? (word_t)elf->entry : bp->root_entry,
+        .sp = (word_t)(stack + ((size_t)1 << ROOT_STACK_BITS)),
+        .ipc_buffer = (word_t)ipcbuf,
+        .bootinfo = (word_t)bi,
+    };
+    bi->stack_base = (word_t)stack;
+    bi->stack_top = u.sp;
+    bi->bootinfo_vaddr = (word_t)bi;
+    bi->user_frames = bi->user_tables = (struct mica_slot_range){next, next};
+    if (IS_ENABLED(CONFIG_MMU))
+        next = boot_vspace_build(bp->root_elf, elf, stack, bi, &u, next);
 
     bi->magic = MICA_BOOTINFO_MAGIC;
     bi->flags = (IS_ENABLED(CONFIG_MMU) ? MICA_BOOT_FLAG_MMU : 0) |
-                (IS_ENABLED(CONFIG_MPU) ? MICA_BOOT_FLAG_MPU : 0);
+                (IS_ENABLED(CONFIG_MPU) ? MICA_BOOT_FLAG_MPU : 0) | ARCH_BOOT_FLAGS;
     bi->num_cpus = ncpus;
     bi->root_cnode_bits = ROOT_CNODE_BITS;
-    bi->ipc_buffer = (word_t)ipcbuf;
-    bi->user_vaddr_top = ~(word_t)0;
+    bi->ipc_buffer = u.ipc_buffer;
+    bi->user_vaddr_top = vspace_backend_user_top;
     bi->sched_control =
         (struct mica_slot_range){MICA_INIT_FIRST_FREE_FIXED, MICA_INIT_FIRST_FREE_FIXED + ncpus};
-    boot_untypeds(bi, MICA_INIT_FIRST_FREE_FIXED + ncpus);
+    boot_untypeds(bi, next);
     copy_str(bi->board, CONFIG_BOARD, sizeof(bi->board));
     copy_str(bi->arch, CONFIG_ARCH, sizeof(bi->arch));
 
     t->prio = t->mcp = MICA_NUM_PRIORITIES - 1;
     tcb_set_slot(t, TCB_CSPACE, &root_slots[MICA_INIT_CNODE]);
     tcb_set_slot(t, TCB_VSPACE, &root_slots[MICA_INIT_VSPACE]);
-    tcb_set_ipc_buffer(t, (word_t)ipcbuf, &root_slots[MICA_INIT_IPC_BUFFER]);
     /* The root task runs on a round-robin context: never throttled, CONFIG_TIMESLICE_US slices. */
     uint64_t slice = (uint64_t)CONFIG_TIMESLICE_US * hal_time_freq() / 1000000;
-    sched_context_configure(sc, slice, slice, 1, 0);
-    sched_context_donate(sc, t);
-    hal_ctx_init(&t->ctx, entry, (word_t)(stack + ((size_t)1 << ROOT_STACK_BITS)));
-    hal_ctx_set(&t->ctx, MICA_REG_ARG0, (word_t)bi);
+    sched_context_configure((struct sched_context *)sc, slice, slice, 1, 0);
+    sched_context_donate((struct sched_context *)sc, t);
+    /* Context first: hal_ctx_init clears every register, including one an arch may keep the IPC
+     * buffer's address in (tp on RISC-V). */
+    hal_ctx_init(&t->ctx, u.entry, u.sp);
+    hal_ctx_set(&t->ctx, MICA_REG_ARG0, u.bootinfo);
+    tcb_set_ipc_buffer(t, u.ipc_buffer, &root_slots[MICA_INIT_IPC_BUFFER]);
     tcb_resume(t);
     klog_info("mica: root task: %u untyped caps, slots %lu..%lu free\n",
               (unsigned)(bi->untyped.end - bi->untyped.start), (unsigned long)bi->empty.start,

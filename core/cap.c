@@ -7,6 +7,7 @@
  * its place).
  */
 #include "cap.h"
+#include "vspace.h"
 
 struct cte cdt_root;
 
@@ -73,6 +74,10 @@ int cap_derive(const struct cte *src, unsigned rights, struct cap *out)
 {
     if (src->cap.type == MICA_OBJ_UNTYPED && src->first_child)
         return MICA_ERR_REVOKE_FIRST;
+    /* seL4: an unmapped PageTable cap cannot be copied, so only one cap can map a table; copies
+     * of a mapped one share its mapping, and the last of them unmaps it. */
+    if (src->cap.type == MICA_OBJ_PAGE_TABLE && !(src->cap.flags & CAP_FLAG_MAPPED))
+        return MICA_ERR_ILLEGAL_OPERATION;
     *out = src->cap;
     out->rights &= rights & MICA_RIGHTS_ALL;
     if (out->type == MICA_OBJ_FRAME) {
@@ -147,6 +152,9 @@ void cap_delete(struct cte *slot)
 
     cdt_unlink(slot);
     slot->cap = (struct cap){0};
+    /* A frame cap's mapping belongs to that cap alone: it goes with it, final or not. */
+    if (c.type == MICA_OBJ_FRAME && (c.flags & CAP_FLAG_MAPPED))
+        vspace_frame_cap_deleted(&c);
     /* The slot is already empty, so destroying an object that holds it (a CNode containing its
      * own last cap, a TCB's own slots) cannot come back to it. */
     if (final)

@@ -25,6 +25,8 @@ enum hal_pte_kind { HAL_PTE_INVALID, HAL_PTE_TABLE, HAL_PTE_PAGE };
  *   ARCH_NUM_REGS             registers addressable by id (>= MICA_REG_ARCH_BASE)
  *   ARCH_MAX_RAM_RANGES       size of boot_params arrays
  *   ARCH_ELF_CLASS, ARCH_ELF_MACHINE   what a root task ELF must say (32/64, EM_*)
+ *   ARCH_BOOT_FLAGS (optional) MICA_BOOT_FLAG_REAL_MEM / _USER_FAULT if user code really runs on
+ *                             its mappings and can fault (the default, both; hosted: 0)
  *   with CONFIG_MMU: pte_t, HAL_PT_LEVELS, HAL_PT_INDEX_BITS, HAL_PAGE_BITS, HAL_USER_TOP
  *   with CONFIG_MPU: struct arch_mpu_state, HAL_MPU_REGIONS, HAL_MPU_GRANULE
  */
@@ -146,13 +148,18 @@ pte_t hal_pte_page(paddr_t pa, unsigned level, unsigned vm_rights, unsigned attr
 enum hal_pte_kind hal_pte_kind(pte_t pte, unsigned level);
 paddr_t hal_pte_addr(pte_t pte);
 
-/* Prepare a zeroed root table for use as a VSpace (e.g. copy the kernel's global mappings). */
+/* Prepare a zeroed root table for use as a VSpace (e.g. copy the kernel's global mappings). Called
+ * for every new VSpace and once for the kernel-only root a thread without a VSpace runs on. */
 void hal_vspace_init(pte_t *root);
 
-/* Make the VSpace with root table root (and address-space id asid) current on this CPU. */
+/* Make the VSpace with root table root (and address-space id asid) current on this CPU. The core
+ * calls it before hal_user_run only when the VSpace changes. ASIDs are 1..1023, unique among live
+ * VSpaces; 0 is the kernel-only root. An arch with fewer hardware ASIDs may fold the rest onto one
+ * it flushes on every switch. */
 void hal_vspace_activate(paddr_t root, word_t asid);
 
-/* Drop stale translations after a PTE changed: one page of asid, or all of asid. */
+/* Drop stale translations after a PTE changed: one page of asid, or all of asid (also when a
+ * VSpace is deleted, before its ASID can be handed out again). */
 void hal_tlb_flush_page(word_t asid, word_t vaddr);
 void hal_tlb_flush_asid(word_t asid);
 #endif
@@ -174,7 +181,8 @@ struct mpu_region {
  * the hardware). */
 int hal_mpu_encode(const struct mpu_region *regions, unsigned n, struct arch_mpu_state *out);
 
-/* Load an encoded region set on this CPU (kernel regions stay as they are). */
+/* Load an encoded region set on this CPU (kernel regions stay as they are). The core calls it when
+ * the running VSpace changes and when the current VSpace's set changes. */
 void hal_mpu_activate(const struct arch_mpu_state *state);
 #endif
 

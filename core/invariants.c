@@ -2,14 +2,16 @@
 /*
  * Kernel invariants, checked after every trap in debug builds (CONFIG_INVARIANTS): the derivation
  * tree's links, objects inside their Untyped's watermark, ready-queue and endpoint/notification
- * queue membership matching thread states, and the bitmap matching the ready queues. Everything
- * is found from the derivation tree's root, so nothing needs a registry.
+ * queue membership matching thread states, the bitmap matching the ready queues, and VSpace and
+ * mapped Frame/PageTable caps agreeing with the ASID table. Everything is found from the
+ * derivation tree's root, so nothing needs a registry.
  */
 #include "cap.h"
 #include "invariants.h"
 #include "sched.h"
 #include "sched_context.h"
 #include "tcb.h"
+#include "vspace.h"
 
 #define CHECK(cond, ...)                                                                           \
     do {                                                                                           \
@@ -148,6 +150,18 @@ static void check_object(const struct cap *c)
               "reply %p: receiver not receiving", (void *)r);
         break;
     }
+    case MICA_OBJ_VSPACE:
+        CHECK(vspace_lookup(c->data) == cap_ptr(c), "vspace %p: tag %lx names %p",
+              (void *)cap_ptr(c), (unsigned long)c->data, vspace_lookup(c->data));
+        break;
+    case MICA_OBJ_FRAME:
+    case MICA_OBJ_PAGE_TABLE:
+        /* A mapped cap names the ASID it was mapped in (never 0); an unmapped one nothing. */
+        CHECK(!(c->flags & CAP_FLAG_MAPPED) == (c->extra == 0),
+              "%s cap %lx: mapped flag %d with ASID %lu",
+              c->type == MICA_OBJ_FRAME ? "frame" : "page table", (unsigned long)c->obj,
+              !!(c->flags & CAP_FLAG_MAPPED), (unsigned long)c->extra);
+        break;
     default: break;
     }
 }

@@ -33,8 +33,8 @@ void mpu_solver_sort(struct mpu_region *regions, unsigned n);
  * parameters: at most max_regions regions; base and size multiples of granule (a power of two:
  * 32 on Armv8-M), so no region is smaller than granule; no wrap-around; no two regions overlapping
  * (order does not matter). Returns 0 or RANGE (count, wrap), ALIGNMENT, INVALID_ARGUMENT (size 0,
- * granule not a power of two), DELETE_FIRST (overlap): positive, so hal_mpu_encode, which reports
- * errors negated, returns -mpu_solver_check(...).
+ * granule not a power of two), DELETE_FIRST (overlap): positive, like hal_mpu_encode's errors, so
+ * hal_mpu_encode can return mpu_solver_check(...) as it is.
  */
 int mpu_solver_check(const struct mpu_region *regions, unsigned n, unsigned max_regions,
                      paddr_t granule);

@@ -5,6 +5,7 @@
 #include "irq.h"
 #include "sched_context.h"
 #include "tcb.h"
+#include "vspace.h"
 
 unsigned object_size_bits(unsigned type, unsigned size_bits)
 {
@@ -48,6 +49,7 @@ struct cap object_create(unsigned type, unsigned size_bits, void *kva, bool devi
         break;
     case MICA_OBJ_CNODE: c.size_bits = (uint8_t)size_bits; break;
     case MICA_OBJ_TCB: tcb_init(kva); break;
+    case MICA_OBJ_VSPACE: vspace_create(&c, kva); break;
     default: break;
     }
     return c;
@@ -64,6 +66,8 @@ void object_destroy(const struct cap *c)
     case MICA_OBJ_REPLY: ipc_reply_destroy(obj); break;
     case MICA_OBJ_SCHED_CONTEXT: sched_context_destroy(obj); break;
     case MICA_CAP_IRQ_HANDLER: irq_destroy(c->obj); break;
+    case MICA_OBJ_VSPACE: vspace_destroy(c); break;
+    case MICA_OBJ_PAGE_TABLE: vspace_page_table_destroy(c); break;
     case MICA_OBJ_CNODE:
         for (word_t i = 0; i < ((word_t)1 << c->size_bits); i++)
             cap_delete(&((struct cte *)obj)[i]);

@@ -20,7 +20,9 @@
 /*
  * A capability: 4 words. obj is the kernel pointer of the object (the base for Untyped/Frame).
  * data is the badge (Endpoint, Notification), the guard value (CNode), the IRQ (IRQHandler), the
- * mapped vaddr (Frame). extra is the watermark (Untyped) or the mapping VSpace (Frame).
+ * mapped vaddr (Frame, PageTable), the ASID (VSpace). extra is the watermark (Untyped) or the
+ * ASID of the VSpace it is mapped in (Frame, PageTable; see vspace.h). level is the level a
+ * mapped PageTable was linked at.
  */
 struct cap {
     uint8_t type;       /* enum mica_cap_type */
@@ -28,14 +30,15 @@ struct cap {
     uint8_t size_bits;  /* Untyped, Frame: log2 bytes; CNode: log2 slots */
     uint8_t guard_bits; /* CNode */
     uint8_t flags;      /* CAP_FLAG_* */
-    uint8_t pad[3];
+    uint8_t level;      /* PageTable */
+    uint8_t pad[2];
     word_t obj;
     word_t data;
     word_t extra;
 };
 
 #define CAP_FLAG_DEVICE 0x1 /* Untyped, Frame: device memory, never touched by the kernel */
-#define CAP_FLAG_MAPPED 0x2 /* Frame */
+#define CAP_FLAG_MAPPED 0x2 /* Frame, PageTable: data/extra/level say where */
 
 /*
  * A CNode slot (cte: capability table entry). The derivation tree is explicit: a derived cap

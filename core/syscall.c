@@ -14,6 +14,7 @@
 #include "sched.h"
 #include "syscall.h"
 #include "tcb.h"
+#include "vspace.h"
 
 #define ARG(n) (MICA_REG_ARG0 + (n))
 
@@ -268,6 +269,7 @@ _Noreturn void kernel_run(void)
             kernel_trap(c, NULL, &trap);
             continue;
         }
+        vspace_switch(t);
         hal_user_run(&t->ctx, &trap);
         kernel_trap(c, t, &trap);
     }

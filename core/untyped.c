@@ -8,6 +8,7 @@
 #include "cap.h"
 #include "cnode.h"
 #include "invocation.h"
+#include "vspace.h"
 
 #define RETYPE_FAN_OUT_LIMIT 256
 
@@ -85,6 +86,9 @@ int untyped_decode(struct inv *inv)
     word_t align = ((word_t)1 << obj_bits) - 1;
     word_t start = (free + align) & ~align;
     if (start > size || num > (size - start) >> obj_bits)
+        return MICA_ERR_NOT_ENOUGH_MEMORY;
+    /* Each VSpace takes an address-space id from a fixed table (vspace.h). */
+    if (type == MICA_OBJ_VSPACE && !vspace_asids_available(num))
         return MICA_ERR_NOT_ENOUGH_MEMORY;
     untyped_invoke_retype(ut, (unsigned)type, (unsigned)size_bits, dest, start, obj_bits, num);
     return MICA_OK;

@@ -54,6 +54,15 @@ struct mica_bootinfo {
     struct mica_untyped_desc untyped_list[MICA_BOOTINFO_MAX_UNTYPE];
     char board[32];
     char arch[16];
+    /* The root task's own memory. With an MMU the kernel maps it at boot: its ELF segments (W^X,
+     * rights from p_flags), a stack, the IPC buffer (read-write) and this frame (read-only), with
+     * the caps of those frames and of the page tables it made in these slot ranges (empty
+     * without an MMU, where user addresses are physical ones). */
+    mica_word_t bootinfo_vaddr;         /* user address of this frame */
+    mica_word_t stack_base;             /* user address range of the initial stack */
+    mica_word_t stack_top;              /* the root task's initial SP */
+    struct mica_slot_range user_frames; /* Frame caps: ELF segment pages, then stack pages */
+    struct mica_slot_range user_tables; /* PageTable caps of the root task's VSpace */
 };
 
 #endif

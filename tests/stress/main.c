@@ -2,9 +2,10 @@
 /*
  * A randomized stress test of the kernel, run as the root task with CONFIG_INVARIANTS (and, on
  * hosted, the sanitizers): the root performs random CNode, Untyped, TCB, SchedContext and IPC
- * operations on a range of scratch slots, with valid and invalid arguments, while helper threads
- * block and wake in random IPC on the same objects. It checks nothing itself: the kernel's
- * invariant checker runs after every trap and panics on the first broken invariant.
+ * operations and Frame/PageTable mappings on a range of scratch slots, with valid and invalid
+ * arguments, while helper threads block and wake in random IPC on the same objects. It checks
+ * nothing itself: the kernel's invariant checker runs after every trap and panics on the first
+ * broken invariant.
  *   ./configure.py --board hosted --app tests/stress -D CONFIG_INVARIANTS=y -D CONFIG_SANITIZERS=y
  */
 #include <mica/invoke.h>
@@ -16,12 +17,14 @@
 #define STACK      (16 * 1024)
 #define PRIO       100
 #define D          MICA_WORD_BITS
+#define VM_SLOTS   (NSCRATCH - 8) /* a VSpace, 3 page tables, 4 frames */
 
 static char stacks[NHELPERS][STACK] __attribute__((aligned(16)));
 static mica_cptr_t scratch, pool, helper_tcb[NHELPERS], helper_buf[NHELPERS], fixed_end;
 static mica_word_t seed[NHELPERS + 1];
-static unsigned ok_ops, helper_ops;
+static unsigned ok_ops, helper_ops, vm_maps;
 static mica_word_t junk[8] = {1, 2, 3, 64, 0, 5, 1000, 7};
+static int env_mpu;
 
 static mica_word_t rnd(unsigned who)
 {
@@ -86,13 +89,45 @@ static void helper(mica_word_t me)
     }
 }
 
+/* Frames and page tables (kept in scratch slots VM_SLOTS.. by refill) in two VSpaces, the root's
+ * and one in a scratch slot, at a few addresses, so that maps collide and tables are shared; unmap,
+ * remap and the random deletes, revokes, moves and copies pull them apart again. */
+static void vm_op(void)
+{
+    mica_word_t va = 0x40000000 + (rnd(NHELPERS) % 8) * ((mica_word_t)1 << MICA_PAGE_BITS), v;
+    mica_cptr_t vs = rnd(NHELPERS) % 2 ? MICA_INIT_VSPACE : scratch + VM_SLOTS;
+    mica_cptr_t obj = scratch + VM_SLOTS + 1 + rnd(NHELPERS) % 7;
+    mica_word_t type = 0;
+
+    mica_debug_cap_type(obj, &type);
+    if (type == MICA_OBJ_FRAME) {
+        if (env_mpu && mica_frame_get_address(obj, &v) == MICA_OK)
+            va = v;
+        switch (rnd(NHELPERS) % 4) {
+        case 0:
+        case 1:
+            vm_maps +=
+                mica_frame_map(obj, vs, va, 1 + rnd(NHELPERS) % 7, rnd(NHELPERS) % 2) == MICA_OK;
+            break;
+        case 2: mica_frame_remap(obj, 1 + rnd(NHELPERS) % 7, 0); break;
+        default: mica_frame_unmap(obj); break;
+        }
+    } else if (type == MICA_OBJ_PAGE_TABLE) {
+        if (rnd(NHELPERS) % 2)
+            vm_maps += mica_page_table_map(obj, vs, va) == MICA_OK;
+        else
+            mica_page_table_unmap(obj);
+    }
+}
+
 static void random_op(void)
 {
     mica_cptr_t a = any_slot(NHELPERS), b = any_source(NHELPERS);
     mica_word_t r = rnd(NHELPERS), type = 0, v;
-    static const mica_word_t types[] = {MICA_OBJ_ENDPOINT, MICA_OBJ_NOTIFICATION, MICA_OBJ_REPLY,
-                                        MICA_OBJ_CNODE,    MICA_OBJ_UNTYPED,      MICA_OBJ_FRAME,
-                                        MICA_OBJ_TCB,      MICA_OBJ_SCHED_CONTEXT};
+    static const mica_word_t types[] = {
+        MICA_OBJ_ENDPOINT, MICA_OBJ_NOTIFICATION, MICA_OBJ_REPLY,      MICA_OBJ_CNODE,
+        MICA_OBJ_UNTYPED,  MICA_OBJ_FRAME,        MICA_OBJ_TCB,        MICA_OBJ_SCHED_CONTEXT,
+        MICA_OBJ_FRAME,    MICA_OBJ_PAGE_TABLE,   MICA_OBJ_PAGE_TABLE, MICA_OBJ_VSPACE};
 
     /* A quarter of the time, meet the helpers on their IPC objects. */
     if (r % 4 == 0)
@@ -108,11 +143,13 @@ static void random_op(void)
         mica_send(b, mica_msginfo(5, 0, 0, 1)); /* reply to whoever waits on it */
         return;
     }
-    switch (r % 16) {
+    switch (r % 18) {
     case 0:
     case 1: {
-        mica_word_t t = types[rnd(NHELPERS) % 8];
+        mica_word_t t = types[rnd(NHELPERS) % 12];
         mica_word_t bits = t == MICA_OBJ_CNODE ? 1 + rnd(NHELPERS) % 3 : 8 + rnd(NHELPERS) % 6;
+        if (t == MICA_OBJ_FRAME && rnd(NHELPERS) % 2)
+            bits = MICA_PAGE_BITS; /* the only frame size an MMU board accepts */
         mica_untyped_retype(b, t, bits, MICA_INIT_CNODE, 0, 0, a, 1 + rnd(NHELPERS) % 3);
         break;
     }
@@ -154,18 +191,27 @@ static void random_op(void)
             mica_nbrecv(b, a, &v, &v);
         break;
     case 14: mica_yield(); break;
+    case 16:
+    case 17: vm_op(); break;
     default: mica_cnode_copy(MICA_INIT_CNODE, a, D, MICA_INIT_CNODE, b, D, MICA_RIGHTS_ALL); break;
     }
 }
 
-/* Keep IPC objects in the slots helpers use most, so that they meet. */
+/* Keep IPC objects in the slots helpers use most, so that they meet, and VM objects in theirs. */
 static void refill(void)
 {
     static const mica_word_t types[] = {MICA_OBJ_ENDPOINT, MICA_OBJ_ENDPOINT, MICA_OBJ_NOTIFICATION,
                                         MICA_OBJ_REPLY, MICA_OBJ_REPLY};
 
+    static const mica_word_t vm_types[] = {
+        MICA_OBJ_VSPACE, MICA_OBJ_PAGE_TABLE, MICA_OBJ_PAGE_TABLE, MICA_OBJ_PAGE_TABLE,
+        MICA_OBJ_FRAME,  MICA_OBJ_FRAME,      MICA_OBJ_FRAME,      MICA_OBJ_FRAME};
+
     for (unsigned k = 0; k < 5; k++)
         mica_untyped_retype(pool, types[k], 0, MICA_INIT_CNODE, 0, 0, scratch + k, 1);
+    for (unsigned k = 0; k < 8; k++)
+        mica_untyped_retype(pool, vm_types[k], MICA_PAGE_BITS, MICA_INIT_CNODE, 0, 0,
+                            scratch + VM_SLOTS + k, 1);
 }
 
 static int setup(const struct mica_bootinfo *bi)
@@ -173,6 +219,7 @@ static int setup(const struct mica_bootinfo *bi)
     mica_cptr_t next = bi->empty.start, big = 0;
     mica_word_t addr;
 
+    env_mpu = (bi->flags & MICA_BOOT_FLAG_MPU) != 0;
     for (mica_word_t i = bi->untyped.start; i < bi->untyped.end; i++)
         if (bi->untyped_list[i - bi->untyped.start].size_bits >= 22)
             big = i;
@@ -220,8 +267,9 @@ int mica_main(const struct mica_bootinfo *bi)
         if (i % 5000 == 0)
             mica_printf("stress: %u operations\n", i);
     }
-    mica_printf("stress: %u random operations (%u on a non-empty slot), %u helper operations "
-                "that succeeded or were cancelled; kernel invariants held\n",
-                ITERATIONS, ok_ops, helper_ops);
+    mica_printf("stress: %u random operations (%u on a non-empty slot, %u frame or page-table "
+                "mappings), %u helper operations that succeeded or were cancelled; kernel "
+                "invariants held\n",
+                ITERATIONS, ok_ops, vm_maps, helper_ops);
     return 0;
 }

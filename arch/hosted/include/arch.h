@@ -19,6 +19,9 @@ typedef uintptr_t paddr_t;
 #define ARCH_MAX_RAM_RANGES 4
 #define ARCH_ELF_CLASS      64 /* root task ELFs: ELFCLASS64 ... */
 #define ARCH_ELF_MACHINE    62 /* ... EM_X86_64 */
+/* User code shares the host process: mappings are bookkeeping and user faults cannot be provoked,
+ * so boot info gets neither MICA_BOOT_FLAG_REAL_MEM nor MICA_BOOT_FLAG_USER_FAULT. */
+#define ARCH_BOOT_FLAGS 0
 
 /*
  * A thread's user state. regs[] is what the arch-neutral ids name; host_sp is the host stack
@@ -33,6 +36,27 @@ struct arch_ctx {
     word_t fresh;
     word_t stack_top; /* for the sanitizer's fiber bookkeeping */
     void *asan_fake_stack;
+};
+
+/*
+ * Memory protection personalities (Kconfig HOSTED_MMU / HOSTED_MPU); both are declared, one is
+ * built. MMU: Sv39's shape (arch/hosted/mmu.c), user addresses below 2^38. MPU: PMSAv8's rules,
+ * 8 regions on a 32-byte granule (arch/hosted/mpu.c).
+ */
+typedef uint64_t pte_t;
+#define HAL_PT_LEVELS     3
+#define HAL_PT_INDEX_BITS 9
+#define HAL_PAGE_BITS     12
+#define HAL_USER_TOP      ((word_t)1 << 38)
+
+#define HAL_MPU_REGIONS 8
+#define HAL_MPU_GRANULE 32
+
+struct arch_mpu_state {
+    unsigned n;
+    word_t base[HAL_MPU_REGIONS];
+    word_t limit[HAL_MPU_REGIONS]; /* inclusive, as PMSAv8's RLAR */
+    uint8_t rights[HAL_MPU_REGIONS];
 };
 
 /* The hosted "trap" seen from user code (user/arch/hosted): the running thread's ARG0..ARG7 and
