@@ -129,11 +129,15 @@ static void check_object(const struct cap *c)
               (void *)sc, (void *)sc->tcb);
         CHECK(!sc->ntfn || sc->ntfn->sc == sc, "sched context %p: notification link one-sided",
               (void *)sc);
-        if (sc->configured && !sc_round_robin(sc)) { /* round robin: head = slice left */
+        if (sc->configured) {
+            /* Sporadic refills add up to the budget; round robin and periodic contexts keep one
+             * refill holding what is left of the slice or period. */
             uint64_t sum = 0;
             for (unsigned i = 0; i < sc->count; i++)
                 sum += sc->refills[(sc->head + i) % sc->max].amount;
-            CHECK(sc->count >= 1 && sc->count <= sc->max && sum == sc->budget,
+            bool single = sc_round_robin(sc) || sc->max == 1;
+            CHECK(sc->count >= 1 && sc->count <= sc->max &&
+                      (single ? sc->count == 1 && sum <= sc->budget : sum == sc->budget),
                   "sched context %p: %u refills adding up to %llu, budget %llu", (void *)sc,
                   sc->count, (unsigned long long)sum, (unsigned long long)sc->budget);
         }
