@@ -268,6 +268,82 @@ static void t_handler_endpoint_deleted(void)
     CHECK(!th.done);
 }
 
+/* Real faults: wherever user faults can be provoked (boot info says so, or hosted turns host
+ * signals into faults). Address 16 is never mapped for user code. */
+extern const int hosted_user_faults __attribute__((weak));
+
+static bool real_faults(void)
+{
+    if ((env_bi->flags & MICA_BOOT_FLAG_USER_FAULT) || &hosted_user_faults)
+        return true;
+    tap_skip("user faults cannot be provoked on this board");
+    return false;
+}
+
+#define BAD_ADDRESS 16
+
+static void bad_store(mica_word_t value)
+{
+    *(volatile mica_word_t *)(uintptr_t)BAD_ADDRESS = value;
+    result = MICA_OK; /* only if resumed past the store, which must not happen */
+}
+
+static void t_memory_fault(void)
+{
+    mica_cptr_t ep = new_ep(), reply = new_reply();
+    mica_word_t mr[3];
+
+    if (!real_faults() || !start_faulter(ep, bad_store, 1))
+        return;
+    result = MICA_ERR_COUNT;
+    CHECK_EQ(recv_fault(ep, reply, 0, mr), MICA_FAULT_MEMORY);
+    CHECK_EQ(mr[1], BAD_ADDRESS);
+    CHECK_EQ(mr[2], MICA_VM_WRITE);
+    /* The PC is the faulting instruction, near the start of bad_store (on hosted too). */
+    CHECK(mr[0] >= ARG(bad_store) && mr[0] < ARG(bad_store) + 64);
+    /* Resumed as it is, it runs the store again and faults again. */
+    CHECK_SYS(MICA_SYS_SEND, mica_send(reply, mica_msginfo(0, 0, 0, 0)), MICA_OK);
+    CHECK_EQ(recv_fault(ep, reply, 0, mr), MICA_FAULT_MEMORY);
+    CHECK_EQ(result, MICA_ERR_COUNT);
+    mica_set_mr(0, MICA_REG_PC);
+    mica_set_mr(1, 3);
+    mica_set_mr(2, ARG(recovery));
+    mica_set_mr(3, ARG(&recovery_stack[STACK_SIZE]));
+    mica_set_mr(4, 0xfa17);
+    CHECK_SYS(MICA_SYS_SEND, mica_send(reply, mica_msginfo(MICA_FAULT_REPLY_SET_REGS, 0, 0, 5)),
+              MICA_OK);
+    env_run_others();
+    CHECK_EQ(recovered, 0xfa17);
+    CHECK_EQ(result, MICA_ERR_COUNT);
+}
+
+static void illegal(mica_word_t arg)
+{
+    (void)arg;
+    __builtin_trap();
+}
+
+static void t_illegal_instruction(void)
+{
+    mica_cptr_t ep = new_ep(), reply = new_reply();
+    mica_word_t mr[3];
+    struct thread other;
+
+    if (!real_faults())
+        return;
+    /* Without a handler: suspended, and the system carries on. */
+    if (!start_faulter(0, illegal, 0) ||
+        !thread_spawn(&other, HELPER_PRIO, (thread_fn)(void (*)(mica_word_t))returns, 0))
+        return;
+    CHECK(thread_join1(&other));
+    CHECK(!th.done);
+    CHECK_INV(MICA_TCB_SET_FAULT_HANDLER, mica_tcb_set_fault_handler(th.tcb, ep), MICA_OK);
+    CHECK_INV(MICA_TCB_RESUME, mica_tcb_resume(th.tcb), MICA_OK);
+    CHECK_EQ(recv_fault(ep, reply, 0, mr), MICA_FAULT_USER_EXCEPTION);
+    CHECK_EQ(mr[2], MICA_EXC_ILLEGAL_INSTRUCTION);
+    CHECK_INV(MICA_TCB_SUSPEND, mica_tcb_suspend(th.tcb), MICA_OK);
+}
+
 const struct tap_test fault_tests[] = {
     TEST(t_unknown_syscall_fault, "fault: unknown syscall goes to the fault endpoint",
          SYS(SYS_UNKNOWN, MICA_ERR_UNKNOWN_SYSCALL), SYS(MICA_SYS_RECV, MICA_OK),
@@ -290,5 +366,9 @@ const struct tap_test fault_tests[] = {
          SYS(MICA_SYS_SEND, MICA_ERR_FAILED_LOOKUP), SYS(MICA_SYS_SEND, MICA_OK)),
     TEST(t_handler_endpoint_deleted, "fault: handler endpoint deleted while the fault waits",
          INV(MICA_CNODE_DELETE, MICA_OK)),
+    TEST(t_memory_fault, "fault: a bad store faults until the handler moves the PC",
+         SYS(MICA_SYS_SEND, MICA_OK)),
+    TEST(t_illegal_instruction, "fault: illegal instruction, first without a handler",
+         INV(MICA_TCB_RESUME, MICA_OK), INV(MICA_TCB_SET_FAULT_HANDLER, MICA_OK)),
 };
 DEFINE_COUNT(fault);
