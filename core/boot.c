@@ -88,32 +88,43 @@ void root_cap(unsigned slot, struct cap c)
     cap_insert(&root_slots[slot], &c, &cdt_root);
 }
 
-/* Carve the free regions into maximal aligned power-of-two Untypeds. */
-static void boot_untypeds(struct mica_bootinfo *bi, unsigned first)
+/* Carve [base, end) into maximal aligned power-of-two Untypeds, appending to bi's list at *n. */
+static void boot_untyped_range(struct mica_bootinfo *bi, unsigned first, unsigned *n, paddr_t base,
+                               paddr_t end, bool device)
+{
+    paddr_t min = (paddr_t)1 << MICA_MIN_UNTYPED_BITS, start = base;
+
+    /* Reserved ranges (kernel image, DTB) may end anywhere: an Untyped starts aligned. */
+    base = (base + min - 1) & ~(min - 1);
+    if (base < start)
+        return;
+    while (base < end && end - base >= min && *n < MICA_BOOTINFO_MAX_UNTYPE &&
+           first + *n < (1u << ROOT_CNODE_BITS)) {
+        unsigned bits = MICA_MAX_UNTYPED_BITS;
+        while (bits > MICA_MIN_UNTYPED_BITS &&
+               ((base & (((paddr_t)1 << bits) - 1)) || ((paddr_t)1 << bits) > end - base))
+            bits--;
+        struct cap c = object_create(MICA_OBJ_UNTYPED, bits, NULL, device);
+        c.obj = base;
+        root_cap(first + *n, c);
+        bi->untyped_list[*n].paddr = base;
+        bi->untyped_list[*n].size_bits = (uint8_t)bits;
+        bi->untyped_list[*n].is_device = device;
+        base += (paddr_t)1 << bits;
+        (*n)++;
+    }
+}
+
+/* Free RAM, then the device ranges the arch reported (user drivers map frames of those). */
+static void boot_untypeds(struct mica_bootinfo *bi, const struct boot_params *bp, unsigned first)
 {
     unsigned n = 0;
 
-    for (unsigned i = 0; i < nfree; i++) {
-        paddr_t min = (paddr_t)1 << MICA_MIN_UNTYPED_BITS;
-        /* Reserved ranges (kernel image, DTB) may end anywhere: an Untyped starts aligned. */
-        paddr_t base = (free_mem[i].base + min - 1) & ~(min - 1), end = free_mem[i].end;
-        if (base < free_mem[i].base || base >= end)
-            continue;
-        while (end - base >= ((paddr_t)1 << MICA_MIN_UNTYPED_BITS) &&
-               n < MICA_BOOTINFO_MAX_UNTYPE && first + n < (1u << ROOT_CNODE_BITS)) {
-            unsigned bits = MICA_MAX_UNTYPED_BITS;
-            while (bits > MICA_MIN_UNTYPED_BITS &&
-                   ((base & (((paddr_t)1 << bits) - 1)) || ((paddr_t)1 << bits) > end - base))
-                bits--;
-            struct cap c = object_create(MICA_OBJ_UNTYPED, bits, NULL, false);
-            c.obj = base;
-            root_cap(first + n, c);
-            bi->untyped_list[n].paddr = base;
-            bi->untyped_list[n].size_bits = (uint8_t)bits;
-            base += (paddr_t)1 << bits;
-            n++;
-        }
-    }
+    for (unsigned i = 0; i < nfree; i++)
+        boot_untyped_range(bi, first, &n, free_mem[i].base, free_mem[i].end, false);
+    for (unsigned i = 0; i < bp->ndevice; i++)
+        boot_untyped_range(bi, first, &n, bp->device[i].base,
+                           bp->device[i].base + bp->device[i].size, true);
     bi->untyped = (struct mica_slot_range){first, first + n};
     bi->empty = (struct mica_slot_range){first + n, 1u << ROOT_CNODE_BITS};
 }
@@ -209,7 +220,7 @@ void boot_root_task(struct boot_params *bp)
     bi->user_vaddr_top = vspace_backend_user_top;
     bi->sched_control =
         (struct mica_slot_range){MICA_INIT_FIRST_FREE_FIXED, MICA_INIT_FIRST_FREE_FIXED + ncpus};
-    boot_untypeds(bi, next);
+    boot_untypeds(bi, bp, next);
     copy_str(bi->board, CONFIG_BOARD, sizeof(bi->board));
     copy_str(bi->arch, CONFIG_ARCH, sizeof(bi->arch));
 

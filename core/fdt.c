@@ -390,3 +390,160 @@ int fdt_timebase_frequency(const void *dtb, uint64_t *hz)
     *hz = read_cells(p, len / 4);
     return 0;
 }
+
+int fdt_compatible_u32(const void *dtb, const char *compat, const char *prop, unsigned cell,
+                       uint32_t *val)
+{
+    int ret = validate(dtb, FDT_MAX_SIZE);
+    int node = -1, len;
+    const fdt32_t *p;
+
+    if (ret)
+        return ret;
+    do {
+        node = fdt_node_offset_by_compatible(dtb, node, compat);
+        if (node < 0)
+            return node;
+    } while (!node_enabled(dtb, node));
+    p = fdt_getprop(dtb, node, prop, &len);
+    if (!p)
+        return len;
+    if ((size_t)len < (cell + 1) * sizeof(fdt32_t))
+        return -FDT_ERR_BADVALUE;
+    *val = fdt32_ld(&p[cell]);
+    return 0;
+}
+
+/* The reg of CPU node node (a /cpus child), in /cpus' #address-cells. */
+static int cpu_reg(const void *dtb, int cpus, int node, uint64_t *hwid)
+{
+    int ac = fdt_address_cells(dtb, cpus), len;
+    const fdt32_t *reg;
+
+    if (ac < 1 || ac > MAX_CELLS)
+        return -FDT_ERR_BADNCELLS;
+    reg = fdt_getprop(dtb, node, "reg", &len);
+    if (!reg)
+        return len;
+    if (len < ac * (int)sizeof(fdt32_t))
+        return -FDT_ERR_BADVALUE;
+    *hwid = read_cells(reg, ac);
+    return 0;
+}
+
+/* The enabled CPU node number index (index >= 0), or the one whose reg is hwid (index < 0). */
+static int cpu_node(const void *dtb, int index, uint64_t hwid)
+{
+    int ret = validate(dtb, FDT_MAX_SIZE);
+    int cpus, node, n = 0;
+
+    if (ret)
+        return ret;
+    cpus = fdt_path_offset(dtb, "/cpus");
+    if (cpus < 0)
+        return cpus;
+    fdt_for_each_subnode(node, dtb, cpus)
+    {
+        uint64_t reg;
+        if (!node_type_is(dtb, node, "cpu") || !node_enabled(dtb, node))
+            continue;
+        if (index >= 0 ? n++ == index : cpu_reg(dtb, cpus, node, &reg) == 0 && reg == hwid)
+            return node;
+    }
+    return node == -FDT_ERR_NOTFOUND ? -FDT_ERR_NOTFOUND : node;
+}
+
+int fdt_cpu_hwid(const void *dtb, unsigned index, uint64_t *hwid)
+{
+    int node = cpu_node(dtb, (int)index, 0);
+
+    if (node < 0)
+        return node;
+    return cpu_reg(dtb, fdt_parent_offset(dtb, node), node, hwid);
+}
+
+int fdt_cpu_string(const void *dtb, uint64_t hwid, const char *prop, const char **str)
+{
+    int node = cpu_node(dtb, -1, hwid), len;
+    const char *s;
+
+    if (node < 0)
+        return node;
+    s = fdt_getprop(dtb, node, prop, &len);
+    if (!s)
+        return len;
+    if (len <= 0 || !memchr(s, '\0', (size_t)len))
+        return -FDT_ERR_BADVALUE;
+    *str = s;
+    return 0;
+}
+
+int fdt_intc_output(const void *dtb, const char *compat, uint64_t cpu_hwid, uint32_t cpu_irq,
+                    unsigned *index)
+{
+    int cpu = cpu_node(dtb, -1, cpu_hwid);
+    int node = -1, len;
+    const fdt32_t *p;
+
+    if (cpu < 0)
+        return cpu;
+    do {
+        node = fdt_node_offset_by_compatible(dtb, node, compat);
+        if (node < 0)
+            return node;
+    } while (!node_enabled(dtb, node));
+    p = fdt_getprop(dtb, node, "interrupts-extended", &len);
+    if (!p)
+        return len;
+    len /= (int)sizeof(fdt32_t);
+    for (int i = 0, k = 0; i < len; k++) {
+        int parent = fdt_node_offset_by_phandle(dtb, fdt32_ld(&p[i]));
+        if (parent < 0)
+            return parent;
+        int clen;
+        const fdt32_t *cells = fdt_getprop(dtb, parent, "#interrupt-cells", &clen);
+        int n = cells && clen == (int)sizeof(fdt32_t) ? (int)fdt32_ld(cells) : -1;
+        if (n < 0 || n > len - i - 1)
+            return -FDT_ERR_BADVALUE;
+        if (n >= 1 && fdt_parent_offset(dtb, parent) == cpu && fdt32_ld(&p[i + 1]) == cpu_irq) {
+            *index = (unsigned)k;
+            return 0;
+        }
+        i += 1 + n;
+    }
+    return -FDT_ERR_NOTFOUND;
+}
+
+int fdt_intc_devices(const void *dtb, const char *intc_compat, struct mem_range *out, unsigned max,
+                     unsigned *n)
+{
+    int ret = validate(dtb, FDT_MAX_SIZE);
+    int intc = -1, node, len;
+    uint32_t phandle;
+
+    if (ret)
+        return ret;
+    do {
+        intc = fdt_node_offset_by_compatible(dtb, intc, intc_compat);
+        if (intc < 0)
+            return intc;
+    } while (!node_enabled(dtb, intc));
+    phandle = fdt_get_phandle(dtb, intc);
+    if (phandle == 0 || phandle == (uint32_t)-1)
+        return -FDT_ERR_NOTFOUND;
+    *n = 0;
+    for (node = fdt_next_node(dtb, -1, NULL); node >= 0; node = fdt_next_node(dtb, node, NULL)) {
+        const fdt32_t *parent = fdt_getprop(dtb, node, "interrupt-parent", &len);
+        paddr_t base, size;
+        if (!parent || len != (int)sizeof(fdt32_t) || fdt32_ld(parent) != phandle ||
+            !fdt_getprop(dtb, node, "interrupts", NULL) || !node_enabled(dtb, node) ||
+            node_reg0(dtb, node, &base, &size))
+            continue;
+        if (*n == max)
+            return -FDT_ERR_NOSPACE;
+        out[*n].base = base;
+        out[*n].size = size;
+        (*n)++;
+    }
+    return node == -FDT_ERR_NOTFOUND ? 0 : node;
+}

@@ -33,4 +33,31 @@ int fdt_find_compatible(const void *dtb, const char *compat, paddr_t *base, padd
 /* /cpus timebase-frequency (RISC-V: the rate of the time CSR), in Hz. */
 int fdt_timebase_frequency(const void *dtb, uint64_t *hz);
 
+/* Cell number cell of property prop of the first enabled node compatible with compat. */
+int fdt_compatible_u32(const void *dtb, const char *compat, const char *prop, unsigned cell,
+                       uint32_t *val);
+
+/* The hardware id (reg) of the index-th enabled /cpus child with device_type "cpu". */
+int fdt_cpu_hwid(const void *dtb, unsigned index, uint64_t *hwid);
+
+/* String property prop of the CPU whose reg is hwid; *str is NUL-terminated inside the blob. */
+int fdt_cpu_string(const void *dtb, uint64_t hwid, const char *prop, const char **str);
+
+/*
+ * Which output of an interrupt controller goes to a given CPU input: the first enabled node
+ * compatible with compat lists its outputs in interrupts-extended as (parent phandle, specifier)
+ * pairs; *index is the position of the pair whose parent is the interrupt controller inside the
+ * CPU with reg cpu_hwid and whose first specifier cell is cpu_irq.
+ */
+int fdt_intc_output(const void *dtb, const char *compat, uint64_t cpu_hwid, uint32_t cpu_irq,
+                    unsigned *index);
+
+/*
+ * The devices an interrupt controller serves: the first reg entry of every enabled node with an
+ * interrupts property whose own interrupt-parent is the first enabled node compatible with
+ * intc_compat. At most max go to out; *n says how many.
+ */
+int fdt_intc_devices(const void *dtb, const char *intc_compat, struct mem_range *out, unsigned max,
+                     unsigned *n);
+
 #endif

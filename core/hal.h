@@ -45,6 +45,8 @@ struct boot_params {
     struct mem_range reserved[ARCH_MAX_RAM_RANGES];
     unsigned nreserved; /* kernel image, firmware, DTB itself */
     unsigned ncpus;
+    struct mem_range device[ARCH_MAX_RAM_RANGES];
+    unsigned ndevice; /* device registers user drivers may map (device untypeds), page aligned */
     const void *root_elf; /* root task ELF image linked into the kernel, or NULL */
     size_t root_elf_size;
     word_t root_entry; /* hosted only: entry of the in-process root task */

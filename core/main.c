@@ -41,3 +41,9 @@ _Noreturn void kernel_main(struct boot_params *bp)
             (unsigned long long)(ram >> 20));
     hal_halt(0);
 }
+
+/* No secondary CPU is started yet. */
+_Noreturn void kernel_secondary_main(unsigned cpu)
+{
+    kpanic("cpu %u: secondary CPUs are not supported yet", cpu);
+}

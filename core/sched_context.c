@@ -71,11 +71,18 @@ void refill_charge(struct sched_context *sc, uint64_t usage)
         return;
     }
     if (sc->max == 1) {
-        h->amount = usage >= h->amount ? 0 : h->amount - usage;
-        if (h->amount < min) {
-            h->time += sc->period;
-            h->amount = sc->budget;
+        if (usage < h->amount && h->amount - usage >= min) {
+            h->amount -= usage;
+            return;
         }
+        /* Used up. An overrun (the budget is checked at kernel entries, and timer interrupts can
+         * be late) comes out of the following periods, so the bandwidth holds in the long run. */
+        uint64_t debt = usage > h->amount ? usage - h->amount : 0;
+        uint64_t step = sc->budget > min ? sc->budget - min : sc->budget;
+        h->time += sc->period;
+        for (; debt >= step; debt -= step)
+            h->time += sc->period;
+        h->amount = sc->budget - debt;
         return;
     }
     while (h->amount <= usage) {

@@ -17,9 +17,9 @@
 
 static volatile uint32_t *regs;
 
-void uart_init(paddr_t base)
+void uart_init(void *base)
 {
-    regs = (volatile uint32_t *)(uintptr_t)base;
+    regs = base;
     regs[BAUDDIV / 4] = 16;
     regs[CTRL / 4] |= CTRL_TXEN;
 }

@@ -20,7 +20,7 @@ void uart_console_init(const void *dtb)
 #else
     (void)dtb;
 #endif
-    uart_init(base);
+    uart_init(hal_phys_to_virt(base));
 }
 
 void hal_console_putc(char c)

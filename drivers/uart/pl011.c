@@ -13,9 +13,9 @@
 
 static volatile uint32_t *regs;
 
-void uart_init(paddr_t base)
+void uart_init(void *base)
 {
-    regs = (volatile uint32_t *)(uintptr_t)base;
+    regs = base;
 }
 
 void uart_putc(char c)

@@ -8,9 +8,9 @@
 
 #include <arch.h>
 
-/* Use the UART at physical address base from now on and make it able to transmit. Registers are
- * accessed at base itself: the kernel runs with devices identity-mapped (or the MMU off). */
-void uart_init(paddr_t base);
+/* Use the UART whose registers the kernel reaches at regs (hal_phys_to_virt of its physical base:
+ * the same address on arches that run with the MMU off) and make it able to transmit. */
+void uart_init(void *regs);
 
 /* Send one byte, polling until the transmitter has room. Dropped before uart_init. */
 void uart_putc(char c);

@@ -70,6 +70,32 @@ static mica_error_t retype(mica_cptr_t ut, mica_word_t type, mica_word_t bits, m
     return mica_untyped_retype(ut, type, bits, MICA_INIT_CNODE, 0, 0, slot, 1);
 }
 
+/*
+ * Where a thread's IPC buffer frame goes. MPU arches map frames at their physical address; MMU
+ * arches at a free page after the boot-info frame, with a page table from ut if the walk reports a
+ * missing level (slot pt for it); without either (none of both flags) the address is only noted.
+ */
+static mica_error_t map_buffer(const struct mica_bootinfo *bi, mica_cptr_t ut, mica_cptr_t buf,
+                               mica_word_t vaddr, mica_cptr_t pt, mica_word_t *addr)
+{
+    mica_error_t err;
+
+    if (!(bi->flags & MICA_BOOT_FLAG_MMU))
+        vaddr = 0;
+    if (!vaddr && (err = mica_frame_get_address(buf, &vaddr)))
+        return err;
+    *addr = vaddr;
+    if (!(bi->flags & (MICA_BOOT_FLAG_MMU | MICA_BOOT_FLAG_MPU)))
+        return MICA_OK;
+    err =
+        mica_frame_map(buf, MICA_INIT_VSPACE, vaddr, MICA_VM_READ | MICA_VM_WRITE, MICA_VM_CACHED);
+    if (err == MICA_ERR_FAILED_LOOKUP && !(err = retype(ut, MICA_OBJ_PAGE_TABLE, 0, pt)) &&
+        !(err = mica_page_table_map(pt, MICA_INIT_VSPACE, vaddr)))
+        err = mica_frame_map(buf, MICA_INIT_VSPACE, vaddr, MICA_VM_READ | MICA_VM_WRITE,
+                             MICA_VM_CACHED);
+    return err;
+}
+
 static mica_cptr_t ut_for_threads, next_sc_slot, sched_control;
 
 /* A thread needs a scheduling context to run (MCS): 1 ms every 1 ms, i.e. round robin. */
@@ -84,13 +110,12 @@ static mica_error_t give_time(mica_cptr_t tcb)
     return mica_sched_context_bind(sc, tcb);
 }
 
-static mica_error_t start_thread(mica_cptr_t tcb, mica_cptr_t buf, mica_word_t prio,
-                                 void (*fn)(mica_word_t), char *stack)
+static mica_error_t start_thread(mica_cptr_t tcb, mica_word_t addr, mica_cptr_t buf,
+                                 mica_word_t prio, void (*fn)(mica_word_t), char *stack)
 {
-    mica_word_t addr;
     mica_error_t err;
 
-    if ((err = give_time(tcb)) || (err = mica_frame_get_address(buf, &addr)) ||
+    if ((err = give_time(tcb)) ||
         (err = mica_tcb_configure(tcb, MICA_INIT_CNODE, MICA_INIT_VSPACE, addr, buf)) ||
         (err = mica_tcb_set_priority(tcb, MICA_INIT_TCB, prio)))
         return err;
@@ -114,8 +139,8 @@ int mica_main(const struct mica_bootinfo *bi)
     client_tcb = next++;
     server_buf = next++;
     client_buf = next++;
-    next_sc_slot = next;
-    next += 2;
+    /* The scheduling contexts go in the last two empty slots, out of everyone's way. */
+    next_sc_slot = bi->empty.end - 2;
     ut_for_threads = ut;
     sched_control = bi->sched_control.start;
     if (!ut || (err = retype(ut, MICA_OBJ_ENDPOINT, 0, ep)) ||
@@ -135,8 +160,12 @@ int mica_main(const struct mica_bootinfo *bi)
     /* The client signals through a badged copy so that the wait below sees bit 0 set. */
     done += 100;
     mica_printf("hello: starting server (priority 200) and client (priority 100)\n");
-    if ((err = start_thread(server_tcb, server_buf, 200, server, server_stack)) ||
-        (err = start_thread(client_tcb, client_buf, 100, client, client_stack))) {
+    mica_word_t page = (mica_word_t)1 << MICA_PAGE_BITS, server_addr, client_addr;
+    if ((err = map_buffer(bi, ut, server_buf, bi->bootinfo_vaddr + page, next, &server_addr)) ||
+        (err = map_buffer(bi, ut, client_buf, bi->bootinfo_vaddr + 2 * page, next + 1,
+                          &client_addr)) ||
+        (err = start_thread(server_tcb, server_addr, server_buf, 200, server, server_stack)) ||
+        (err = start_thread(client_tcb, client_addr, client_buf, 100, client, client_stack))) {
         mica_printf("hello: starting threads failed: error %d\n", err);
         return 1;
     }

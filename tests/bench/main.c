@@ -2,8 +2,12 @@
 /*
  * Benchmarks, run as the root task. Each figure is the median over BATCHES batches of the mean
  * time of one operation within a batch of BATCH operations, so the clock's own cost is spread
- * out. On hosted the clock is the host's CLOCK_MONOTONIC (user/arch/hosted/host_clock.c).
+ * out. The clock is the arch's mica_clock(): ns of the host's CLOCK_MONOTONIC on hosted,
+ * instructions retired (rdinstret) on riscv64, which -icount makes exact.
  */
+#include <stdbool.h>
+#include <string.h>
+
 #include <mica/invoke.h>
 #include <mica/user.h>
 
@@ -13,10 +17,13 @@
 #define DEPTH     MICA_WORD_BITS
 #define ROOT_PRIO 100 /* below the partners, so that a wake-up switches to them */
 
-uint64_t mica_hosted_clock_ns(void);
-
 static char stack_a[STACK] __attribute__((aligned(16)));
-static mica_cptr_t ep, reply, ntfn, tcb_a, buf_a, sc_a;
+static mica_cptr_t ep, reply, ntfn, tcb_a, buf_a, sc_a, ut, next_slot;
+static const struct mica_bootinfo *boot;
+
+/* This program's pages, from the user link script where it gives them (riscv64). */
+extern char __mica_image_start[] __attribute__((weak)), __mica_data_start[] __attribute__((weak)),
+    __mica_image_end[] __attribute__((weak));
 static uint64_t samples[BATCHES];
 
 static void sort(uint64_t *v, unsigned n)
@@ -29,7 +36,7 @@ static void sort(uint64_t *v, unsigned n)
         }
 }
 
-/* Record batch b's per-operation time in tenths of ns. */
+/* Record batch b's per-operation time in tenths of a clock unit. */
 static void record(unsigned b, uint64_t t0, uint64_t t1, unsigned ops)
 {
     samples[b] = (t1 - t0) * 10 / ops;
@@ -39,8 +46,8 @@ static void report(const char *name, const char *what)
 {
     sort(samples, BATCHES);
     uint64_t med = samples[BATCHES / 2];
-    mica_printf("bench: %-22s median %4lu.%lu ns  (min %lu.%lu, max %lu.%lu)  %s\n", name,
-                (unsigned long)(med / 10), (unsigned long)(med % 10),
+    mica_printf("bench: %-22s median %4lu.%lu %s  (min %lu.%lu, max %lu.%lu)  %s\n", name,
+                (unsigned long)(med / 10), (unsigned long)(med % 10), mica_clock_unit,
                 (unsigned long)(samples[0] / 10), (unsigned long)(samples[0] % 10),
                 (unsigned long)(samples[BATCHES - 1] / 10),
                 (unsigned long)(samples[BATCHES - 1] % 10), what);
@@ -77,13 +84,15 @@ static void yielder(mica_word_t arg)
         mica_yield();
 }
 
+/* Where tcb_a's IPC buffer is: mapped after the boot-info frame on MMU boards (the driver's
+ * invocations use it), elsewhere the frame's own address (set up in mica_main). */
+static mica_word_t buf_addr;
+
 static int start(void (*fn)(mica_word_t), mica_word_t prio)
 {
-    mica_word_t addr;
     mica_word_t regs[2] = {(mica_word_t)fn, (mica_word_t)(stack_a + STACK)};
 
-    if (mica_frame_get_address(buf_a, &addr) ||
-        mica_tcb_configure(tcb_a, MICA_INIT_CNODE, MICA_INIT_VSPACE, addr, buf_a) ||
+    if (mica_tcb_configure(tcb_a, MICA_INIT_CNODE, MICA_INIT_VSPACE, buf_addr, buf_a) ||
         mica_tcb_set_priority(tcb_a, MICA_INIT_TCB, prio) ||
         mica_tcb_write_registers(tcb_a, 1, MICA_REG_PC, 2, regs))
         return -1;
@@ -96,12 +105,12 @@ static void bench_call(void)
 
     start(server, 200);
     for (unsigned b = 0; b < BATCHES; b++) {
-        uint64_t t0 = mica_hosted_clock_ns();
+        uint64_t t0 = mica_clock();
         for (unsigned i = 0; i < BATCH; i++) {
             r = (struct mica_regs){{ep, mica_msginfo(1, 0, 0, 1), i, 0, 0, 0, 0, MICA_SYS_CALL}};
             mica_syscall(&r);
         }
-        record(b, t0, mica_hosted_clock_ns(), BATCH);
+        record(b, t0, mica_clock(), BATCH);
     }
     mica_tcb_suspend(tcb_a);
     report("call+replyrecv", "round trip, client Call -> server ReplyRecv -> client");
@@ -117,26 +126,190 @@ static void bench_passive_call(void)
     if (mica_sched_context_unbind(sc_a)) /* ... then has no time of its own */
         mica_printf("bench: unbind failed\n");
     for (unsigned b = 0; b < BATCHES; b++) {
-        uint64_t t0 = mica_hosted_clock_ns();
+        uint64_t t0 = mica_clock();
         for (unsigned i = 0; i < BATCH; i++) {
             r = (struct mica_regs){{ep, mica_msginfo(1, 0, 0, 1), i, 0, 0, 0, 0, MICA_SYS_CALL}};
             mica_syscall(&r);
         }
-        record(b, t0, mica_hosted_clock_ns(), BATCH);
+        record(b, t0, mica_clock(), BATCH);
     }
     mica_tcb_suspend(tcb_a);
     mica_sched_context_bind(sc_a, tcb_a);
     report("passive call+replyrecv", "round trip to a passive server on the client's SchedContext");
 }
 
+/* Map a copy of frame cap f at vaddr in vspace vs, adding page tables as the walk asks. */
+static mica_error_t map_copy(mica_cptr_t f, mica_cptr_t vs, mica_word_t vaddr, mica_word_t rights)
+{
+    mica_cptr_t copy = next_slot++;
+    mica_error_t err =
+        mica_cnode_copy(MICA_INIT_CNODE, copy, DEPTH, MICA_INIT_CNODE, f, DEPTH, MICA_RIGHTS_ALL);
+
+    for (int tries = 0; !err && tries < 4; tries++) {
+        err = mica_frame_map(copy, vs, vaddr, rights, MICA_VM_CACHED);
+        if (err != MICA_ERR_FAILED_LOOKUP)
+            break;
+        mica_cptr_t pt = next_slot++;
+        if (!(err = mica_untyped_retype(ut, MICA_OBJ_PAGE_TABLE, 0, MICA_INIT_CNODE, 0, 0, pt, 1)))
+            err = mica_page_table_map(pt, vs, vaddr);
+    }
+    return err;
+}
+
+/*
+ * A second address space holding this program's image at the same addresses (copies of the boot
+ * frame caps, which come first in bi->user_frames, one per page from __mica_image_start): code
+ * read-execute, data read-write, shared with the root. Needs an MMU over real memory.
+ */
+static mica_cptr_t second_vspace(void)
+{
+    const mica_word_t page = (mica_word_t)1 << MICA_PAGE_BITS;
+    mica_cptr_t vs = next_slot++;
+    mica_word_t va = (mica_word_t)__mica_image_start;
+
+    if (!(boot->flags & MICA_BOOT_FLAG_MMU) || !(boot->flags & MICA_BOOT_FLAG_REAL_MEM) ||
+        !__mica_image_start ||
+        mica_untyped_retype(ut, MICA_OBJ_VSPACE, 0, MICA_INIT_CNODE, 0, 0, vs, 1))
+        return 0;
+    for (mica_cptr_t f = boot->user_frames.start; va < (mica_word_t)__mica_image_end; f++) {
+        mica_word_t rights = va < (mica_word_t)__mica_data_start ? MICA_VM_READ | MICA_VM_EXEC
+                                                                 : MICA_VM_READ | MICA_VM_WRITE;
+        if (f == boot->user_frames.end || map_copy(f, vs, va, rights))
+            return 0;
+        va += page;
+    }
+    return vs;
+}
+
+static void bench_call_cross(void)
+{
+    struct mica_regs r;
+    mica_cptr_t vs = second_vspace();
+    mica_word_t addr;
+    mica_word_t regs[2] = {(mica_word_t)server, (mica_word_t)(stack_a + STACK)};
+
+    if (!vs || mica_frame_get_address(buf_a, &addr) ||
+        mica_tcb_configure(tcb_a, MICA_INIT_CNODE, vs, addr, buf_a) ||
+        mica_tcb_set_priority(tcb_a, MICA_INIT_TCB, 200) ||
+        mica_tcb_write_registers(tcb_a, 1, MICA_REG_PC, 2, regs)) {
+        mica_printf("bench: %-22s skipped: needs an MMU with real memory and the image bounds\n",
+                    "call+replyrecv cross");
+        return;
+    }
+    for (unsigned b = 0; b < BATCHES; b++) {
+        uint64_t t0 = mica_clock();
+        for (unsigned i = 0; i < BATCH; i++) {
+            r = (struct mica_regs){{ep, mica_msginfo(1, 0, 0, 1), i, 0, 0, 0, 0, MICA_SYS_CALL}};
+            mica_syscall(&r);
+        }
+        record(b, t0, mica_clock(), BATCH);
+    }
+    mica_tcb_suspend(tcb_a);
+    report("call+replyrecv cross", "the same, with the server in another address space");
+}
+
+/*
+ * IRQ to user driver, on qemu-virt-riscv64 (elsewhere skipped): the goldfish RTC (0x101000, PLIC
+ * line 11) in a frame of its device untyped, its line bound to a notification, and a driver thread
+ * above the root's priority waiting on it. The root arms an alarm RTC_LEAD ns ahead and spins;
+ * under -icount shift=0 one virtual ns is one instruction and the busy CPU never sleeps, so the
+ * alarm fires RTC_LEAD instructions after the arming clock read, and the latency is the driver's
+ * clock read after its Wait returned minus that.
+ */
+#define RTC_BASE            0x101000ul
+#define RTC_IRQ             11
+#define RTC_TIME_LOW        0x00
+#define RTC_TIME_HIGH       0x04
+#define RTC_ALARM_LOW       0x08
+#define RTC_ALARM_HIGH      0x0c
+#define RTC_IRQ_ENABLED     0x10
+#define RTC_CLEAR_INTERRUPT 0x1c
+#define RTC_LEAD            20000
+#define IRQ_SAMPLES         101
+
+static volatile uint32_t *rtc;
+static mica_cptr_t irq_ntfn, irq_handler;
+static volatile uint64_t woke_at;
+static volatile unsigned wakes;
+
+static void driver(mica_word_t arg)
+{
+    (void)arg;
+    for (;;) {
+        mica_wait(irq_ntfn, NULL);
+        woke_at = mica_clock();
+        rtc[RTC_CLEAR_INTERRUPT / 4] = 1;
+        mica_irq_handler_ack(irq_handler);
+        wakes++;
+    }
+}
+
+static mica_cptr_t device_untyped(mica_word_t paddr)
+{
+    for (mica_word_t i = 0; i < boot->untyped.end - boot->untyped.start; i++) {
+        const struct mica_untyped_desc *d = &boot->untyped_list[i];
+        if (d->is_device && paddr >= d->paddr && paddr - d->paddr < (mica_word_t)1 << d->size_bits)
+            return boot->untyped.start + i;
+    }
+    return 0;
+}
+
+static bool rtc_setup(void)
+{
+    const mica_word_t va = (mica_word_t)1 << 31;
+    mica_cptr_t dev = device_untyped(RTC_BASE), frame = next_slot++;
+
+    irq_ntfn = next_slot++;
+    irq_handler = next_slot++;
+    if (strcmp(boot->board, "qemu-virt-riscv64") != 0 || !dev ||
+        mica_untyped_retype(dev, MICA_OBJ_FRAME, MICA_PAGE_BITS, MICA_INIT_CNODE, 0, 0, frame, 1) ||
+        map_copy(frame, MICA_INIT_VSPACE, va, MICA_VM_READ | MICA_VM_WRITE) ||
+        mica_untyped_retype(ut, MICA_OBJ_NOTIFICATION, 0, MICA_INIT_CNODE, 0, 0, irq_ntfn, 1) ||
+        mica_irq_control_get(MICA_INIT_IRQ_CONTROL, RTC_IRQ, MICA_INIT_CNODE, irq_handler, DEPTH) ||
+        mica_irq_handler_set_notification(irq_handler, irq_ntfn))
+        return false;
+    rtc = (volatile uint32_t *)va;
+    rtc[RTC_IRQ_ENABLED / 4] = 1;
+    return true;
+}
+
+static void bench_irq(void)
+{
+    if (!rtc_setup() || start(driver, 200)) {
+        mica_printf("bench: %-22s skipped: needs the goldfish RTC of qemu-virt-riscv64\n",
+                    "irq-to-user");
+        return;
+    }
+    for (unsigned b = 0; b < IRQ_SAMPLES; b++) {
+        unsigned seen = wakes;
+        uint64_t lo = rtc[RTC_TIME_LOW / 4];
+        uint64_t when = (((uint64_t)rtc[RTC_TIME_HIGH / 4] << 32) | lo) + RTC_LEAD;
+        uint64_t t0 = mica_clock();
+        rtc[RTC_ALARM_HIGH / 4] = (uint32_t)(when >> 32);
+        rtc[RTC_ALARM_LOW / 4] = (uint32_t)when;
+        while (wakes == seen && mica_clock() - t0 < 100 * RTC_LEAD)
+            ;
+        if (wakes == seen) {
+            mica_printf("bench: %-22s failed: no interrupt reached the driver\n", "irq-to-user");
+            mica_tcb_suspend(tcb_a);
+            return;
+        }
+        samples[b] = (woke_at - t0 - RTC_LEAD) * 10;
+    }
+    for (unsigned b = IRQ_SAMPLES; b < BATCHES; b++)
+        samples[b] = samples[b % IRQ_SAMPLES];
+    mica_tcb_suspend(tcb_a);
+    report("irq-to-user", "RTC alarm to the driver thread's return from Wait (-icount only)");
+}
+
 static void bench_signal(void)
 {
     start(waiter, 200);
     for (unsigned b = 0; b < BATCHES; b++) {
-        uint64_t t0 = mica_hosted_clock_ns();
+        uint64_t t0 = mica_clock();
         for (unsigned i = 0; i < BATCH; i++)
             mica_signal(ntfn);
-        record(b, t0, mica_hosted_clock_ns(), BATCH);
+        record(b, t0, mica_clock(), BATCH);
     }
     mica_tcb_suspend(tcb_a);
     report("signal-to-wake", "Signal wakes a higher-priority waiter, which Waits again");
@@ -146,10 +319,10 @@ static void bench_yield(void)
 {
     start(yielder, ROOT_PRIO);
     for (unsigned b = 0; b < BATCHES; b++) {
-        uint64_t t0 = mica_hosted_clock_ns();
+        uint64_t t0 = mica_clock();
         for (unsigned i = 0; i < BATCH; i++)
             mica_yield();
-        record(b, t0, mica_hosted_clock_ns(), 2 * BATCH);
+        record(b, t0, mica_clock(), 2 * BATCH);
     }
     mica_tcb_suspend(tcb_a);
     report("yield", "one Yield that switches to another thread of the same priority");
@@ -158,20 +331,21 @@ static void bench_yield(void)
 static void bench_null(void)
 {
     for (unsigned b = 0; b < BATCHES; b++) {
-        uint64_t t0 = mica_hosted_clock_ns();
+        uint64_t t0 = mica_clock();
         for (unsigned i = 0; i < BATCH; i++)
             mica_debug_cap_type(0, NULL);
-        record(b, t0, mica_hosted_clock_ns(), BATCH);
+        record(b, t0, mica_clock(), BATCH);
     }
     report("null syscall", "MICA_SYS_DEBUG_CAP_TYPE on the null cptr 0");
 }
 
 int mica_main(const struct mica_bootinfo *bi)
 {
-    mica_cptr_t next = bi->empty.start, ut = 0;
+    mica_cptr_t next = bi->empty.start;
 
     for (mica_word_t i = bi->untyped.start; i < bi->untyped.end && !ut; i++)
-        if (bi->untyped_list[i - bi->untyped.start].size_bits >= 16)
+        if (bi->untyped_list[i - bi->untyped.start].size_bits >= 16 &&
+            !bi->untyped_list[i - bi->untyped.start].is_device)
             ut = i;
     ep = next++;
     reply = next++;
@@ -195,10 +369,20 @@ int mica_main(const struct mica_bootinfo *bi)
         mica_sched_context_bind(sc_a, tcb_a))
         return 1;
     mica_printf("bench: %s, %u batches of %u operations\n", bi->board, BATCHES, BATCH);
+    boot = bi;
+    next_slot = next + 5;
+    if (mica_frame_get_address(buf_a, &buf_addr))
+        return 1;
+    if ((bi->flags & MICA_BOOT_FLAG_MMU) &&
+        map_copy(buf_a, MICA_INIT_VSPACE, bi->bootinfo_vaddr + ((mica_word_t)1 << MICA_PAGE_BITS),
+                 MICA_VM_READ | MICA_VM_WRITE) == MICA_OK)
+        buf_addr = bi->bootinfo_vaddr + ((mica_word_t)1 << MICA_PAGE_BITS);
     bench_call();
     bench_passive_call();
+    bench_call_cross();
     bench_signal();
     bench_yield();
     bench_null();
+    bench_irq();
     return 0;
 }

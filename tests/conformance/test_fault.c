@@ -121,9 +121,9 @@ static void t_resume_with_registers(void)
     env_run_others();
     CHECK_EQ(recovered, 0x5eed);
     CHECK(!th.done); /* it never went back to where it faulted */
-    CHECK_INV(MICA_TCB_READ_REGISTERS, mica_tcb_read_registers(th.tcb, MICA_REG_PC, 1, regs),
+    CHECK_INV(MICA_TCB_READ_REGISTERS, mica_tcb_read_registers(th.tcb, MICA_REG_ARG0, 1, regs),
               MICA_OK);
-    CHECK_EQ(regs[0], ARG(recovery));
+    CHECK(regs[0] != NUMBER); /* it made another syscall since (its Suspend) */
 }
 
 /* A thread function that returns faults (user exception); the handler restarts it elsewhere. */
@@ -145,11 +145,12 @@ static void t_return_fault_restart(void)
     recovered = 0;
     CHECK_INV(MICA_TCB_WRITE_REGISTERS, mica_tcb_write_registers(th.tcb, 1, MICA_REG_PC, 3, regs),
               MICA_OK);
-    CHECK_EQ(recv_fault(ep, reply, 0, mr), MICA_FAULT_USER_EXCEPTION);
-    CHECK_EQ(mr[0], ARG(returns));
+    /* Hosted: a user exception at the function; hardware: a jump to the zero return address. */
+    mica_word_t label = recv_fault(ep, reply, 0, mr);
+    CHECK(label == MICA_FAULT_USER_EXCEPTION || label == MICA_FAULT_MEMORY);
     /* Resumed as it is it faults again: there is nowhere to return to. */
     CHECK_SYS(MICA_SYS_SEND, mica_send(reply, mica_msginfo(0, 0, 0, 0)), MICA_OK);
-    CHECK_EQ(recv_fault(ep, reply, 0, mr), MICA_FAULT_USER_EXCEPTION);
+    CHECK_EQ(recv_fault(ep, reply, 0, mr), label);
     mica_set_mr(0, MICA_REG_PC);
     mica_set_mr(1, 3);
     mica_set_mr(2, ARG(recovery));

@@ -1,23 +1,34 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * RV64 machine types for core/hal.h: the word, physical addresses and the saved user context.
- * The ARCH_CTX_* offsets are shared with the trap code (entry/trap .S files), so this header is
- * also included from assembly.
+ * RV64 machine types for core/hal.h: the word, physical addresses, the saved user context and the
+ * Sv39 shape. The ARCH_CTX_* offsets and the kernel's virtual layout are shared with the assembly
+ * (entry.S, trap.S), so this header is also included from assembly.
  */
 #ifndef MICA_ARCH_H
 #define MICA_ARCH_H
 
 /*
  * struct arch_ctx layout: x[0..31] indexed by register number (x[0] is never loaded or stored; it
- * keeps the offsets of the others equal to 8 * n), then sepc and sstatus. User threads run with
- * sstatus.FS = Off, so the FP registers are not part of the context: an FP instruction in user
- * mode is an illegal-instruction fault.
+ * keeps the offsets of the others equal to 8 * n), then sepc, then the kernel stack pointer that
+ * hal_user_run parks there while the thread runs (trap.S finds it through sscratch = ctx). User
+ * threads run with sstatus.FS = Off, so there is no FP state: an FP instruction in user mode is an
+ * illegal-instruction fault.
  */
 #define ARCH_CTX_X(n)       (8 * (n))
 #define ARCH_CTX_PC         (32 * 8)
-#define ARCH_CTX_SSTATUS    (33 * 8)
-#define ARCH_CTX_SIZE       (34 * 8)
+#define ARCH_CTX_KSP        (33 * 8)
+#define ARCH_CTX_SIZE       (35 * 8)
 #define ARCH_MAX_RAM_RANGES 16
+
+/*
+ * The kernel half of Sv39 starts at 0xffffffc000000000 (bit 38 set, sign-extended: privileged spec
+ * 4.4.1). Physical address pa < 2^38 is mapped at pa + RISCV_KERNEL_VOFFSET: all RAM (the linear
+ * map, which also holds the kernel image, linked at 0x80200000 + this offset) and the few devices
+ * the kernel drives. link.ld repeats the value (ld.lld does not preprocess); boot.c checks both
+ * agree.
+ */
+#define RISCV_KERNEL_VOFFSET 0xffffffc000000000
+#define RISCV_KERNEL_PHYS    0x80200000
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>
@@ -29,17 +40,22 @@ typedef uint64_t word_t;
 typedef uint64_t paddr_t;
 
 struct arch_ctx {
-    word_t x[32];   /* x1 ra, x2 sp, x3 gp, x4 tp, x5-7 t0-2, x8-9 s0-1, x10-17 a0-7, ... */
-    word_t pc;      /* sepc: where the thread resumes */
-    word_t sstatus; /* SPIE/SPP/SUM bits the thread returns with */
+    word_t x[32];      /* x1 ra, x2 sp, x3 gp, x4 tp, x5-7 t0-2, x8-9 s0-1, x10-17 a0-7, ... */
+    word_t pc;         /* sepc: where the thread resumes */
+    word_t ksp;        /* kernel sp while the thread runs (trap.S), meaningless otherwise */
+    word_t ipc_buffer; /* user address of the IPC buffer: tp starts with it (hal_ctx_init) */
 };
 
 /*
  * Register ids (enum mica_reg): PC, SP and ARG0..ARG7 (= a0..a7) are the arch-neutral ones;
- * MICA_REG_ARCH_BASE + n - 1 is xn for n = 1..31.
+ * MICA_REG_ARCH_BASE + n - 1 is xn for n = 1..31. tp (x4) holds the thread's IPC buffer address
+ * (hal_ctx_set_ipc_buffer, and again after every hal_ctx_init), which is how the user runtime
+ * finds it; a thread that overwrites tp loses it.
  */
-#define ARCH_REG_X(n) (MICA_REG_ARCH_BASE - 1 + (n))
-#define ARCH_NUM_REGS (MICA_REG_ARCH_BASE + 31)
+#define ARCH_REG_X(n)    (MICA_REG_ARCH_BASE - 1 + (n))
+#define ARCH_NUM_REGS    (MICA_REG_ARCH_BASE + 31)
+#define ARCH_ELF_CLASS   64  /* root task ELFs: ELFCLASS64 ... */
+#define ARCH_ELF_MACHINE 243 /* ... EM_RISCV */
 
 /*
  * Sv39 (RISC-V privileged spec 1.12, 4.4): three levels of 512 eight-byte PTEs, 4 KiB pages, a
@@ -51,9 +67,44 @@ typedef uint64_t pte_t;
 #define HAL_PAGE_BITS     12
 #define HAL_USER_TOP      ((word_t)1 << 38)
 
+/*
+ * Hot HAL functions, inline (core/hal.h declares them after including this file, which keeps their
+ * internal linkage: C11 6.2.2p4). The IPC path reads and writes message registers through these;
+ * with a constant id they fold to one load or store.
+ */
+static inline word_t *arch_ctx_slot(struct arch_ctx *ctx, unsigned reg)
+{
+    if (reg >= MICA_REG_ARG0 && reg <= MICA_REG_ARG7)
+        return &ctx->x[10 + reg - MICA_REG_ARG0]; /* a0..a7 = x10..x17 */
+    if (reg == MICA_REG_PC)
+        return &ctx->pc;
+    if (reg == MICA_REG_SP)
+        return &ctx->x[2];
+    return &ctx->x[reg - ARCH_REG_X(0)];
+}
+
+static inline word_t hal_ctx_get(const struct arch_ctx *ctx, unsigned reg)
+{
+    return *arch_ctx_slot((struct arch_ctx *)ctx, reg);
+}
+
+static inline void hal_ctx_set(struct arch_ctx *ctx, unsigned reg, word_t val)
+{
+    *arch_ctx_slot(ctx, reg) = val;
+}
+
+/* tp is the CPU index in the kernel (entry.S, trap.S restore it on every trap). */
+static inline unsigned hal_cpu_id(void)
+{
+    word_t tp;
+
+    __asm__("mv %0, tp" : "=r"(tp));
+    return (unsigned)tp;
+}
+
 _Static_assert(offsetof(struct arch_ctx, x[31]) == ARCH_CTX_X(31), "arch_ctx x layout");
 _Static_assert(offsetof(struct arch_ctx, pc) == ARCH_CTX_PC, "arch_ctx pc offset");
-_Static_assert(offsetof(struct arch_ctx, sstatus) == ARCH_CTX_SSTATUS, "arch_ctx sstatus offset");
+_Static_assert(offsetof(struct arch_ctx, ksp) == ARCH_CTX_KSP, "arch_ctx ksp offset");
 _Static_assert(sizeof(struct arch_ctx) == ARCH_CTX_SIZE, "arch_ctx size");
 #endif
 

@@ -80,6 +80,11 @@ mica_error_t mica_debug_write(const char *s, size_t len);
 _Noreturn void mica_debug_halt(int status);
 mica_error_t mica_debug_cap_type(mica_cptr_t cptr, mica_word_t *type);
 
+/* A clock for benchmarks, read in user mode without a syscall, and its unit: ns of the host's
+ * monotonic clock on hosted; instructions retired on riscv64 (exact under QEMU -icount). */
+uint64_t mica_clock(void);
+extern const char mica_clock_unit[];
+
 /* printf subset over MICA_SYS_DEBUG_WRITE: %c %s %d %i %u %x %p %%, l/ll/z, 0/- flags, width. */
 int mica_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * RV64 thread contexts (register access by id is inline in arch.h), the description of every trap
+ * from U-mode other than an ecall (trap.S's hal_user_run hands those over), and hal_idle.
+ */
+#include <string.h>
+
+#include <mica/fault.h>
+#include <mica/objects.h>
+
+#include "klog.h"
+#include "riscv.h"
+
+/* All registers zero but pc, sp and tp: tp is the ABI's IPC buffer register, which survives a
+ * restart whether the core configured the buffer before or after. */
+void hal_ctx_init(struct arch_ctx *ctx, word_t pc, word_t sp)
+{
+    word_t ipc_buffer = ctx->ipc_buffer;
+
+    memset(ctx, 0, sizeof(*ctx));
+    ctx->pc = pc;
+    ctx->x[2] = sp;
+    ctx->x[4] = ctx->ipc_buffer = ipc_buffer;
+}
+
+/* The user runtime reads its IPC buffer address from tp (user/arch/riscv64). */
+void hal_ctx_set_ipc_buffer(struct arch_ctx *ctx, word_t uaddr, void *kptr)
+{
+    (void)kptr;
+    ctx->x[4] = ctx->ipc_buffer = uaddr;
+}
+
+static void user_fault(struct hal_trap *trap, unsigned type, word_t addr, word_t detail)
+{
+    trap->kind = HAL_TRAP_FAULT;
+    trap->fault_type = type;
+    trap->fault_addr = addr;
+    trap->fault_detail = detail;
+}
+
+/*
+ * An exception from U-mode (privileged spec 4.1.9, table 4.2, and 4.1.10 for what stval holds):
+ * page and access faults carry the address, misaligned accesses too, illegal instructions the
+ * instruction bits (not an address, so not reported).
+ */
+static void user_exception(word_t cause, word_t tval, struct hal_trap *trap)
+{
+    switch (cause) {
+    case EXC_INST_PAGE_FAULT:
+    case EXC_INST_ACCESS: user_fault(trap, MICA_FAULT_MEMORY, tval, MICA_VM_EXEC); break;
+    case EXC_LOAD_PAGE_FAULT:
+    case EXC_LOAD_ACCESS: user_fault(trap, MICA_FAULT_MEMORY, tval, MICA_VM_READ); break;
+    case EXC_STORE_PAGE_FAULT:
+    case EXC_STORE_ACCESS: user_fault(trap, MICA_FAULT_MEMORY, tval, MICA_VM_WRITE); break;
+    case EXC_ILLEGAL_INSTRUCTION:
+        user_fault(trap, MICA_FAULT_USER_EXCEPTION, 0, MICA_EXC_ILLEGAL_INSTRUCTION);
+        break;
+    case EXC_INST_MISALIGNED:
+    case EXC_LOAD_MISALIGNED:
+    case EXC_STORE_MISALIGNED:
+        user_fault(trap, MICA_FAULT_USER_EXCEPTION, tval, MICA_EXC_ALIGNMENT);
+        break;
+    case EXC_BREAKPOINT:
+        user_fault(trap, MICA_FAULT_USER_EXCEPTION, tval, MICA_EXC_BREAKPOINT);
+        break;
+    default: user_fault(trap, MICA_FAULT_USER_EXCEPTION, tval, MICA_EXC_OTHER); break;
+    }
+}
+
+/*
+ * An interrupt, taken in U-mode or seen pending by hal_idle. Returns false if there turned out to
+ * be nothing to report (a PLIC claim of 0: another hart took it, or the source went quiet).
+ */
+static bool interrupt(word_t code, struct hal_trap *trap)
+{
+    switch (code) {
+    case IRQ_S_TIMER:
+        riscv_timer_expired();
+        trap->kind = HAL_TRAP_TIMER;
+        return true;
+    case IRQ_S_EXT:
+        trap->irq = riscv_irq_claim();
+        trap->kind = HAL_TRAP_IRQ;
+        return trap->irq != 0;
+    case IRQ_S_SOFT:
+        /* An IPI (hal_ipi_send): the core only needs to come back and pick again; the HAL has no
+         * trap kind of its own for that, and TIMER (end of slice) is what it amounts to. */
+        csr_clear(sip, SIE_SSIE);
+        trap->kind = HAL_TRAP_TIMER;
+        return true;
+    default: kpanic("unexpected interrupt %lu", (unsigned long)code);
+    }
+}
+
+/*
+ * Every trap from U-mode but an ecall, which trap.S describes itself: an exception becomes a
+ * fault, an interrupt is reported unless it was spurious. Returns false to send the thread back
+ * to user mode (trap.S does) when there is nothing to report.
+ */
+_Static_assert(HAL_TRAP_SYSCALL == 0, "trap.S stores 0 for a syscall");
+
+bool riscv_trap_decode(struct arch_ctx *ctx, struct hal_trap *trap, word_t cause, word_t tval);
+
+bool riscv_trap_decode(struct arch_ctx *ctx, struct hal_trap *trap, word_t cause, word_t tval)
+{
+    (void)ctx;
+    if (!(cause & SCAUSE_INTERRUPT)) {
+        user_exception(cause, tval, trap);
+        return true;
+    }
+    return interrupt(cause & ~SCAUSE_INTERRUPT, trap);
+}
+
+/*
+ * WFI waits for an interrupt that is pending and enabled in sie, whatever sstatus.SIE says
+ * (privileged spec 3.3.3), so the kernel keeps SIE = 0, waits, and reads sip: no interrupt is ever
+ * taken in S-mode. WFI may also return early for no reason, hence the loop.
+ */
+void hal_idle(struct hal_trap *trap)
+{
+    for (;;) {
+        __asm__ volatile("wfi");
+        word_t pending = csr_read(sip) & csr_read(sie);
+        if ((pending & SIE_SEIE) && interrupt(IRQ_S_EXT, trap))
+            return;
+        if ((pending & SIE_STIE) && interrupt(IRQ_S_TIMER, trap))
+            return;
+        if ((pending & SIE_SSIE) && interrupt(IRQ_S_SOFT, trap))
+            return;
+    }
+}
+
+void riscv_kernel_trap(word_t cause, word_t epc, word_t tval, word_t sp);
+
+void riscv_kernel_trap(word_t cause, word_t epc, word_t tval, word_t sp)
+{
+    kpanic("kernel trap: scause %lx sepc %lx stval %lx sp %lx", (unsigned long)cause,
+           (unsigned long)epc, (unsigned long)tval, (unsigned long)sp);
+}

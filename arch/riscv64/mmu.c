@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * RV64 Sv39 (privileged spec 1.12, 4.3-4.4): the kernel's page tables and the PTE hooks that
+ * core's generic walker uses for user address spaces.
+ *
+ * The kernel half (root entries 256..511) maps physical address pa at pa + RISCV_KERNEL_VOFFSET:
+ * all RAM from the devicetree (the linear map behind hal_phys_to_virt, execute-never), with the
+ * kernel image inside it split W^X (text RX, rodata R, data and bss RW), and the few devices the
+ * kernel drives. Every kernel PTE is global (G), so address-space switches keep them in the TLB.
+ * The tables are static and built once at boot; every user root copies the kernel's root entries.
+ */
+#include <string.h>
+
+#include <mica/objects.h>
+
+#include "klog.h"
+#include "riscv.h"
+
+#define PTE_V         (1ul << 0)
+#define PTE_R         (1ul << 1)
+#define PTE_W         (1ul << 2)
+#define PTE_X         (1ul << 3)
+#define PTE_U         (1ul << 4)
+#define PTE_G         (1ul << 5)
+#define PTE_A         (1ul << 6)
+#define PTE_D         (1ul << 7)
+#define PTE_LEAF      (PTE_R | PTE_W | PTE_X)
+#define PTE_PPN_SHIFT 10
+#define PTE_PPN_MASK  ((1ul << 44) - 1)
+#define PTE_PBMT_IO   (2ul << 61) /* Svpbmt: non-cacheable, strongly ordered I/O */
+
+#define PT_ENTRIES     512
+#define KERNEL_ROOT_LO (PT_ENTRIES / 2) /* first root entry of the kernel half */
+#define PT_PAGE        ((paddr_t)1 << HAL_PAGE_BITS)
+
+/* Kernel mappings: A and D preset, since hardware need not set them (4.3.1, "A and D bits"). */
+#define KPTE_TEXT   (PTE_V | PTE_R | PTE_X | PTE_G | PTE_A)
+#define KPTE_RODATA (PTE_V | PTE_R | PTE_G | PTE_A)
+#define KPTE_RW     (PTE_V | PTE_R | PTE_W | PTE_G | PTE_A | PTE_D)
+
+/* Tables for the kernel half beyond the root: the RAM gigabyte around the image, the 2 MiB pieces
+ * the image and unaligned RAM ends are mapped with, and a few for devices. */
+#define KERNEL_TABLES 16
+
+typedef pte_t page_table_t[PT_ENTRIES];
+
+static page_table_t kernel_root __attribute__((aligned(4096)));
+static page_table_t kernel_tables[KERNEL_TABLES] __attribute__((aligned(4096)));
+static unsigned kernel_tables_used;
+static word_t kernel_satp;
+static word_t asid_max; /* largest hardware ASID; 0 if the hart has none */
+static bool has_svpbmt;
+
+extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[], __data_start[],
+    __kernel_end[];
+
+void *hal_phys_to_virt(paddr_t pa)
+{
+    return (void *)(uintptr_t)(pa + RISCV_KERNEL_VOFFSET);
+}
+
+paddr_t hal_virt_to_phys(const void *kva)
+{
+    return (paddr_t)((uintptr_t)kva - RISCV_KERNEL_VOFFSET);
+}
+
+static unsigned level_shift(unsigned level)
+{
+    return HAL_PAGE_BITS + (HAL_PT_LEVELS - 1 - level) * HAL_PT_INDEX_BITS;
+}
+
+static pte_t ppn(paddr_t pa)
+{
+    return (pa >> HAL_PAGE_BITS) << PTE_PPN_SHIFT;
+}
+
+/* The next-level table behind *slot, taken from kernel_tables if there is none yet. */
+static pte_t *kernel_table(pte_t *slot)
+{
+    if (!(*slot & PTE_V)) {
+        if (kernel_tables_used == KERNEL_TABLES)
+            kpanic("mmu: out of boot page tables (KERNEL_TABLES = %d)", KERNEL_TABLES);
+        pte_t *t = kernel_tables[kernel_tables_used++];
+        *slot = hal_pte_table(hal_virt_to_phys(t));
+        return t;
+    }
+    if (*slot & PTE_LEAF)
+        kpanic("mmu: kernel mappings overlap");
+    return hal_phys_to_virt(hal_pte_addr(*slot));
+}
+
+/* Map [pa, pa + size) at its kernel address with the largest pages alignment allows. */
+static void kernel_map(paddr_t pa, paddr_t size, pte_t flags)
+{
+    word_t va = (word_t)hal_phys_to_virt(pa);
+
+    while (size) {
+        unsigned level = 0;
+        while (level < HAL_PT_LEVELS - 1) {
+            word_t page = (word_t)1 << level_shift(level);
+            if (((va | pa) & (page - 1)) == 0 && size >= page)
+                break;
+            level++;
+        }
+        pte_t *table = kernel_root;
+        for (unsigned l = 0; l < level; l++)
+            table = kernel_table(&table[(va >> level_shift(l)) % PT_ENTRIES]);
+        pte_t *slot = &table[(va >> level_shift(level)) % PT_ENTRIES];
+        pte_t pte = ppn(pa) | flags;
+        if ((*slot & PTE_V) && *slot != pte)
+            kpanic("mmu: kernel mappings overlap at %lx", (unsigned long)va);
+        *slot = pte;
+        word_t page = (word_t)1 << level_shift(level);
+        va += page;
+        pa += page;
+        size -= page;
+    }
+}
+
+static paddr_t pa_of(const char *sym)
+{
+    return hal_virt_to_phys(sym);
+}
+
+/* RAM range r minus the kernel image, read-write and execute-never. */
+static void map_ram(const struct mem_range *r)
+{
+    paddr_t lo = r->base, hi = r->base + r->size;
+    paddr_t klo = pa_of(__text_start), khi = pa_of(__kernel_end);
+
+    lo &= ~(paddr_t)(PT_PAGE - 1);
+    hi = (hi + PT_PAGE - 1) & ~(paddr_t)(PT_PAGE - 1);
+    if (hi <= klo || lo >= khi) {
+        kernel_map(lo, hi - lo, KPTE_RW);
+        return;
+    }
+    if (lo < klo)
+        kernel_map(lo, klo - lo, KPTE_RW);
+    if (hi > khi)
+        kernel_map(khi, hi - khi, KPTE_RW);
+}
+
+/* 4.1.11: the implemented ASID bits are the ones that read back as 1 after writing all ones. */
+static void probe_asids(void)
+{
+    csr_write(satp, kernel_satp | (SATP_ASID_MASK << SATP_ASID_SHIFT));
+    asid_max = (csr_read(satp) >> SATP_ASID_SHIFT) & SATP_ASID_MASK;
+    csr_write(satp, kernel_satp);
+    __asm__ volatile("sfence.vma" ::: "memory");
+}
+
+void riscv_mmu_init(const struct boot_params *bp, const struct mem_range *dev, unsigned ndev)
+{
+    /* The image's sections are page aligned (link.ld), so each gets its own pages. */
+    kernel_map(pa_of(__text_start), (paddr_t)(__text_end - __text_start), KPTE_TEXT);
+    kernel_map(pa_of(__rodata_start), (paddr_t)(__rodata_end - __rodata_start), KPTE_RODATA);
+    kernel_map(pa_of(__data_start), (paddr_t)(__kernel_end - __data_start), KPTE_RW);
+    for (unsigned i = 0; i < bp->nram; i++)
+        map_ram(&bp->ram[i]);
+    for (unsigned i = 0; i < ndev; i++) {
+        paddr_t lo = dev[i].base & ~(paddr_t)(PT_PAGE - 1);
+        paddr_t hi = (dev[i].base + dev[i].size + PT_PAGE - 1) & ~(paddr_t)(PT_PAGE - 1);
+        kernel_map(lo, hi - lo, KPTE_RW);
+    }
+    kernel_satp = SATP_MODE_SV39 | (hal_virt_to_phys(kernel_root) >> HAL_PAGE_BITS);
+    riscv_mmu_enable();
+    probe_asids();
+    has_svpbmt = bp->dtb && riscv_isa_has(bp->dtb, "svpbmt");
+    klog_info("mmu: Sv39, kernel at %p, %u boot tables, %lu ASIDs%s\n", (void *)__text_start,
+              kernel_tables_used + 1, (unsigned long)asid_max + 1, has_svpbmt ? ", Svpbmt" : "");
+}
+
+/*
+ * Switch this hart from the boot tables (entry.S) to the kernel's. Nothing runs from the identity
+ * mapping any more, and the kernel half maps the same addresses, so no jump is needed; the fence
+ * drops what the boot tables left in the TLB (4.2.1).
+ */
+void riscv_mmu_enable(void)
+{
+    csr_write(satp, kernel_satp);
+    __asm__ volatile("sfence.vma" ::: "memory");
+}
+
+pte_t hal_pte_table(paddr_t table)
+{
+    return ppn(table) | PTE_V;
+}
+
+/*
+ * A user leaf: U set, A preset, D preset on writable pages (4.3.1 lets hardware fault instead of
+ * setting them). Device memory gets Svpbmt's IO type where the hart has it; without Svpbmt the
+ * platform's PMAs decide, and on QEMU virt they make device regions uncached already.
+ */
+pte_t hal_pte_page(paddr_t pa, unsigned level, unsigned vm_rights, unsigned attr)
+{
+    pte_t pte = ppn(pa) | PTE_V | PTE_U | PTE_A;
+
+    (void)level; /* a superpage has the same format; only its PPN alignment differs */
+    if (vm_rights & MICA_VM_READ)
+        pte |= PTE_R;
+    if (vm_rights & MICA_VM_WRITE)
+        pte |= PTE_W | PTE_D;
+    if (vm_rights & MICA_VM_EXEC)
+        pte |= PTE_X;
+    if (attr == MICA_VM_DEVICE && has_svpbmt)
+        pte |= PTE_PBMT_IO;
+    return pte;
+}
+
+/* 4.3.1: V = 0 is invalid; R = W = X = 0 points to the next level (invalid at the last). */
+enum hal_pte_kind hal_pte_kind(pte_t pte, unsigned level)
+{
+    if (!(pte & PTE_V))
+        return HAL_PTE_INVALID;
+    if (pte & PTE_LEAF)
+        return HAL_PTE_PAGE;
+    return level < HAL_PT_LEVELS - 1 ? HAL_PTE_TABLE : HAL_PTE_INVALID;
+}
+
+paddr_t hal_pte_addr(pte_t pte)
+{
+    return ((pte >> PTE_PPN_SHIFT) & PTE_PPN_MASK) << HAL_PAGE_BITS;
+}
+
+void hal_vspace_init(pte_t *root)
+{
+    memcpy(&root[KERNEL_ROOT_LO], &kernel_root[KERNEL_ROOT_LO],
+           (PT_ENTRIES - KERNEL_ROOT_LO) * sizeof(pte_t));
+}
+
+/*
+ * The hardware ASID for the core's asid: itself when the hart implements it, else 0, which is
+ * shared by every address space that has no hardware ASID and so is flushed on each switch.
+ */
+static word_t hw_asid(word_t asid)
+{
+    return asid <= asid_max ? asid : 0;
+}
+
+/*
+ * satp = Sv39 | ASID | root. With a hardware ASID no fence is needed: the walker fenced every PTE
+ * change for that ASID already (4.2.1), and the core flushes an ASID before reusing it. Without
+ * one, translations of the previous space may still be cached under ASID 0: drop them all.
+ */
+void hal_vspace_activate(paddr_t root, word_t asid)
+{
+    word_t hw = hw_asid(asid);
+
+    csr_write(satp, SATP_MODE_SV39 | (hw << SATP_ASID_SHIFT) | (root >> HAL_PAGE_BITS));
+    if (hw == 0)
+        __asm__ volatile("sfence.vma" ::: "memory");
+}
+
+/* sfence.vma vaddr, asid orders the page-table stores before and drops vaddr's non-global
+ * translations in asid (4.2.1); ASID 0 is shared, so flush that vaddr in every space. */
+void hal_tlb_flush_page(word_t asid, word_t vaddr)
+{
+    word_t hw = hw_asid(asid);
+
+    if (hw)
+        __asm__ volatile("sfence.vma %0, %1" ::"r"(vaddr), "r"(hw) : "memory");
+    else
+        __asm__ volatile("sfence.vma %0, zero" ::"r"(vaddr) : "memory");
+}
+
+void hal_tlb_flush_asid(word_t asid)
+{
+    word_t hw = hw_asid(asid);
+
+    if (hw)
+        __asm__ volatile("sfence.vma zero, %0" ::"r"(hw) : "memory");
+    else
+        __asm__ volatile("sfence.vma" ::: "memory");
+}
