@@ -17,7 +17,11 @@ struct cpu cpus[CONFIG_NR_CPUS];
 
 static uint64_t slice_ticks(void)
 {
-    return (uint64_t)CONFIG_TIMESLICE_US * hal_time_freq() / 1000000;
+    static uint64_t ticks; /* the clock's frequency is fixed: work it out once */
+
+    if (!ticks)
+        ticks = (uint64_t)CONFIG_TIMESLICE_US * hal_time_freq() / 1000000;
+    return ticks;
 }
 
 static void bitmap_set(struct cpu *c, unsigned prio)
@@ -275,6 +279,10 @@ struct tcb *sched_next(struct cpu *c)
         deadline = min64(deadline, c->slice_start + slice_ticks());
     if (c->release)
         deadline = min64(deadline, refill_head(c->release->sc)->time);
-    hal_timer_set(deadline);
+    /* Programming the timer can be costly (an SBI call on RISC-V without Sstc): only on change. */
+    if (deadline != c->armed) {
+        hal_timer_set(deadline);
+        c->armed = deadline;
+    }
     return t;
 }

@@ -31,6 +31,7 @@ struct cpu {
     struct tcb *release;  /* threads waiting for a refill, earliest first */
     uint64_t slice_start; /* when cur was switched in (round robin within a priority) */
     uint64_t commit_time; /* cur_sc has been charged up to this time */
+    uint64_t armed;       /* the deadline last given to hal_timer_set; 0 = not known */
 };
 
 extern struct cpu cpus[CONFIG_NR_CPUS];

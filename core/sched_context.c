@@ -61,15 +61,24 @@ bool refill_ready(struct sched_context *sc, uint64_t now)
     return sc_round_robin(sc) || refill_head(sc)->time <= now;
 }
 
+static uint64_t min_budget(void)
+{
+    static uint64_t ticks; /* the clock's frequency is fixed: work it out once */
+
+    if (!ticks)
+        ticks = us_to_ticks(SC_MIN_BUDGET_US);
+    return ticks;
+}
+
 void refill_charge(struct sched_context *sc, uint64_t usage)
 {
     struct refill *h = refill_head(sc);
-    uint64_t min = us_to_ticks(SC_MIN_BUDGET_US);
 
     if (sc_round_robin(sc)) {
         h->amount = usage >= h->amount ? sc->budget : h->amount - usage;
         return;
     }
+    uint64_t min = min_budget();
     if (sc->max == 1) {
         if (usage < h->amount && h->amount - usage >= min) {
             h->amount -= usage;

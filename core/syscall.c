@@ -246,7 +246,10 @@ static void kernel_trap(struct cpu *c, struct tcb *t, const struct hal_trap *tra
     case HAL_TRAP_FAULT:
         fault_raise(t, trap->fault_type, trap->fault_addr, trap->fault_detail);
         break;
-    case HAL_TRAP_TIMER: break; /* sched_after_trap sees what came due */
+    case HAL_TRAP_TIMER:
+        /* The arch disarmed the one-shot timer; sched_after_trap sees what came due. */
+        c->armed = 0;
+        break;
     case HAL_TRAP_IRQ: irq_handle(trap->irq); break;
     }
     sched_after_trap(c);
