@@ -364,9 +364,10 @@ static void t_timeout_fault(void)
         CHECK_EQ(mica_msginfo_label(info), MICA_FAULT_TIMEOUT);
         CHECK_EQ(mica_get_mr(1), 0x77);
         CHECK(mica_get_mr(2) >= 990); /* consumed us */
-        /* It ran before the first fault; under QEMU a late timer can leave a refill so short
-         * that it faults again before finishing another iteration. */
-        CHECK(round ? count[0] >= seen : count[0] > 0);
+        /* It made progress before each fault. Only where time is virtual: under QEMU the
+         * clock is the host's, and a loaded host can stall the guest for a whole budget. */
+        if (virtual_time())
+            CHECK(count[0] > seen);
         seen = count[0];
         /* Resumed, it waits for its refill and runs out again. */
         CHECK_SYS(MICA_SYS_SEND, mica_send(reply, mica_msginfo(0, 0, 0, 0)), MICA_OK);
