@@ -8,6 +8,7 @@
 #include "cap.h"
 #include "elf.h"
 #include "sched.h"
+#include "sched_context.h"
 #include "syscall.h"
 #include "tcb.h"
 #include "vspace.h"
@@ -226,8 +227,10 @@ void boot_root_task(struct boot_params *bp)
     t->prio = t->mcp = MICA_NUM_PRIORITIES - 1;
     tcb_set_slot(t, TCB_CSPACE, &root_slots[MICA_INIT_CNODE]);
     tcb_set_slot(t, TCB_VSPACE, &root_slots[MICA_INIT_VSPACE]);
-    t->sc = (struct sched_context *)sc;
-    t->sc->tcb = t;
+    /* The root task runs on a round-robin context: never throttled, CONFIG_TIMESLICE_US slices. */
+    uint64_t slice = (uint64_t)CONFIG_TIMESLICE_US * hal_time_freq() / 1000000;
+    sched_context_configure((struct sched_context *)sc, slice, slice, 1, 0);
+    sched_context_donate((struct sched_context *)sc, t);
     /* Context first: hal_ctx_init clears every register, including one an arch may keep the IPC
      * buffer's address in (tp on RISC-V). */
     hal_ctx_init(&t->ctx, u.entry, u.sp);

@@ -4,12 +4,15 @@
  * a ReplyRecv answering a caller while no client waits, with a message that fits in registers.
  * Each function checks every condition under which the slow path (ipc.c) would do something else
  * and, only if all hold, does exactly what the slow path does, minus the generic decoding. A
- * false return means nothing was changed and the syscall takes the slow path.
+ * false return means nothing was changed and the syscall takes the slow path. Scheduling
+ * context donation (to a passive server, back through the Reply) goes through the same
+ * sched_context calls as on the slow path; fault messages are left to the slow path.
  */
 #include "cnode.h"
 #include "fastpath.h"
 #include "ipc.h"
 #include "sched.h"
+#include "sched_context.h"
 #include "tcb.h"
 
 #define ARG(n) (MICA_REG_ARG0 + (n))
@@ -58,7 +61,7 @@ bool fastpath_call(struct tcb *t)
      * CPU's queues. */
     struct endpoint *ep = cap_ptr(c);
     struct tcb *r = ep->queue.head;
-    if (ep->state != EP_RECV || !r->reply || r->cpu != t->cpu)
+    if (ep->state != EP_RECV || !r->reply || r->cpu != t->cpu || t->fault)
         return false;
 
     struct reply *reply = r->reply;
@@ -70,11 +73,16 @@ bool fastpath_call(struct tcb *t)
     reply->receiver = NULL;
     r->blocked_on = NULL;
     r->state = TS_READY;
-    sched_enqueue(r);
-    /* call_bind_reply: the caller waits on the receiver's Reply object. */
+    /* call_bind_reply: the caller waits on the receiver's Reply object; a passive receiver
+     * gets the caller's scheduling context, one with its own is unblocked on it. */
+    struct sched_context *own = r->sc;
     reply->caller = t;
     t->reply = reply;
+    if (!r->sc && t->sc)
+        sched_context_call(t->sc, reply, r);
     sched_block(t, TS_BLOCKED_REPLY, reply);
+    if (r->sc == own)
+        sched_unblock(r);
     return true;
 }
 
@@ -92,21 +100,23 @@ bool fastpath_reply_recv(struct tcb *t)
         rslot->cap.type != MICA_OBJ_REPLY)
         return false;
     /* The Reply object has a caller (else the reply is a no-op: slow path) and no other
-     * receiver (ipc_recv would cancel it); no client waits on the endpoint (the receive would
-     * complete at once: slow path); no pending signal on a bound notification (ipc_recv would
-     * deliver it instead of blocking). */
+     * receiver (ipc_recv would cancel it); the caller waits for a reply, not for its fault to be
+     * handled; no client waits on the endpoint (the receive would complete at once: slow path);
+     * the bound notification, if any, has no pending signal (ipc_recv would deliver it instead
+     * of blocking) and no context it could have lent t (which ipc_recv takes back). */
     struct reply *reply = cap_ptr(&rslot->cap);
     struct tcb *caller = reply->caller;
     struct endpoint *ep = cap_ptr(c);
-    if (!caller || reply->receiver || ep->state == EP_SEND || caller->cpu != t->cpu ||
-        (t->bound && ntfn_active(t->bound)))
+    if (!caller || reply->receiver || caller->fault || ep->state == EP_SEND ||
+        caller->cpu != t->cpu || (t->bound && (ntfn_active(t->bound) || t->bound->sc)))
         return false;
 
-    /* ipc_reply */
-    fp_transfer(t, caller, info, 0);
+    /* ipc_reply, returning a donated context */
     reply->caller = NULL;
     caller->reply = NULL;
     caller->blocked_on = NULL;
+    sched_context_return(reply, caller);
+    fp_transfer(t, caller, info, 0);
     caller->state = TS_READY;
     sched_enqueue(caller);
     /* ipc_recv, blocking */

@@ -9,6 +9,7 @@
 #include "cap.h"
 #include "invariants.h"
 #include "sched.h"
+#include "sched_context.h"
 #include "tcb.h"
 #include "vspace.h"
 
@@ -66,8 +67,21 @@ static void check_tcb(const struct tcb *t)
 
     for (const struct tcb *x = rq->head; x; x = x->sched_next)
         in_ready |= x == t;
-    CHECK(in_ready == (t->state == TS_READY), "tcb %p: state %u but %sin the ready queue",
-          (void *)t, t->state, in_ready ? "" : "not ");
+    bool in_release = false;
+    for (const struct tcb *x = cpus[t->cpu].release; x; x = x->sched_next)
+        in_release |= x == t;
+    CHECK(in_ready == (t->queue == SQ_READY) && in_release == (t->queue == SQ_RELEASE),
+          "tcb %p: queue %u but %sin the ready queue, %sin the release queue", (void *)t, t->queue,
+          in_ready ? "" : "not ", in_release ? "" : "not ");
+    CHECK(t->queue == SQ_NONE || t->state == TS_READY, "tcb %p: state %u but queued", (void *)t,
+          t->state);
+    /* Runnable with a usable context means queued; without one it is passive and not. */
+    CHECK(t->state != TS_READY || (t->queue != SQ_NONE) == (t->sc && t->sc->configured),
+          "tcb %p: ready, scheduling context %p, queue %u", (void *)t, (void *)t->sc, t->queue);
+    CHECK(!t->sc || t->sc->tcb == t, "tcb %p: its scheduling context names %p", (void *)t,
+          t->sc ? (void *)t->sc->tcb : NULL);
+    CHECK(!t->fault || t->state == TS_BLOCKED_SEND || t->state == TS_BLOCKED_REPLY,
+          "tcb %p: fault %u pending in state %u", (void *)t, t->fault, t->state);
     switch (t->state) {
     case TS_BLOCKED_SEND:
     case TS_BLOCKED_RECV: {
@@ -107,6 +121,29 @@ static void check_object(const struct cap *c)
         CHECK((ep->state == EP_IDLE) == (ep->queue.head == NULL),
               "endpoint %p: state %lu with queue head %p", (void *)ep, (unsigned long)ep->state,
               (void *)ep->queue.head);
+        break;
+    }
+    case MICA_OBJ_SCHED_CONTEXT: {
+        const struct sched_context *sc = cap_ptr(c);
+        CHECK(!sc->tcb || sc->tcb->sc == sc, "sched context %p: holder %p does not hold it",
+              (void *)sc, (void *)sc->tcb);
+        CHECK(!sc->ntfn || sc->ntfn->sc == sc, "sched context %p: notification link one-sided",
+              (void *)sc);
+        if (sc->configured) {
+            /* Sporadic refills add up to the budget; round robin and periodic contexts keep one
+             * refill holding what is left of the slice or period. */
+            uint64_t sum = 0;
+            for (unsigned i = 0; i < sc->count; i++)
+                sum += sc->refills[(sc->head + i) % sc->max].amount;
+            bool single = sc_round_robin(sc) || sc->max == 1;
+            CHECK(sc->count >= 1 && sc->count <= sc->max &&
+                      (single ? sc->count == 1 && sum <= sc->budget : sum == sc->budget),
+                  "sched context %p: %u refills adding up to %llu, budget %llu", (void *)sc,
+                  sc->count, (unsigned long long)sum, (unsigned long long)sc->budget);
+        }
+        for (const struct reply *r = sc->reply; r; r = r->prev)
+            CHECK(r->sc == sc, "sched context %p: call stack holds reply %p of another", (void *)sc,
+                  (void *)r);
         break;
     }
     case MICA_OBJ_REPLY: {

@@ -8,8 +8,10 @@
  */
 #include "cap.h"
 #include "cnode.h"
+#include "fault.h"
 #include "ipc.h"
 #include "sched.h"
+#include "sched_context.h"
 #include "tcb.h"
 
 void tcbq_append(struct tcb_queue *q, struct tcb *t)
@@ -105,6 +107,10 @@ static void transfer(struct tcb *s, struct tcb *r, word_t info, word_t badge, bo
     unsigned ncaps = grant ? mica_msginfo_caps(info) : 0;
     unsigned unwrapped = 0;
 
+    if (s->fault) {
+        fault_message(s, r, badge);
+        return;
+    }
     if (len > MICA_MSG_MAX_LEN)
         len = MICA_MSG_MAX_LEN;
     struct mica_ipc_buffer *sb = tcb_ipc_buf(s);
@@ -126,39 +132,52 @@ static void transfer(struct tcb *s, struct tcb *r, word_t info, word_t badge, bo
 /* Detach r from whoever used it (a waiting caller or receiver): they wake with CANCELLED. */
 static void reply_clear(struct reply *r)
 {
-    if (r->caller) {
-        struct tcb *c = r->caller;
-        ipc_cancel(c);
-        sched_wake(c, MICA_ERR_CANCELLED);
-    }
-    if (r->receiver) {
-        struct tcb *c = r->receiver;
-        ipc_cancel(c);
-        sched_wake(c, MICA_ERR_CANCELLED);
-    }
+    if (r->caller)
+        ipc_abort(r->caller, MICA_ERR_CANCELLED);
+    if (r->receiver)
+        ipc_abort(r->receiver, MICA_ERR_CANCELLED);
 }
 
-/* After a Call's message reached its receiver: block the caller on the receiver's reply object,
- * or fail the Call if the receiver gave none. */
-static int call_bind_reply(struct tcb *caller, struct reply *reply)
+/*
+ * After a Call's message reached its receiver: block the caller on the receiver's reply object,
+ * or fail the Call if the receiver gave none. A passive receiver (no scheduling context) runs on
+ * the caller's, which the Reply returns (seL4 MCS donation); a timeout fault does not donate:
+ * its context has nothing left.
+ */
+static int call_bind_reply(struct tcb *caller, struct reply *reply, struct tcb *receiver)
 {
     if (!reply)
         return MICA_ERR_CANCELLED;
     reply->caller = caller;
     caller->reply = reply;
+    if (!receiver->sc && caller->sc && caller->fault != MICA_FAULT_TIMEOUT)
+        sched_context_call(caller->sc, reply, receiver);
     sched_block(caller, TS_BLOCKED_REPLY, reply);
     return SYSCALL_BLOCKED;
 }
 
-int ipc_send(struct tcb *t, const struct cap *ep_cap, word_t info, bool block, bool call)
+/* seL4: a blocking send names its extra caps up front; one that does not resolve is a
+ * capability fault (rather than a message that silently arrives without it). */
+static bool extra_caps_resolve(struct tcb *t, word_t info)
+{
+    struct mica_ipc_buffer *b = tcb_ipc_buf(t);
+    struct cte *slot;
+
+    for (unsigned i = 0; b && i < mica_msginfo_caps(info) && i < MICA_MSG_MAX_CAPS; i++) {
+        if (cnode_lookup(t, b->caps[i], &slot)) {
+            tcb_set_reg(t, MICA_REG_ARG7, MICA_ERR_FAILED_LOOKUP);
+            fault_raise(t, MICA_FAULT_CAPABILITY, b->caps[i], MICA_ERR_FAILED_LOOKUP);
+            return false;
+        }
+    }
+    return true;
+}
+
+static int send(struct tcb *t, const struct cap *ep_cap, word_t info, bool block, bool call)
 {
     struct endpoint *ep = cap_ptr(ep_cap);
-    bool grant = ep_cap->rights & MICA_RIGHT_GRANT;
+    bool grant = (ep_cap->rights & MICA_RIGHT_GRANT) && !t->fault;
 
-    if (!(ep_cap->rights & MICA_RIGHT_WRITE))
-        return MICA_ERR_INVALID_CAPABILITY;
-    if (call && !(ep_cap->rights & (MICA_RIGHT_GRANT | MICA_RIGHT_GRANT_REPLY)))
-        return MICA_ERR_INVALID_CAPABILITY;
     if (ep->state == EP_RECV) {
         struct tcb *r = ep_pop(ep);
         struct reply *reply = r->reply;
@@ -169,17 +188,46 @@ int ipc_send(struct tcb *t, const struct cap *ep_cap, word_t info, bool block, b
             reply->receiver = NULL;
         r->blocked_on = NULL;
         r->state = TS_READY;
-        sched_enqueue(r);
-        return call ? call_bind_reply(t, reply) : MICA_OK;
+        if (!call) {
+            sched_unblock(r);
+            return MICA_OK;
+        }
+        struct sched_context *own = r->sc;
+        int err = call_bind_reply(t, reply, r);
+        if (r->sc == own) /* not donated: it runs on its own context, if any */
+            sched_unblock(r);
+        return err;
     }
     if (!block)
         return MICA_ERR_WOULD_BLOCK;
     t->ipc_badge = ep_cap->data;
-    t->ipc_flags = (uint8_t)((call ? IPC_FLAG_CALL : 0) | (grant ? IPC_FLAG_GRANT : 0));
+    t->ipc_flags = (uint8_t)((call ? IPC_FLAG_CALL : 0) | (grant ? IPC_FLAG_GRANT : 0) |
+                             (t->fault ? IPC_FLAG_FAULT : 0));
     tcbq_append(&ep->queue, t);
     ep->state = EP_SEND;
     sched_block(t, TS_BLOCKED_SEND, ep);
     return SYSCALL_BLOCKED;
+}
+
+int ipc_send(struct tcb *t, const struct cap *ep_cap, word_t info, bool block, bool call)
+{
+    if (!(ep_cap->rights & MICA_RIGHT_WRITE))
+        return MICA_ERR_INVALID_CAPABILITY;
+    if (call && !(ep_cap->rights & (MICA_RIGHT_GRANT | MICA_RIGHT_GRANT_REPLY)))
+        return MICA_ERR_INVALID_CAPABILITY;
+    if (block && mica_msginfo_caps(info) && !extra_caps_resolve(t, info))
+        return SYSCALL_BLOCKED;
+    return send(t, ep_cap, info, block, call);
+}
+
+void ipc_send_fault(struct tcb *t, const struct cap *ep_cap)
+{
+    if (send(t, ep_cap, 0, true, true) != SYSCALL_BLOCKED) {
+        /* The handler's Recv had no Reply object to answer through: nobody can resume t. */
+        t->fault = MICA_FAULT_NONE;
+        sched_dequeue(t);
+        t->state = TS_INACTIVE;
+    }
 }
 
 int ipc_recv(struct tcb *t, const struct cap *ep_cap, struct reply *reply, bool block)
@@ -203,8 +251,8 @@ int ipc_recv(struct tcb *t, const struct cap *ep_cap, struct reply *reply, bool 
         s->blocked_on = NULL;
         s->state = TS_INACTIVE; /* not queued anywhere until bound or woken below */
         if (s->ipc_flags & IPC_FLAG_CALL) {
-            if (call_bind_reply(s, reply) != SYSCALL_BLOCKED)
-                sched_wake(s, MICA_ERR_CANCELLED);
+            if (call_bind_reply(s, reply, t) != SYSCALL_BLOCKED)
+                ipc_abort(s, MICA_ERR_CANCELLED);
         } else {
             sched_wake(s, MICA_OK);
         }
@@ -212,6 +260,8 @@ int ipc_recv(struct tcb *t, const struct cap *ep_cap, struct reply *reply, bool 
     }
     if (!block)
         return MICA_ERR_WOULD_BLOCK;
+    /* A context lent by the bound notification goes back while we wait (seL4). */
+    sched_context_take_back(t->bound, t);
     t->reply = reply;
     if (reply)
         reply->receiver = t;
@@ -228,11 +278,16 @@ void ipc_reply(struct tcb *t, const struct cap *reply_cap, word_t info)
 
     if (!caller)
         return;
-    /* seL4 MCS: the Reply cap's Grant right decides whether the reply may carry caps. */
-    transfer(t, caller, info, 0, reply_cap->rights & MICA_RIGHT_GRANT, NULL);
     r->caller = NULL;
     caller->reply = NULL;
     caller->blocked_on = NULL;
+    sched_context_return(r, caller);
+    if (caller->fault) {
+        fault_reply(caller, t, info);
+        return;
+    }
+    /* seL4 MCS: the Reply cap's Grant right decides whether the reply may carry caps. */
+    transfer(t, caller, info, 0, reply_cap->rights & MICA_RIGHT_GRANT, NULL);
     caller->state = TS_READY;
     sched_enqueue(caller);
 }
@@ -250,7 +305,10 @@ void ipc_cancel(struct tcb *t)
             t->reply->receiver = NULL;
         break;
     }
-    case TS_BLOCKED_REPLY: t->reply->caller = NULL; break;
+    case TS_BLOCKED_REPLY:
+        t->reply->caller = NULL;
+        sched_context_return(t->reply, t);
+        break;
     case TS_BLOCKED_NTFN: tcbq_remove(&((struct notification *)t->blocked_on)->waiters, t); break;
     default: return;
     }
@@ -259,13 +317,21 @@ void ipc_cancel(struct tcb *t)
     t->state = TS_INACTIVE;
 }
 
+void ipc_abort(struct tcb *t, int err)
+{
+    ipc_cancel(t);
+    if (t->fault) {
+        t->fault = MICA_FAULT_NONE;
+        t->state = TS_INACTIVE;
+        return;
+    }
+    sched_wake(t, err);
+}
+
 void ipc_endpoint_destroy(struct endpoint *ep)
 {
-    while (ep->queue.head) {
-        struct tcb *t = ep->queue.head;
-        ipc_cancel(t);
-        sched_wake(t, MICA_ERR_CANCELLED);
-    }
+    while (ep->queue.head)
+        ipc_abort(ep->queue.head, MICA_ERR_CANCELLED);
 }
 
 void ipc_reply_destroy(struct reply *r)

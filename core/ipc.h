@@ -11,13 +11,19 @@
 /* Send / NBSend / Call through endpoint cap ep_cap. Returns an error, MICA_OK or
  * SYSCALL_BLOCKED. */
 int ipc_send(struct tcb *t, const struct cap *ep_cap, word_t info, bool block, bool call);
+/* Send t's pending fault (fault.c) as a Call through handler endpoint cap ep_cap. */
+void ipc_send_fault(struct tcb *t, const struct cap *ep_cap);
 /* Recv / NBRecv on endpoint cap ep_cap; reply (may be NULL) is bound to a caller received. */
 int ipc_recv(struct tcb *t, const struct cap *ep_cap, struct reply *reply, bool block);
 /* Reply through the Reply object of reply_cap with t's message (info), carrying caps only if
  * the cap has GRANT; nothing happens if the Reply object has no caller. */
 void ipc_reply(struct tcb *t, const struct cap *reply_cap, word_t info);
-/* Take t off whatever endpoint, notification or reply it is blocked on (its state is left). */
+/* Take t off whatever endpoint, notification or reply it is blocked on (its state is left);
+ * a scheduling context it donated along a Call comes back to it. */
 void ipc_cancel(struct tcb *t);
+/* ipc_cancel, then wake t with err; a thread waiting for its fault to be handled stays stopped
+ * (Inactive) instead, since there is no syscall to fail. */
+void ipc_abort(struct tcb *t, int err);
 /* Last cap gone: every waiter wakes with MICA_ERR_CANCELLED. */
 void ipc_endpoint_destroy(struct endpoint *ep);
 void ipc_reply_destroy(struct reply *r);

@@ -6,6 +6,7 @@
  */
 #include "ipc.h"
 #include "sched.h"
+#include "sched_context.h"
 #include "tcb.h"
 
 static void deliver(struct tcb *t, word_t bits)
@@ -24,6 +25,7 @@ int notify_signal(const struct cap *c)
         struct tcb *t = n->waiters.head;
         ipc_cancel(t);
         deliver(t, c->data);
+        sched_context_lend(n, t);
         sched_wake(t, MICA_OK);
     } else if (ntfn_bound(n) && ntfn_bound(n)->state == TS_BLOCKED_RECV) {
         struct tcb *t = ntfn_bound(n);
@@ -31,6 +33,7 @@ int notify_signal(const struct cap *c)
         deliver(t, c->data | n->word);
         n->word = 0;
         ntfn_set_active(n, false);
+        sched_context_lend(n, t);
         sched_wake(t, MICA_OK);
     } else {
         n->word |= c->data;
@@ -55,6 +58,7 @@ int notify_wait(struct tcb *t, const struct cap *c, bool block)
         deliver(t, 0);
         return MICA_ERR_WOULD_BLOCK;
     }
+    sched_context_take_back(n, t);
     tcbq_append(&n->waiters, t);
     sched_block(t, TS_BLOCKED_NTFN, n);
     return SYSCALL_BLOCKED;
@@ -83,11 +87,10 @@ void notify_unbind(struct tcb *t)
 
 void notify_destroy(struct notification *n)
 {
-    while (n->waiters.head) {
-        struct tcb *t = n->waiters.head;
-        ipc_cancel(t);
-        sched_wake(t, MICA_ERR_CANCELLED);
-    }
+    while (n->waiters.head)
+        ipc_abort(n->waiters.head, MICA_ERR_CANCELLED);
     if (ntfn_bound(n))
         notify_unbind(ntfn_bound(n));
+    if (n->sc)
+        n->sc->ntfn = NULL;
 }

@@ -3,6 +3,7 @@
 #include "cap.h"
 #include "ipc.h"
 #include "irq.h"
+#include "sched_context.h"
 #include "tcb.h"
 #include "vspace.h"
 
@@ -52,14 +53,6 @@ struct cap object_create(unsigned type, unsigned size_bits, void *kva, bool devi
     default: break;
     }
     return c;
-}
-
-static void sched_context_destroy(struct sched_context *sc)
-{
-    if (sc->tcb)
-        sc->tcb->sc = NULL;
-    sc->tcb = NULL;
-    sc->ntfn = NULL;
 }
 
 void object_destroy(const struct cap *c)

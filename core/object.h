@@ -76,8 +76,9 @@ struct endpoint {
  */
 struct notification {
     struct tcb_queue waiters;
-    word_t word;      /* pending signal bits */
-    word_t bound_tag; /* TCB bound with TCB_BindNotification (or 0) | active flag */
+    word_t word;              /* pending signal bits */
+    word_t bound_tag;         /* TCB bound with TCB_BindNotification (or 0) | active flag */
+    struct sched_context *sc; /* bound with SchedContext_Bind: lent to a passive waiter */
 };
 
 static inline struct tcb *ntfn_bound(const struct notification *n)
@@ -97,21 +98,43 @@ static inline void ntfn_set_active(struct notification *n, bool active)
     n->bound_tag = (n->bound_tag & ~(word_t)1) | (word_t)active;
 }
 
-/* MCS reply object: the one-shot path back to a caller. */
+/*
+ * MCS reply object: the one-shot path back to a caller. If the Call donated the caller's
+ * scheduling context, sc names it and prev is the reply below this one on that SC's call stack
+ * (a donated SC can be donated again by a passive server that calls another one).
+ */
 struct reply {
     struct tcb *caller;   /* blocked in Call waiting on this reply */
     struct tcb *receiver; /* blocked in Recv that will bind this reply */
+    struct sched_context *sc;
+    struct reply *prev;
 };
 
+/* One replenishment: amount ticks of budget usable from time on. */
+struct refill {
+    uint64_t time;
+    uint64_t amount;
+};
+
+/* A sporadic server has 1 + extra_refills refills (SchedControl_Configure); all fit the object. */
+#define SC_MAX_REFILLS 9
+
+/*
+ * A scheduling context: the right to budget ticks every period ticks, as a circular queue of
+ * refills whose amounts always add up to budget (seL4 MCS). budget == period is a round-robin
+ * context: never throttled, its budget is a timeslice. tcb is the thread running on it (bound or
+ * donated); reply the top of its donation stack.
+ */
 struct sched_context {
-    uint64_t budget_us;
-    uint64_t period_us;
-    uint64_t consumed; /* ticks of hal_time_freq() since the last SchedContext_Consumed */
-    word_t extra_refills;
-    word_t badge;
+    uint64_t budget;
+    uint64_t period;
+    uint64_t consumed; /* ticks charged since the last SchedContext_Consumed (mod 2^64) */
     struct tcb *tcb;
     struct notification *ntfn;
-    word_t configured;
+    struct reply *reply;
+    word_t badge;
+    uint8_t head, count, max, configured;
+    struct refill refills[SC_MAX_REFILLS];
 };
 
 enum thread_state {
@@ -124,20 +147,29 @@ enum thread_state {
 };
 
 /* Slots a TCB owns: caps it holds on its configuration (seL4's TCB CNode). */
+/* Which scheduler queue a TS_READY thread is in: none (passive: no usable scheduling context),
+ * its CPU's ready queue, or the release queue (waiting for a refill). */
+enum sched_queue { SQ_NONE, SQ_READY, SQ_RELEASE };
+
 enum tcb_slot { TCB_CSPACE, TCB_VSPACE, TCB_IPC_BUFFER, TCB_FAULT, TCB_TIMEOUT, TCB_NSLOTS };
 
 #define IPC_FLAG_CALL        0x1
 #define IPC_FLAG_GRANT       0x2
 #define IPC_FLAG_GRANT_REPLY 0x4
+#define IPC_FLAG_FAULT       0x8 /* the message is the thread's fault (fault.c) */
 
 struct tcb {
     struct arch_ctx ctx;
     uint8_t state; /* enum thread_state */
     uint8_t prio;
     uint8_t mcp;
-    uint8_t ipc_flags;      /* blocked sender: IPC_FLAG_* */
-    unsigned cpu;           /* CPU whose ready queue it uses */
-    struct tcb *sched_next; /* ready queue links */
+    uint8_t ipc_flags; /* blocked sender: IPC_FLAG_* */
+    uint8_t queue;     /* enum sched_queue */
+    uint8_t fault;     /* enum mica_fault_type being handled, or MICA_FAULT_NONE */
+    unsigned cpu;      /* CPU whose ready queue it uses */
+    word_t fault_addr; /* the pending fault's MR1 and MR2 */
+    word_t fault_detail;
+    struct tcb *sched_next; /* ready or release queue links */
     struct tcb *sched_prev;
     struct tcb *ipc_next; /* endpoint / notification queue links */
     struct tcb *ipc_prev;
@@ -145,7 +177,7 @@ struct tcb {
     struct reply *reply;        /* blocked Recv: reply to bind; blocked Call: reply waited on */
     word_t ipc_badge;           /* blocked sender: badge of the cap it sent through */
     struct notification *bound; /* bound notification */
-    struct sched_context *sc;   /* bound scheduling context (bookkeeping in part 1) */
+    struct sched_context *sc;   /* scheduling context it runs on (bound, donated or lent) */
     struct mica_ipc_buffer *ipc_buf; /* kernel pointer, or NULL */
     word_t ipc_buf_uaddr;
     struct cte slots[TCB_NSLOTS];

@@ -1,13 +1,28 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Ready queues. 256 priorities; l1 has a bit per group of 32 priorities, l2 a bit per priority,
- * so the highest ready priority is two count-leading-zeros away (seL4's two-level bitmap). The
- * thread running on a CPU stays at the head of its queue: blocking dequeues it, Yield and the end
- * of a timeslice rotate it to the tail.
+ * Ready queues and budget enforcement. 256 priorities; l1 has a bit per group of 32 priorities,
+ * l2 a bit per priority, so the highest ready priority is two count-leading-zeros away (seL4's
+ * two-level bitmap). The thread running on a CPU stays at the head of its queue: blocking dequeues
+ * it, Yield and the end of a timeslice rotate it to the tail. Only threads whose scheduling
+ * context has budget now are in a ready queue; those waiting for a refill wait in the CPU's
+ * release queue, and threads without one (passive) in neither. Time is charged to the CPU's
+ * current scheduling context when it changes or its budget runs out, as seL4's commitTime; the
+ * timer is one-shot and armed only for an event that needs it (tickless).
  */
+#include "fault.h"
 #include "sched.h"
+#include "sched_context.h"
 
 struct cpu cpus[CONFIG_NR_CPUS];
+
+static uint64_t slice_ticks(void)
+{
+    static uint64_t ticks; /* the clock's frequency is fixed: work it out once */
+
+    if (!ticks)
+        ticks = (uint64_t)CONFIG_TIMESLICE_US * hal_time_freq() / 1000000;
+    return ticks;
+}
 
 static void bitmap_set(struct cpu *c, unsigned prio)
 {
@@ -22,9 +37,8 @@ static void bitmap_clear(struct cpu *c, unsigned prio)
         c->l1 &= ~(1u << (prio / 32));
 }
 
-void sched_enqueue(struct tcb *t)
+static void ready_insert(struct cpu *c, struct tcb *t)
 {
-    struct cpu *c = &cpus[t->cpu];
     struct ready_queue *q = &c->ready[t->prio];
 
     t->sched_next = NULL;
@@ -34,12 +48,12 @@ void sched_enqueue(struct tcb *t)
     else
         q->head = t;
     q->tail = t;
+    t->queue = SQ_READY;
     bitmap_set(c, t->prio);
 }
 
-void sched_dequeue(struct tcb *t)
+static void ready_remove(struct cpu *c, struct tcb *t)
 {
-    struct cpu *c = &cpus[t->cpu];
     struct ready_queue *q = &c->ready[t->prio];
 
     if (t->sched_prev)
@@ -50,9 +64,62 @@ void sched_dequeue(struct tcb *t)
         t->sched_next->sched_prev = t->sched_prev;
     else
         q->tail = t->sched_prev;
-    t->sched_next = t->sched_prev = NULL;
     if (!q->head)
         bitmap_clear(c, t->prio);
+}
+
+/* The release queue is sorted by the time the head refill becomes usable. */
+static void release_insert(struct cpu *c, struct tcb *t)
+{
+    uint64_t when = refill_head(t->sc)->time;
+    struct tcb **p = &c->release, *prev = NULL;
+
+    while (*p && refill_head((*p)->sc)->time <= when) {
+        prev = *p;
+        p = &(*p)->sched_next;
+    }
+    t->sched_next = *p;
+    t->sched_prev = prev;
+    if (*p)
+        (*p)->sched_prev = t;
+    *p = t;
+    t->queue = SQ_RELEASE;
+}
+
+static void release_remove(struct cpu *c, struct tcb *t)
+{
+    if (t->sched_prev)
+        t->sched_prev->sched_next = t->sched_next;
+    else
+        c->release = t->sched_next;
+    if (t->sched_next)
+        t->sched_next->sched_prev = t->sched_prev;
+}
+
+void sched_enqueue(struct tcb *t)
+{
+    struct cpu *c = &cpus[t->cpu];
+
+    t->sched_next = t->sched_prev = NULL;
+    t->queue = SQ_NONE;
+    if (!t->sc || !t->sc->configured)
+        return;
+    if (refill_ready(t->sc, hal_time_now()))
+        ready_insert(c, t);
+    else
+        release_insert(c, t);
+}
+
+void sched_dequeue(struct tcb *t)
+{
+    struct cpu *c = &cpus[t->cpu];
+
+    if (t->queue == SQ_READY)
+        ready_remove(c, t);
+    else if (t->queue == SQ_RELEASE)
+        release_remove(c, t);
+    t->sched_next = t->sched_prev = NULL;
+    t->queue = SQ_NONE;
 }
 
 struct tcb *sched_pick(struct cpu *c)
@@ -66,21 +133,30 @@ struct tcb *sched_pick(struct cpu *c)
 
 void sched_rotate(struct tcb *t)
 {
-    if (t->state != TS_READY)
+    if (t->queue != SQ_READY)
         return;
-    sched_dequeue(t);
-    sched_enqueue(t);
+    ready_remove(&cpus[t->cpu], t);
+    ready_insert(&cpus[t->cpu], t);
 }
 
 void sched_set_prio(struct tcb *t, unsigned prio)
 {
-    if (t->state == TS_READY) {
-        sched_dequeue(t);
+    if (t->queue == SQ_READY) {
+        ready_remove(&cpus[t->cpu], t);
         t->prio = (uint8_t)prio;
-        sched_enqueue(t);
+        ready_insert(&cpus[t->cpu], t);
     } else {
         t->prio = (uint8_t)prio;
     }
+}
+
+void sched_unblock(struct tcb *t)
+{
+    struct sched_context *sc = t->sc;
+
+    if (sc && sc != cpus[t->cpu].cur_sc)
+        refill_unblock(sc, hal_time_now());
+    sched_enqueue(t);
 }
 
 void sched_wake(struct tcb *t, int err)
@@ -88,22 +164,125 @@ void sched_wake(struct tcb *t, int err)
     hal_ctx_set(&t->ctx, MICA_REG_ARG7, (word_t)err);
     t->blocked_on = NULL;
     t->state = TS_READY;
-    sched_enqueue(t);
+    sched_unblock(t);
 }
 
 void sched_block(struct tcb *t, enum thread_state state, void *on)
 {
-    if (t->state == TS_READY)
-        sched_dequeue(t);
+    sched_dequeue(t);
     t->state = (uint8_t)state;
     t->blocked_on = on;
 }
 
-void sched_account(struct cpu *c)
+void sched_commit(struct cpu *c)
 {
     uint64_t now = hal_time_now();
+    struct sched_context *sc = c->cur_sc;
 
-    if (c->cur && c->cur->sc)
-        c->cur->sc->consumed += now - c->slice_start;
-    c->slice_start = now;
+    if (sc && sc->configured && now > c->commit_time) {
+        refill_charge(sc, now - c->commit_time);
+        sc->consumed += now - c->commit_time;
+    }
+    c->commit_time = now;
+}
+
+uint64_t sched_uncommitted(const struct sched_context *sc)
+{
+    for (unsigned i = 0; i < CONFIG_NR_CPUS; i++)
+        if (cpus[i].cur_sc == sc)
+            return hal_time_now() - cpus[i].commit_time;
+    return 0;
+}
+
+void sched_slice_yield(struct tcb *t)
+{
+    struct cpu *c = &cpus[t->cpu];
+
+    sched_commit(c);
+    if (t->sc && sc_round_robin(t->sc))
+        refill_head(t->sc)->amount = t->sc->budget;
+    sched_rotate(t);
+    c->resched = true;
+}
+
+/* cur_sc's head refill is used up: a round-robin context starts a new slice at the tail of its
+ * priority; a sporadic one sends a timeout fault if it can, else waits for its next refill. */
+static void budget_expired(struct cpu *c, struct sched_context *sc)
+{
+    struct tcb *t = sc->tcb;
+
+    sched_commit(c);
+    c->resched = true;
+    if (!t || t->state != TS_READY)
+        return;
+    if (sc_round_robin(sc)) {
+        sched_rotate(t);
+        return;
+    }
+    if (fault_timeout(t))
+        return;
+    sched_dequeue(t);
+    sched_enqueue(t);
+}
+
+static bool others_at_prio(const struct cpu *c, const struct tcb *t)
+{
+    return t->queue == SQ_READY && c->ready[t->prio].head != c->ready[t->prio].tail;
+}
+
+void sched_after_trap(struct cpu *c)
+{
+    uint64_t now = hal_time_now();
+    struct sched_context *sc = c->cur_sc;
+
+    if (sc && sc->configured && now - c->commit_time >= refill_head(sc)->amount) {
+        budget_expired(c, sc);
+        return;
+    }
+    if (c->cur && others_at_prio(c, c->cur) && now - c->slice_start >= slice_ticks()) {
+        sched_rotate(c->cur);
+        c->resched = true;
+    }
+}
+
+static uint64_t min64(uint64_t a, uint64_t b)
+{
+    return a < b ? a : b;
+}
+
+struct tcb *sched_next(struct cpu *c)
+{
+    uint64_t now = hal_time_now(), deadline = UINT64_MAX;
+
+    /* seL4's awaken(): threads whose refill came due become ready. */
+    while (c->release && refill_ready(c->release->sc, now)) {
+        struct tcb *t = c->release;
+        release_remove(c, t);
+        ready_insert(c, t);
+    }
+    struct tcb *t = sched_pick(c);
+    if (t != c->cur || c->resched || (t && t->sc != c->cur_sc)) {
+        sched_commit(c);
+        if (t != c->cur || c->resched)
+            c->slice_start = now;
+        c->cur = t;
+        c->cur_sc = t ? t->sc : NULL;
+        c->resched = false;
+    }
+    /* Tickless: the timer is armed for the earliest event that changes what runs. A round-robin
+     * context alone at its priority needs none: its slice would only come back to it. */
+    struct sched_context *sc = c->cur_sc;
+    bool shared = t && others_at_prio(c, t);
+    if (sc && sc->configured && (shared || !sc_round_robin(sc)))
+        deadline = c->commit_time + refill_head(sc)->amount;
+    if (shared)
+        deadline = min64(deadline, c->slice_start + slice_ticks());
+    if (c->release)
+        deadline = min64(deadline, refill_head(c->release->sc)->time);
+    /* Programming the timer can be costly (an SBI call on RISC-V without Sstc): only on change. */
+    if (deadline != c->armed) {
+        hal_timer_set(deadline);
+        c->armed = deadline;
+    }
+    return t;
 }

@@ -1,15 +1,244 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Scheduling contexts and SchedControl. Part 1 keeps the MCS parameters (budget, period, refills,
- * badge) and the bindings with argument checks as seL4 does; the scheduler does not enforce
- * budgets yet, so a thread runs whether or not it has a scheduling context.
+ * Scheduling contexts and SchedControl. A context holds budget and period as a queue of refills
+ * whose amounts add up to the budget. With one refill (extra_refills 0) it is a periodic server:
+ * the budget comes back whole at each period boundary. With more it is a sporadic server as in
+ * seL4 MCS: each stretch of running is charged to the head refill and comes back as a refill one
+ * period after the head's release time, so a thread never gets more than budget in any window of
+ * period. budget == period is round robin: the budget is a timeslice, never a throttle.
  */
 #include "invocation.h"
 #include "sched.h"
+#include "sched_context.h"
 #include "tcb.h"
 
-#define SC_MAX_REFILLS   8
-#define SC_MIN_BUDGET_US 10
+static uint64_t us_to_ticks(uint64_t us)
+{
+    return us * hal_time_freq() / 1000000;
+}
+
+/* Ticks to microseconds without overflowing for any realistic uptime. */
+static uint64_t ticks_to_us(uint64_t ticks)
+{
+    uint64_t f = hal_time_freq();
+
+    return ticks / f * 1000000 + ticks % f * 1000000 / f;
+}
+
+static struct refill *refill_at(struct sched_context *sc, unsigned i)
+{
+    return &sc->refills[(sc->head + i) % sc->max];
+}
+
+static struct refill refill_pop(struct sched_context *sc)
+{
+    struct refill r = *refill_head(sc);
+
+    sc->head = (uint8_t)((sc->head + 1) % sc->max);
+    sc->count--;
+    return r;
+}
+
+/* seL4 schedule_used: queue a used amount for release, merging when adjacent or full. */
+static void schedule_used(struct sched_context *sc, struct refill used)
+{
+    struct refill *tail = refill_at(sc, sc->count - 1u);
+
+    if (tail->time + tail->amount >= used.time) {
+        tail->amount += used.amount;
+    } else if (sc->count < sc->max) {
+        *refill_at(sc, sc->count) = used;
+        sc->count++;
+    } else {
+        /* Full: merge into the tail, delaying it so that it ends where used would. */
+        tail->time = used.time - tail->amount;
+        tail->amount += used.amount;
+    }
+}
+
+bool refill_ready(struct sched_context *sc, uint64_t now)
+{
+    return sc_round_robin(sc) || refill_head(sc)->time <= now;
+}
+
+static uint64_t min_budget(void)
+{
+    static uint64_t ticks; /* the clock's frequency is fixed: work it out once */
+
+    if (!ticks)
+        ticks = us_to_ticks(SC_MIN_BUDGET_US);
+    return ticks;
+}
+
+void refill_charge(struct sched_context *sc, uint64_t usage)
+{
+    struct refill *h = refill_head(sc);
+
+    if (sc_round_robin(sc)) {
+        h->amount = usage >= h->amount ? sc->budget : h->amount - usage;
+        return;
+    }
+    uint64_t min = min_budget();
+    if (sc->max == 1) {
+        if (usage < h->amount && h->amount - usage >= min) {
+            h->amount -= usage;
+            return;
+        }
+        /* Used up. An overrun (the budget is checked at kernel entries, and timer interrupts can
+         * be late) comes out of the following periods, so the bandwidth holds in the long run. */
+        uint64_t debt = usage > h->amount ? usage - h->amount : 0;
+        uint64_t step = sc->budget > min ? sc->budget - min : sc->budget;
+        h->time += sc->period;
+        for (; debt >= step; debt -= step)
+            h->time += sc->period;
+        h->amount = sc->budget - debt;
+        return;
+    }
+    while (h->amount <= usage) {
+        usage -= h->amount;
+        if (sc->count == 1) {
+            h->time += sc->period;
+        } else {
+            struct refill used = refill_pop(sc);
+            used.time += sc->period;
+            schedule_used(sc, used);
+        }
+        h = refill_head(sc);
+    }
+    if (usage) {
+        struct refill used = {h->time + sc->period, usage};
+        h->amount -= usage;
+        h->time += usage;
+        schedule_used(sc, used);
+    }
+    /* The head must be worth running: fold a remnant into the next refill (at its time). */
+    while (refill_head(sc)->amount < min && sc->count > 1) {
+        struct refill r = refill_pop(sc);
+        refill_head(sc)->amount += r.amount;
+    }
+}
+
+void refill_unblock(struct sched_context *sc, uint64_t now)
+{
+    struct refill *h = refill_head(sc);
+
+    if (!sc->configured || sc_round_robin(sc) || h->time > now)
+        return;
+    if (sc->max == 1) {
+        if (now - h->time >= sc->period) {
+            h->time += (now - h->time) / sc->period * sc->period;
+            h->amount = sc->budget;
+        }
+        return;
+    }
+    h->time = now;
+    while (sc->count > 1 && h->time + h->amount >= refill_at(sc, 1)->time) {
+        struct refill r = refill_pop(sc);
+        h = refill_head(sc);
+        h->amount += r.amount;
+        h->time = r.time;
+    }
+}
+
+void sched_context_configure(struct sched_context *sc, uint64_t budget, uint64_t period,
+                             unsigned refills, word_t badge)
+{
+    sc->budget = budget;
+    sc->period = period;
+    sc->badge = badge;
+    sc->max = (uint8_t)refills;
+    sc->head = 0;
+    sc->count = 1;
+    sc->refills[0] = (struct refill){hal_time_now(), budget};
+    sc->configured = 1;
+}
+
+static void requeue(struct tcb *t)
+{
+    if (t && t->state == TS_READY) {
+        sched_dequeue(t);
+        sched_enqueue(t);
+    }
+}
+
+void sched_context_donate(struct sched_context *sc, struct tcb *to)
+{
+    struct tcb *from = sc->tcb;
+
+    if (from) {
+        from->sc = NULL;
+        requeue(from);
+    }
+    sc->tcb = to;
+    if (to) {
+        to->sc = sc;
+        requeue(to);
+    }
+}
+
+void sched_context_call(struct sched_context *sc, struct reply *reply, struct tcb *server)
+{
+    reply->sc = sc;
+    reply->prev = sc->reply;
+    sc->reply = reply;
+    sched_context_donate(sc, server);
+}
+
+void sched_context_return(struct reply *reply, struct tcb *caller)
+{
+    struct sched_context *sc = reply->sc;
+
+    if (!sc)
+        return;
+    if (sc->reply == reply) {
+        sc->reply = reply->prev;
+        /* A caller that got another context meanwhile keeps it; this one is left unheld. */
+        sched_context_donate(sc, caller->sc ? NULL : caller);
+    } else {
+        /* Not the top of the call stack (someone else replied out of order): unlink only. */
+        for (struct reply *p = sc->reply; p; p = p->prev)
+            if (p->prev == reply) {
+                p->prev = reply->prev;
+                break;
+            }
+    }
+    reply->sc = NULL;
+    reply->prev = NULL;
+}
+
+void sched_context_lend(struct notification *n, struct tcb *t)
+{
+    if (n->sc && n->sc->configured && !n->sc->tcb && !t->sc)
+        sched_context_donate(n->sc, t);
+}
+
+void sched_context_take_back(struct notification *n, struct tcb *t)
+{
+    if (n && n->sc && t->sc == n->sc)
+        sched_context_donate(n->sc, NULL);
+}
+
+static void unbind_all(struct sched_context *sc)
+{
+    sched_context_donate(sc, NULL);
+    if (sc->ntfn)
+        sc->ntfn->sc = NULL;
+    sc->ntfn = NULL;
+    for (struct reply *r = sc->reply, *prev; r; r = prev) {
+        prev = r->prev;
+        r->sc = NULL;
+        r->prev = NULL;
+    }
+    sc->reply = NULL;
+}
+
+void sched_context_destroy(struct sched_context *sc)
+{
+    unbind_all(sc);
+    for (unsigned i = 0; i < CONFIG_NR_CPUS; i++)
+        if (cpus[i].cur_sc == sc)
+            cpus[i].cur_sc = NULL;
+}
 
 static int sched_control_configure(struct inv *inv)
 {
@@ -22,14 +251,16 @@ static int sched_control_configure(struct inv *inv)
         return err;
     word_t budget = inv->mr[0], period = inv->mr[1];
     if (budget < SC_MIN_BUDGET_US || period < budget || period > UINT32_MAX ||
-        inv->mr[2] > SC_MAX_REFILLS)
+        inv->mr[2] > SC_MAX_REFILLS - 1)
         return MICA_ERR_RANGE;
     struct sched_context *sc = cap_ptr(&s->cap);
-    sc->budget_us = budget;
-    sc->period_us = period;
-    sc->extra_refills = inv->mr[2];
-    sc->badge = inv->mr[3];
-    sc->configured = 1;
+    /* Charge what a running context used under the old parameters first. */
+    for (unsigned i = 0; i < CONFIG_NR_CPUS; i++)
+        if (cpus[i].cur_sc == sc)
+            sched_commit(&cpus[i]);
+    sched_context_configure(sc, us_to_ticks(budget), us_to_ticks(period), 1 + (unsigned)inv->mr[2],
+                            inv->mr[3]);
+    requeue(sc->tcb);
     return MICA_OK;
 }
 
@@ -48,20 +279,20 @@ static int sched_context_bind(struct inv *inv, struct sched_context *sc)
         struct tcb *t = cap_ptr(&target->cap);
         if (t->sc)
             return MICA_ERR_ILLEGAL_OPERATION;
-        t->sc = sc;
-        sc->tcb = t;
+        sched_context_donate(sc, t);
+        if (t->state == TS_READY) {
+            /* It was runnable without time (passive); it starts afresh. */
+            sched_dequeue(t);
+            sched_unblock(t);
+        }
     } else {
-        sc->ntfn = cap_ptr(&target->cap);
+        struct notification *n = cap_ptr(&target->cap);
+        if (n->sc)
+            return MICA_ERR_ILLEGAL_OPERATION;
+        n->sc = sc;
+        sc->ntfn = n;
     }
     return MICA_OK;
-}
-
-/* Ticks to microseconds without overflowing for any realistic uptime. */
-static uint64_t sched_context_us(uint64_t ticks)
-{
-    uint64_t f = hal_time_freq();
-
-    return ticks / f * 1000000 + ticks % f * 1000000 / f;
 }
 
 int sched_context_decode(struct inv *inv)
@@ -75,16 +306,16 @@ int sched_context_decode(struct inv *inv)
     case MICA_SCHED_CONTEXT_UNBIND:
         if (sc->tcb && sc->tcb == inv->t)
             return MICA_ERR_ILLEGAL_OPERATION;
-        if (sc->tcb)
-            sc->tcb->sc = NULL;
-        sc->tcb = NULL;
-        sc->ntfn = NULL;
+        unbind_all(sc);
         return MICA_OK;
-    case MICA_SCHED_CONTEXT_CONSUMED:
-        sched_account(&cpus[hal_cpu_id()]);
-        inv_ret(inv, 0, (word_t)sched_context_us(sc->consumed));
-        sc->consumed = 0;
+    case MICA_SCHED_CONTEXT_CONSUMED: {
+        /* Include the running stretch not yet charged; the next charge adds it again, so the
+         * counter starts below zero by that much (mod 2^64). */
+        uint64_t pending = sched_uncommitted(sc);
+        inv_ret(inv, 0, (word_t)ticks_to_us(sc->consumed + pending));
+        sc->consumed = 0 - pending;
         return MICA_OK;
+    }
     default: return MICA_ERR_ILLEGAL_OPERATION;
     }
 }

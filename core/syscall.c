@@ -7,6 +7,7 @@
  */
 #include "cnode.h"
 #include "fastpath.h"
+#include "fault.h"
 #include "invariants.h"
 #include "invocation.h"
 #include "ipc.h"
@@ -223,12 +224,17 @@ static __attribute__((noinline)) void syscall_slow(struct tcb *t, word_t nr)
     case MICA_SYS_NBRECV: err = sys_recv(t, false); break;
     case MICA_SYS_REPLY_RECV: err = sys_reply_recv(t); break;
     case MICA_SYS_YIELD:
-        sched_rotate(t);
-        cpus[t->cpu].new_slice = true;
+        sched_slice_yield(t);
         err = MICA_OK;
         break;
     default:
         err = IS_ENABLED(CONFIG_DEBUG_SYSCALLS) ? sys_debug(t, nr) : MICA_ERR_UNKNOWN_SYSCALL;
+        if (err == MICA_ERR_UNKNOWN_SYSCALL) {
+            /* A fault; if the handler resumes the thread as it is, the syscall returns this. */
+            tcb_set_reg(t, ARG(7), (word_t)err);
+            fault_raise(t, MICA_FAULT_UNKNOWN_SYSCALL, 0, nr);
+            return;
+        }
         break;
     }
     if (err != SYSCALL_BLOCKED)
@@ -246,28 +252,20 @@ void syscall_handle(struct tcb *t)
     syscall_slow(t, nr);
 }
 
-static void kernel_fault(struct tcb *t, const struct hal_trap *trap)
-{
-    /* Fault delivery to a handler endpoint comes with part 2: suspend and log one line. */
-    klog_warn("mica: thread %p faulted (type %u, pc %lx, addr %lx, detail %lx); suspended\n",
-              (void *)t, trap->fault_type, (unsigned long)tcb_reg(t, MICA_REG_PC),
-              (unsigned long)trap->fault_addr, (unsigned long)trap->fault_detail);
-    tcb_suspend(t);
-}
-
 static void kernel_trap(struct cpu *c, struct tcb *t, const struct hal_trap *trap)
 {
     switch (trap->kind) {
     case HAL_TRAP_SYSCALL: syscall_handle(t); break;
-    case HAL_TRAP_FAULT: kernel_fault(t, trap); break;
+    case HAL_TRAP_FAULT:
+        fault_raise(t, trap->fault_type, trap->fault_addr, trap->fault_detail);
+        break;
     case HAL_TRAP_TIMER:
-        /* The running thread's timeslice ended: round robin within its priority. */
-        if (c->cur)
-            sched_rotate(c->cur);
-        c->new_slice = true;
+        /* The arch disarmed the one-shot timer; sched_after_trap sees what came due. */
+        c->armed = 0;
         break;
     case HAL_TRAP_IRQ: irq_handle(trap->irq); break;
     }
+    sched_after_trap(c);
     if (IS_ENABLED(CONFIG_INVARIANTS))
         invariants_check();
 }
@@ -275,18 +273,11 @@ static void kernel_trap(struct cpu *c, struct tcb *t, const struct hal_trap *tra
 _Noreturn void kernel_run(void)
 {
     struct cpu *c = &cpus[hal_cpu_id()];
-    uint64_t slice = (uint64_t)CONFIG_TIMESLICE_US * hal_time_freq() / 1000000;
     struct hal_trap trap;
 
     for (;;) {
-        struct tcb *t = sched_pick(c);
+        struct tcb *t = sched_next(c);
 
-        if (t != c->cur || c->new_slice) {
-            sched_account(c);
-            c->cur = t;
-            c->new_slice = false;
-            hal_timer_set(t ? c->slice_start + slice : UINT64_MAX);
-        }
         if (!t) {
             if (CONFIG_LOG_LEVEL >= KLOG_DEBUG)
                 invariants_dump();

@@ -8,6 +8,7 @@
 #include "invocation.h"
 #include "ipc.h"
 #include "sched.h"
+#include "sched_context.h"
 #include "tcb.h"
 
 void tcb_init(struct tcb *t)
@@ -22,10 +23,13 @@ void tcb_suspend(struct tcb *t)
     if (t->state == TS_READY) {
         sched_dequeue(t);
     } else if (t->state != TS_INACTIVE) {
-        /* The interrupted syscall returns CANCELLED once the thread is resumed. */
+        /* The interrupted syscall returns CANCELLED once the thread is resumed; a thread stopped
+         * in a fault keeps its registers (there is no syscall to fail). */
         ipc_cancel(t);
-        tcb_set_reg(t, MICA_REG_ARG7, MICA_ERR_CANCELLED);
+        if (!t->fault)
+            tcb_set_reg(t, MICA_REG_ARG7, MICA_ERR_CANCELLED);
     }
+    t->fault = MICA_FAULT_NONE;
     t->state = TS_INACTIVE;
 }
 
@@ -34,17 +38,15 @@ void tcb_resume(struct tcb *t)
     if (t->state != TS_INACTIVE)
         return;
     t->state = TS_READY;
-    sched_enqueue(t);
+    sched_unblock(t);
 }
 
 void tcb_destroy(struct tcb *t)
 {
     tcb_suspend(t);
     notify_unbind(t);
-    if (t->sc) {
-        t->sc->tcb = NULL;
-        t->sc = NULL;
-    }
+    if (t->sc)
+        sched_context_donate(t->sc, NULL);
     for (unsigned i = 0; i < TCB_NSLOTS; i++)
         cap_delete(&t->slots[i]);
     for (unsigned i = 0; i < CONFIG_NR_CPUS; i++)

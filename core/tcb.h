@@ -21,6 +21,15 @@ static inline void tcb_set_reg(struct tcb *t, unsigned reg, word_t v)
     hal_ctx_set(&t->ctx, reg, v);
 }
 
+/* Message register i of t's current message: MR0..3 in registers, the rest in its IPC buffer. */
+static inline word_t tcb_mr(const struct tcb *t, unsigned i)
+{
+    if (i < MICA_MSG_REGS)
+        return tcb_reg(t, MICA_REG_ARG0 + 2 + i);
+    const struct mica_ipc_buffer *b = tcb_ipc_buf(t);
+    return b && i < MICA_MSG_MAX_LEN ? b->mr[i] : 0;
+}
+
 void tcb_init(struct tcb *t);
 void tcb_suspend(struct tcb *t);
 void tcb_resume(struct tcb *t);

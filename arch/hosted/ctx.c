@@ -24,6 +24,7 @@ _Noreturn void hosted_thread_start(word_t pc, word_t arg);
 
 word_t *hosted_user_args;
 void *hosted_user_ipc_buffer;
+volatile bool hosted_user_running;
 
 static struct arch_ctx *current;
 static void *kernel_sp;
@@ -38,6 +39,7 @@ void hal_ctx_init(struct arch_ctx *ctx, word_t pc, word_t sp)
     ctx->regs[MICA_REG_PC] = pc;
     ctx->regs[MICA_REG_SP] = sp;
     ctx->fresh = 1;
+    ctx->faulted = 0;
 }
 
 word_t hal_ctx_get(const struct arch_ctx *ctx, unsigned reg)
@@ -88,6 +90,7 @@ static void to_kernel(struct arch_ctx *ctx)
 
 void hosted_trap(void)
 {
+    hosted_user_running = false;
     pending.kind = HAL_TRAP_SYSCALL;
     to_kernel(current);
 }
@@ -98,9 +101,39 @@ _Noreturn void hosted_thread_start(word_t pc, word_t arg)
     ((void (*)(word_t))pc)(arg);
     /* Returning from the thread's function is a fault: there is nowhere to return to. */
     for (;;) {
+        hosted_user_running = false;
         pending = (struct hal_trap){.kind = HAL_TRAP_FAULT,
                                     .fault_type = MICA_FAULT_USER_EXCEPTION,
                                     .fault_detail = MICA_EXC_OTHER};
+        to_kernel(current);
+    }
+}
+
+/* From host_fault.c's signal handler (signals blocked, on the alternate stack): the running
+ * thread faulted at host address pc, which its PC register now says, as on hardware. */
+void hosted_fault_record(struct hal_trap trap, word_t pc)
+{
+    current->faulted = 1;
+    current->fault_type = trap.fault_type;
+    current->fault_addr = trap.fault_addr;
+    current->fault_detail = trap.fault_detail;
+    current->regs[MICA_REG_PC] = pc;
+}
+
+static void fault_trap(const struct arch_ctx *ctx, struct hal_trap *trap)
+{
+    *trap = (struct hal_trap){.kind = HAL_TRAP_FAULT,
+                              .fault_type = ctx->fault_type,
+                              .fault_addr = ctx->fault_addr,
+                              .fault_detail = ctx->fault_detail};
+}
+
+/* Where the signal handler sends a faulted thread, on host_fault.c's fault stack: enter the
+ * kernel. The kernel never switches back here (hal_user_run reports the fault instead). */
+__attribute__((no_sanitize("address"))) _Noreturn void hosted_fault_entry(void)
+{
+    for (;;) {
+        fault_trap(current, &pending);
         to_kernel(current);
     }
 }
@@ -122,6 +155,7 @@ static bool ctx_restart(struct arch_ctx *ctx)
     ctx->host_sp = sp;
     ctx->stack_top = top;
     ctx->fresh = 0;
+    ctx->faulted = 0;
 #ifdef CONFIG_SANITIZERS
     /* Frames abandoned by a restart left their redzones poisoned. */
     __asan_unpoison_memory_region((void *)(top - HOSTED_STACK_GUESS / 2), HOSTED_STACK_GUESS / 2);
@@ -142,11 +176,19 @@ void hal_user_run(struct arch_ctx *ctx, struct hal_trap *trap)
                                   .fault_detail = MICA_VM_EXEC};
         return;
     }
+    if (ctx->faulted) {
+        /* Resumed as it was: the faulting instruction would fault again. */
+        fault_trap(ctx, trap);
+        hosted_time_advance();
+        return;
+    }
     current = ctx;
     hosted_user_args = &ctx->regs[MICA_REG_ARG0];
     hosted_user_ipc_buffer = ctx->ipc_buffer;
     fiber_leave(&fake, (const void *)(ctx->stack_top - HOSTED_STACK_GUESS), HOSTED_STACK_GUESS);
+    hosted_user_running = true;
     hosted_switch(&kernel_sp, ctx->host_sp);
+    hosted_user_running = false;
     fiber_enter(fake, NULL, NULL);
     *trap = pending;
     hosted_time_advance();

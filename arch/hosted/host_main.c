@@ -2,8 +2,8 @@
 /*
  * The hosted machine: a Linux process. main() maps the "physical RAM" arena, aligned to its size
  * so that Untyped blocks are naturally aligned host addresses, and enters the kernel; the console
- * is stdout and halting is the process exit status. The only hosted file besides the user
- * runtime's clock that calls host libc.
+ * is stdout and halting is the process exit status. With host_fault.c (signals) and the user
+ * runtime's clock, the only code that calls host libc.
  */
 #define _DEFAULT_SOURCE
 #include <stdio.h>
@@ -18,6 +18,7 @@ void mica_crt0_start(word_t bootinfo);
 void hal_platform_init(struct boot_params *bp)
 {
     (void)bp;
+    hosted_faults_init();
 }
 
 unsigned hal_cpu_id(void)

@@ -96,12 +96,27 @@ static mica_error_t map_buffer(const struct mica_bootinfo *bi, mica_cptr_t ut, m
     return err;
 }
 
+static mica_cptr_t ut_for_threads, next_sc_slot, sched_control;
+
+/* A thread needs a scheduling context to run (MCS): 1 ms every 1 ms, i.e. round robin. */
+static mica_error_t give_time(mica_cptr_t tcb)
+{
+    mica_cptr_t sc = next_sc_slot++;
+    mica_error_t err;
+
+    if ((err = retype(ut_for_threads, MICA_OBJ_SCHED_CONTEXT, 0, sc)) ||
+        (err = mica_sched_control_configure(sched_control, sc, 1000, 1000, 0, 0)))
+        return err;
+    return mica_sched_context_bind(sc, tcb);
+}
+
 static mica_error_t start_thread(mica_cptr_t tcb, mica_word_t addr, mica_cptr_t buf,
                                  mica_word_t prio, void (*fn)(mica_word_t), char *stack)
 {
     mica_error_t err;
 
-    if ((err = mica_tcb_configure(tcb, MICA_INIT_CNODE, MICA_INIT_VSPACE, addr, buf)) ||
+    if ((err = give_time(tcb)) ||
+        (err = mica_tcb_configure(tcb, MICA_INIT_CNODE, MICA_INIT_VSPACE, addr, buf)) ||
         (err = mica_tcb_set_priority(tcb, MICA_INIT_TCB, prio)))
         return err;
     mica_word_t regs[3] = {(mica_word_t)fn, (mica_word_t)(stack + STACK_SIZE), 0};
@@ -124,6 +139,10 @@ int mica_main(const struct mica_bootinfo *bi)
     client_tcb = next++;
     server_buf = next++;
     client_buf = next++;
+    /* The scheduling contexts go in the last two empty slots, out of everyone's way. */
+    next_sc_slot = bi->empty.end - 2;
+    ut_for_threads = ut;
+    sched_control = bi->sched_control.start;
     if (!ut || (err = retype(ut, MICA_OBJ_ENDPOINT, 0, ep)) ||
         (err = retype(ut, MICA_OBJ_REPLY, 0, reply)) ||
         (err = retype(ut, MICA_OBJ_NOTIFICATION, 0, done)) ||

@@ -116,7 +116,7 @@ enum mica_error {
     MICA_ERR_NOT_ENOUGH_MEMORY,  /* the untyped has too little free space */
     MICA_ERR_WOULD_BLOCK,        /* NBSend/NBRecv found no partner */
     MICA_ERR_CANCELLED,          /* the object blocked on was deleted, or the IPC was aborted */
-    MICA_ERR_UNKNOWN_SYSCALL,    /* no such syscall (a fault once fault handlers exist) */
+    MICA_ERR_UNKNOWN_SYSCALL,    /* no such syscall: a fault; returned if the handler resumes */
     MICA_ERR_COUNT
 };
 typedef enum mica_error mica_error_t;

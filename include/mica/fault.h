@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Fault messages: what a thread's fault handler receives when the thread faults. The message label
- * is the fault type; MR0 = PC, MR1 = address (0 if none), MR2 = detail (access kind, syscall
- * number, ...). Replying with length 0 resumes the thread as it is; a reply with label 1 and
- * MR0.. = (first register id, count, values...) writes registers first; no reply leaves it stopped.
+ * Fault messages: what a thread's fault handler receives when the thread faults, sent as a Call
+ * through the handler endpoint. The message label is the fault type; MR0 = PC, MR1 = address (0 if
+ * none), MR2 = detail (access kind, syscall number, ...). Replying with label 0 (e.g. length 0)
+ * resumes the thread as it is; a reply with label MICA_FAULT_REPLY_SET_REGS and MR0.. = (first
+ * register id, count, values...) writes registers first; any other label or no reply leaves it
+ * stopped. docs/abi.md ("Faults") has the details.
  */
 #ifndef MICA_FAULT_H
 #define MICA_FAULT_H

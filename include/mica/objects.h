@@ -35,7 +35,7 @@ enum mica_cap_type {
  */
 #define MICA_TCB_BITS           10
 #define MICA_ENDPOINT_BITS      5
-#define MICA_NOTIFICATION_BITS  5
+#define MICA_NOTIFICATION_BITS  6
 #define MICA_REPLY_BITS         5
 #define MICA_SCHED_CONTEXT_BITS 8
 #define MICA_SLOT_BITS          6 /* one CNode slot */

@@ -18,7 +18,7 @@
 #define ROOT_PRIO 100 /* below the partners, so that a wake-up switches to them */
 
 static char stack_a[STACK] __attribute__((aligned(16)));
-static mica_cptr_t ep, reply, ntfn, tcb_a, buf_a, ut, next_slot;
+static mica_cptr_t ep, reply, ntfn, tcb_a, buf_a, sc_a, ut, next_slot;
 static const struct mica_bootinfo *boot;
 
 /* This program's pages, from the user link script where it gives them (riscv64). */
@@ -114,6 +114,28 @@ static void bench_call(void)
     }
     mica_tcb_suspend(tcb_a);
     report("call+replyrecv", "round trip, client Call -> server ReplyRecv -> client");
+}
+
+/* The same round trip to a passive server: each Call lends the client's scheduling context to
+ * the server, each ReplyRecv gives it back (MCS donation). */
+static void bench_passive_call(void)
+{
+    struct mica_regs r;
+
+    start(server, 200);                  /* runs on sc_a until it waits in Recv ... */
+    if (mica_sched_context_unbind(sc_a)) /* ... then has no time of its own */
+        mica_printf("bench: unbind failed\n");
+    for (unsigned b = 0; b < BATCHES; b++) {
+        uint64_t t0 = mica_clock();
+        for (unsigned i = 0; i < BATCH; i++) {
+            r = (struct mica_regs){{ep, mica_msginfo(1, 0, 0, 1), i, 0, 0, 0, 0, MICA_SYS_CALL}};
+            mica_syscall(&r);
+        }
+        record(b, t0, mica_clock(), BATCH);
+    }
+    mica_tcb_suspend(tcb_a);
+    mica_sched_context_bind(sc_a, tcb_a);
+    report("passive call+replyrecv", "round trip to a passive server on the client's SchedContext");
 }
 
 /* Map a copy of frame cap f at vaddr in vspace vs, adding page tables as the walk asks. */
@@ -330,9 +352,10 @@ int mica_main(const struct mica_bootinfo *bi)
     ntfn = next++;
     tcb_a = next++;
     buf_a = next++;
+    sc_a = next++;
     static const mica_word_t types[] = {MICA_OBJ_ENDPOINT, MICA_OBJ_REPLY, MICA_OBJ_NOTIFICATION,
-                                        MICA_OBJ_TCB, MICA_OBJ_FRAME};
-    for (unsigned i = 0; i < 5; i++) {
+                                        MICA_OBJ_TCB,      MICA_OBJ_FRAME, MICA_OBJ_SCHED_CONTEXT};
+    for (unsigned i = 0; i < 6; i++) {
         mica_error_t err =
             mica_untyped_retype(ut, types[i], MICA_PAGE_BITS, MICA_INIT_CNODE, 0, 0, ep + i, 1);
         if (err) {
@@ -340,7 +363,10 @@ int mica_main(const struct mica_bootinfo *bi)
             return 1;
         }
     }
-    if (mica_tcb_set_priority(MICA_INIT_TCB, MICA_INIT_TCB, ROOT_PRIO))
+    /* The partner thread needs a scheduling context to run: round robin, 10 ms slices. */
+    if (mica_tcb_set_priority(MICA_INIT_TCB, MICA_INIT_TCB, ROOT_PRIO) ||
+        mica_sched_control_configure(bi->sched_control.start, sc_a, 10000, 10000, 0, 0) ||
+        mica_sched_context_bind(sc_a, tcb_a))
         return 1;
     mica_printf("bench: %s, %u batches of %u operations\n", bi->board, BATCHES, BATCH);
     boot = bi;
@@ -352,6 +378,7 @@ int mica_main(const struct mica_bootinfo *bi)
                  MICA_VM_READ | MICA_VM_WRITE) == MICA_OK)
         buf_addr = bi->bootinfo_vaddr + ((mica_word_t)1 << MICA_PAGE_BITS);
     bench_call();
+    bench_passive_call();
     bench_call_cross();
     bench_signal();
     bench_yield();

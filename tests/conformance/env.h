@@ -20,11 +20,12 @@
 #define ROOT_DEPTH MICA_WORD_BITS
 #define ROOT       MICA_INIT_CNODE
 
-#define MAX_THREADS  6
-#define STACK_SIZE   16384
-#define ROOT_PRIO    255
-#define HELPER_PRIO  100 /* default helper priority: below the root task */
-#define TIMESLICE_US 1000
+#define MAX_THREADS 6
+#define STACK_SIZE  16384
+#define ROOT_PRIO   255
+#define HELPER_PRIO 100 /* default helper priority: below the root task */
+#define TIMESLICE_US                                                                               \
+    10000 /* helpers' round-robin budget = timeslice (CONFIG_TIMESLICE_US's default) */
 
 extern const struct mica_bootinfo *env_bi;
 

@@ -21,6 +21,8 @@ DECLARE_TESTS(sched);
 DECLARE_TESTS(schedctx);
 DECLARE_TESTS(irq);
 DECLARE_TESTS(vm);
+DECLARE_TESTS(mcs);
+DECLARE_TESTS(fault);
 DECLARE_TESTS(board);
 
 /* Word-sized pointer arguments for helper threads. */

@@ -68,24 +68,6 @@ static void t_boot_ranges(void)
               MICA_OK);
 }
 
-static mica_error_t raw_syscall(mica_word_t number)
-{
-    struct mica_regs r = {{0}};
-
-    r.r[7] = number;
-    return mica_syscall(&r);
-}
-
-static void t_unknown_syscall(void)
-{
-    CHECK_SYS(SYS_UNKNOWN, raw_syscall(0), MICA_ERR_UNKNOWN_SYSCALL);
-    CHECK_SYS(SYS_UNKNOWN, raw_syscall(MICA_SYS_YIELD + 1), MICA_ERR_UNKNOWN_SYSCALL);
-    CHECK_SYS(SYS_UNKNOWN, raw_syscall(MICA_SYS_DEBUG_PUTC - 1), MICA_ERR_UNKNOWN_SYSCALL);
-    CHECK_SYS(SYS_UNKNOWN, raw_syscall(~(mica_word_t)0), MICA_ERR_UNKNOWN_SYSCALL);
-    /* The thread is still alive and can make syscalls. */
-    CHECK_SYS(MICA_SYS_YIELD, raw_syscall(MICA_SYS_YIELD), MICA_OK);
-}
-
 static void t_invoke_empty_slot(void)
 {
     mica_cptr_t empty = env_slot();
@@ -138,8 +120,6 @@ const struct tap_test boot_tests[] = {
          SYS(MICA_SYS_DEBUG_CAP_TYPE, MICA_OK)),
     TEST(t_boot_ranges, "boot: sched control, untyped and empty slot ranges",
          SYS(MICA_SYS_DEBUG_CAP_TYPE, MICA_OK)),
-    TEST(t_unknown_syscall, "syscall: unknown numbers return UNKNOWN_SYSCALL",
-         SYS(SYS_UNKNOWN, MICA_ERR_UNKNOWN_SYSCALL), SYS(MICA_SYS_YIELD, MICA_OK)),
     TEST(t_debug_syscalls, "syscall: debug write length and cap type lookup",
          SYS(MICA_SYS_DEBUG_WRITE, MICA_ERR_RANGE), SYS(MICA_SYS_DEBUG_WRITE, MICA_OK),
          SYS(MICA_SYS_DEBUG_CAP_TYPE, MICA_ERR_FAILED_LOOKUP)),

@@ -241,6 +241,14 @@ static int setup(const struct mica_bootinfo *bi)
             mica_tcb_set_priority(helper_tcb[i], MICA_INIT_TCB, PRIO))
             return -1;
     }
+    /* Helpers run only with a scheduling context (MCS): round robin, 1 ms slices. */
+    for (unsigned i = 0; i < NHELPERS; i++) {
+        mica_cptr_t sc = next++;
+        if (mica_untyped_retype(big, MICA_OBJ_SCHED_CONTEXT, 0, MICA_INIT_CNODE, 0, 0, sc, 1) ||
+            mica_sched_control_configure(bi->sched_control.start, sc, 1000, 1000, 0, 0) ||
+            mica_sched_context_bind(sc, helper_tcb[i]))
+            return -1;
+    }
     fixed_end = next;
     scratch = next;
     return 0;

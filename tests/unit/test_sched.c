@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Host test of core/sched.c: ready queues over all 256 priorities, the two-level bitmap, FIFO
- * order within a priority, rotation, priority changes and block/wake.
+ * Host test of core/sched.c and the refills of core/sched_context.c: ready queues over all 256
+ * priorities, the two-level bitmap, FIFO order within a priority, rotation, priority changes,
+ * block/wake, charging the current scheduling context, periodic and sporadic refills.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,7 +12,10 @@
 
 #include <cmocka.h>
 
+#include "fault.h"
+#include "invocation.h"
 #include "sched.h"
+#include "sched_context.h"
 
 void hal_ctx_set(struct arch_ctx *ctx, unsigned reg, word_t val)
 {
@@ -25,13 +29,55 @@ uint64_t hal_time_now(void)
     return now;
 }
 
+static uint64_t armed = UINT64_MAX;
+
+void hal_timer_set(uint64_t deadline)
+{
+    armed = deadline;
+}
+
+uint64_t hal_time_freq(void)
+{
+    return 1000000000u; /* ns ticks, as on hosted */
+}
+
+/* What sched_context.c's invocation code needs; these tests do not invoke. */
+int inv_cap(const struct inv *inv, unsigned i, struct cte **slot)
+{
+    (void)inv, (void)i, (void)slot;
+    return MICA_ERR_INVALID_CAPABILITY;
+}
+int inv_cap_typed(const struct inv *inv, unsigned i, unsigned type, bool allow_null,
+                  struct cte **slot)
+{
+    (void)type, (void)allow_null;
+    return inv_cap(inv, i, slot);
+}
+void inv_ret(struct inv *inv, unsigned i, word_t v)
+{
+    (void)inv, (void)i, (void)v;
+}
+bool fault_timeout(struct tcb *t)
+{
+    (void)t;
+    return false;
+}
+
 static struct tcb threads[8];
+static struct sched_context scs[8];
 
 static int setup(void **state)
 {
     (void)state;
     memset(threads, 0, sizeof(threads));
+    memset(scs, 0, sizeof(scs));
     memset(cpus, 0, sizeof(cpus));
+    now = 0;
+    for (unsigned i = 0; i < 8; i++) {
+        sched_context_configure(&scs[i], 1000, 1000, 1, 0); /* round robin */
+        scs[i].tcb = &threads[i];
+        threads[i].sc = &scs[i];
+    }
     return 0;
 }
 
@@ -129,21 +175,104 @@ static void test_block_and_wake(void **state)
     assert_ptr_equal(sched_pick(&cpus[0]), &threads[0]);
 }
 
-static void test_account_charges_the_running_thread(void **state)
+static void test_commit_charges_the_current_context(void **state)
 {
     (void)state;
-    struct sched_context sc = {0};
-    threads[0].sc = &sc;
     now = 1000;
-    sched_account(&cpus[0]); /* nobody running: just starts the clock */
-    cpus[0].cur = &threads[0];
+    sched_commit(&cpus[0]); /* nobody running: just starts the clock */
+    cpus[0].cur_sc = &scs[0];
     now = 1750;
-    sched_account(&cpus[0]);
-    assert_int_equal(sc.consumed, 750);
+    sched_commit(&cpus[0]);
+    assert_int_equal(scs[0].consumed, 750);
+    assert_int_equal(refill_head(&scs[0])->amount, 250); /* round robin: a slice of 1000 */
     now = 2000;
-    cpus[0].cur = &threads[1]; /* no scheduling context: nothing charged */
-    sched_account(&cpus[0]);
-    assert_int_equal(sc.consumed, 750);
+    cpus[0].cur_sc = NULL; /* nothing running: nothing charged */
+    sched_commit(&cpus[0]);
+    assert_int_equal(scs[0].consumed, 750);
+}
+
+static void test_passive_thread_is_not_queued(void **state)
+{
+    (void)state;
+    threads[0].sc = NULL;
+    ready(0, 10);
+    assert_int_equal(threads[0].queue, SQ_NONE);
+    assert_null(sched_next(&cpus[0]));
+    assert_int_equal(armed, UINT64_MAX);        /* tickless: nothing to wait for */
+    sched_context_donate(&scs[1], &threads[0]); /* now it has time */
+    assert_ptr_equal(sched_pick(&cpus[0]), &threads[0]);
+    sched_context_donate(&scs[1], NULL);
+    assert_null(sched_pick(&cpus[0]));
+}
+
+static void test_periodic_refill(void **state)
+{
+    (void)state;
+    struct sched_context *sc = &scs[0];
+    sched_context_configure(sc, 300000, 1000000, 1, 0); /* 300 us every 1 ms */
+    refill_charge(sc, 100000);
+    assert_true(refill_ready(sc, now));
+    assert_int_equal(refill_head(sc)->amount, 200000);
+    refill_charge(sc, 200000); /* used up: the whole budget comes back at the next period */
+    assert_false(refill_ready(sc, 999999));
+    assert_true(refill_ready(sc, 1000000));
+    assert_int_equal(refill_head(sc)->amount, 300000);
+    /* Blocked for several periods: a new period starts on the period grid. */
+    now = 3500000;
+    refill_unblock(sc, now);
+    assert_int_equal(refill_head(sc)->time, 3000000);
+    assert_int_equal(refill_head(sc)->amount, 300000);
+}
+
+static uint64_t refill_sum(struct sched_context *sc)
+{
+    uint64_t sum = 0;
+    for (unsigned i = 0; i < sc->count; i++)
+        sum += sc->refills[(sc->head + i) % sc->max].amount;
+    return sum;
+}
+
+static void test_sporadic_refills(void **state)
+{
+    (void)state;
+    struct sched_context *sc = &scs[0];
+    sched_context_configure(sc, 400000, 1000000, 4, 0); /* 400 us every 1 ms, 3 extra refills */
+    refill_charge(sc, 100000); /* ran 100 us from 0: that comes back at 1 ms */
+    assert_int_equal(sc->count, 2);
+    assert_int_equal(refill_head(sc)->time, 100000);
+    assert_int_equal(refill_head(sc)->amount, 300000);
+    assert_int_equal(sc->refills[(sc->head + 1) % sc->max].time, 1000000);
+    refill_charge(sc, 300000); /* the rest: nothing left until 1 ms */
+    assert_false(refill_ready(sc, 999999));
+    assert_true(refill_ready(sc, 1000000));
+    assert_int_equal(refill_sum(sc), 400000);
+    /* Never more than max refills, and the amounts always add up to the budget. */
+    now = 1000000;
+    for (unsigned i = 0; i < 20; i++) {
+        now += 50000;
+        refill_unblock(sc, now);
+        if (refill_ready(sc, now))
+            refill_charge(sc, 20000);
+        assert_true(sc->count <= sc->max);
+        assert_int_equal(refill_sum(sc), 400000);
+    }
+}
+
+static void test_exhausted_thread_waits_in_release_queue(void **state)
+{
+    (void)state;
+    sched_context_configure(&scs[0], 100000, 1000000, 1, 0);
+    ready(0, 10);
+    ready(1, 5);
+    assert_ptr_equal(sched_next(&cpus[0]), &threads[0]);
+    assert_int_equal(armed, 100000); /* armed for the budget */
+    now = 100000;
+    sched_after_trap(&cpus[0]); /* budget gone: to the release queue */
+    assert_int_equal(threads[0].queue, SQ_RELEASE);
+    assert_ptr_equal(sched_next(&cpus[0]), &threads[1]);
+    assert_int_equal(armed, 1000000); /* round robin alone needs no slice: only the release */
+    now = 1000000;
+    assert_ptr_equal(sched_next(&cpus[0]), &threads[0]); /* released at the next period */
 }
 
 int main(void)
@@ -155,7 +284,11 @@ int main(void)
         cmocka_unit_test_setup(test_fifo_and_rotate, setup),
         cmocka_unit_test_setup(test_set_prio_requeues, setup),
         cmocka_unit_test_setup(test_block_and_wake, setup),
-        cmocka_unit_test_setup(test_account_charges_the_running_thread, setup),
+        cmocka_unit_test_setup(test_commit_charges_the_current_context, setup),
+        cmocka_unit_test_setup(test_passive_thread_is_not_queued, setup),
+        cmocka_unit_test_setup(test_periodic_refill, setup),
+        cmocka_unit_test_setup(test_sporadic_refills, setup),
+        cmocka_unit_test_setup(test_exhausted_thread_waits_in_release_queue, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

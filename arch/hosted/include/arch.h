@@ -35,6 +35,9 @@ struct arch_ctx {
     void *ipc_buffer; /* the kernel's pointer, which user code on hosted uses directly */
     word_t fresh;
     word_t stack_top; /* for the sanitizer's fiber bookkeeping */
+    word_t faulted;   /* a host signal stopped it: every run reports fault until restarted */
+    unsigned fault_type;
+    word_t fault_addr, fault_detail;
     void *asan_fake_stack;
 };
 

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Scheduling contexts: refills (sporadic servers, seL4 MCS), and how a context moves between
+ * threads: bound, donated along a Call and returned by the Reply, lent by a notification.
+ */
+#ifndef MICA_SCHED_CONTEXT_H
+#define MICA_SCHED_CONTEXT_H
+
+#include "object.h"
+
+#define SC_MIN_BUDGET_US 10
+
+static inline struct refill *refill_head(struct sched_context *sc)
+{
+    return &sc->refills[sc->head];
+}
+
+/* budget == period: never throttled; the budget is only a timeslice (seL4's round robin). */
+static inline bool sc_round_robin(const struct sched_context *sc)
+{
+    return sc->budget == sc->period;
+}
+
+/* May the context run at time now (its head refill is due)? */
+bool refill_ready(struct sched_context *sc, uint64_t now);
+/* Charge usage ticks of running to the head refill (seL4 refill_budget_check). */
+void refill_charge(struct sched_context *sc, uint64_t usage);
+/* The holder was blocked and runs again: an old head refill starts now, overlapping ones merge
+ * (seL4 refill_unblock_check); a periodic context starts a new period if one has passed. */
+void refill_unblock(struct sched_context *sc, uint64_t now);
+
+/* Configure budget/period (ticks) with refills refills (1: periodic) from now on. */
+void sched_context_configure(struct sched_context *sc, uint64_t budget, uint64_t period,
+                             unsigned refills, word_t badge);
+/* Move sc to thread to (NULL: nobody), taking it from its holder, requeueing both. */
+void sched_context_donate(struct sched_context *sc, struct tcb *to);
+/* A Call through reply donated sc to server / the Reply (or its cancellation) gives it back. */
+void sched_context_call(struct sched_context *sc, struct reply *reply, struct tcb *server);
+void sched_context_return(struct reply *reply, struct tcb *caller);
+/* A notification's context is lent to a passive thread it wakes, and taken back when the thread
+ * waits on it again. */
+void sched_context_lend(struct notification *n, struct tcb *t);
+void sched_context_take_back(struct notification *n, struct tcb *t);
+void sched_context_destroy(struct sched_context *sc);
+
+#endif
