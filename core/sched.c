@@ -104,7 +104,7 @@ void sched_enqueue(struct tcb *t)
     t->queue = SQ_NONE;
     if (!t->sc || !t->sc->configured)
         return;
-    if (refill_ready(t->sc, hal_time_now()))
+    if (sc_round_robin(t->sc) || refill_ready(t->sc, hal_time_now()))
         ready_insert(c, t);
     else
         release_insert(c, t);

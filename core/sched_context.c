@@ -56,11 +56,6 @@ static void schedule_used(struct sched_context *sc, struct refill used)
     }
 }
 
-bool refill_ready(struct sched_context *sc, uint64_t now)
-{
-    return sc_round_robin(sc) || refill_head(sc)->time <= now;
-}
-
 static uint64_t min_budget(void)
 {
     static uint64_t ticks; /* the clock's frequency is fixed: work it out once */
@@ -70,14 +65,10 @@ static uint64_t min_budget(void)
     return ticks;
 }
 
-void refill_charge(struct sched_context *sc, uint64_t usage)
+void refill_charge_slow(struct sched_context *sc, uint64_t usage)
 {
     struct refill *h = refill_head(sc);
 
-    if (sc_round_robin(sc)) {
-        h->amount = usage >= h->amount ? sc->budget : h->amount - usage;
-        return;
-    }
     uint64_t min = min_budget();
     if (sc->max == 1) {
         if (usage < h->amount && h->amount - usage >= min) {

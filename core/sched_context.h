@@ -22,9 +22,24 @@ static inline bool sc_round_robin(const struct sched_context *sc)
 }
 
 /* May the context run at time now (its head refill is due)? */
-bool refill_ready(struct sched_context *sc, uint64_t now);
-/* Charge usage ticks of running to the head refill (seL4 refill_budget_check). */
-void refill_charge(struct sched_context *sc, uint64_t usage);
+static inline bool refill_ready(struct sched_context *sc, uint64_t now)
+{
+    return sc_round_robin(sc) || refill_head(sc)->time <= now;
+}
+
+void refill_charge_slow(struct sched_context *sc, uint64_t usage);
+
+/* Charge usage ticks of running to the head refill (seL4 refill_budget_check). Inline for the
+ * round-robin case, where the head only counts down the timeslice. */
+static inline void refill_charge(struct sched_context *sc, uint64_t usage)
+{
+    struct refill *h = refill_head(sc);
+
+    if (sc_round_robin(sc))
+        h->amount = usage >= h->amount ? sc->budget : h->amount - usage;
+    else
+        refill_charge_slow(sc, usage);
+}
 /* The holder was blocked and runs again: an old head refill starts now, overlapping ones merge
  * (seL4 refill_unblock_check); a periodic context starts a new period if one has passed. */
 void refill_unblock(struct sched_context *sc, uint64_t now);
