@@ -115,7 +115,8 @@ bool fastpath_reply_recv(struct tcb *t)
     reply->caller = NULL;
     caller->reply = NULL;
     caller->blocked_on = NULL;
-    sched_context_return(reply, caller);
+    if (reply->sc)
+        sched_context_return(reply, caller);
     fp_transfer(t, caller, info, 0);
     caller->state = TS_READY;
     sched_enqueue(caller);
