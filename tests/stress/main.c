@@ -21,6 +21,8 @@
 
 static char stacks[NHELPERS][STACK] __attribute__((aligned(16)));
 static mica_cptr_t scratch, pool, helper_tcb[NHELPERS], helper_buf[NHELPERS], fixed_end;
+static mica_cptr_t helper_reply[NHELPERS]; /* each helper's own Reply object */
+static mica_cptr_t shared_ep;              /* an endpoint every helper uses often */
 static mica_word_t seed[NHELPERS + 1];
 static unsigned ok_ops, helper_ops, vm_maps;
 static mica_word_t junk[8] = {1, 2, 3, 64, 0, 5, 1000, 7};
@@ -56,7 +58,7 @@ static void helper(mica_word_t me)
     unsigned w = (unsigned)me;
 
     for (;;) {
-        mica_cptr_t c = any_slot(w);
+        mica_cptr_t c = rnd(w) % 4 ? any_slot(w) : shared_ep;
         mica_word_t badge, info, type = 0;
         mica_error_t err;
 
@@ -70,15 +72,26 @@ static void helper(mica_word_t me)
         mica_word_t op = rnd(w) % 8;
         if (type == MICA_OBJ_NOTIFICATION)
             op = op < 6 ? 3 : 5;
+        /* Half the receives name the helper's own Reply object, so that Calls meet receivers
+         * that can take them (the IPC fast path's case) and ReplyRecvs have callers to answer. */
+        mica_cptr_t reply = rnd(w) % 2 ? helper_reply[w] : any_slot(w);
+        /* Helper 0 is often a server on shared_ep, the others its clients. */
+        if (w == 0 && rnd(w) % 2) {
+            c = shared_ep;
+            op = 4;
+            reply = helper_reply[0];
+        } else if (c == shared_ep && w != 0) {
+            op = 2;
+        }
         switch (op) {
         case 0:
-        case 6: err = mica_recv(c, any_slot(w), &badge, &info); break;
+        case 6: err = mica_recv(c, reply, &badge, &info); break;
         case 1: err = mica_send(c, mica_msginfo(1, 0, ncaps, 1 + rnd(w) % 8)); break;
         case 2:
         case 7: err = mica_call(c, mica_msginfo(2, 0, ncaps, 2), &info); break;
         case 3: err = mica_wait(c, &badge); break;
         case 4:
-            err = mica_reply_recv(c, any_slot(w), mica_msginfo(3, 0, 0, 1), &badge, &info);
+            err = mica_reply_recv(c, reply, mica_msginfo(3, 0, 0, rnd(w) % 6), &badge, &info);
             break;
         default: err = mica_poll(c, &badge); break;
         }
@@ -248,7 +261,13 @@ static int setup(const struct mica_bootinfo *bi)
             mica_sched_control_configure(bi->sched_control.start, sc, 1000, 1000, 0, 0) ||
             mica_sched_context_bind(sc, helper_tcb[i]))
             return -1;
+        helper_reply[i] = next++;
+        if (mica_untyped_retype(big, MICA_OBJ_REPLY, 0, MICA_INIT_CNODE, 0, 0, helper_reply[i], 1))
+            return -1;
     }
+    shared_ep = next++;
+    if (mica_untyped_retype(big, MICA_OBJ_ENDPOINT, 0, MICA_INIT_CNODE, 0, 0, shared_ep, 1))
+        return -1;
     fixed_end = next;
     scratch = next;
     return 0;
