@@ -27,6 +27,7 @@ static inline bool refill_ready(struct sched_context *sc, uint64_t now)
     return sc_round_robin(sc) || refill_head(sc)->time <= now;
 }
 
+/* refill_charge for periodic and sporadic contexts (sched_context.c). */
 void refill_charge_slow(struct sched_context *sc, uint64_t usage);
 
 /* Charge usage ticks of running to the head refill (seL4 refill_budget_check). Inline for the
