@@ -309,7 +309,7 @@ static bool others_at_prio(const struct cpu *c, const struct tcb *t)
     return t->queue == SQ_READY && (q->head != q->tail || (c->front && c->front->prio == t->prio));
 }
 
-void sched_after_trap(struct cpu *c)
+static inline __attribute__((always_inline)) void after_trap(struct cpu *c)
 {
     uint64_t now = hal_time_now();
     struct sched_context *sc = c->cur_sc;
@@ -339,7 +339,7 @@ static __attribute__((noinline)) void awaken(struct cpu *c, uint64_t now)
     }
 }
 
-struct tcb *sched_next(struct cpu *c)
+static inline __attribute__((always_inline)) struct tcb *next(struct cpu *c)
 {
     uint64_t now = hal_time_now(), deadline = UINT64_MAX;
 
@@ -370,4 +370,20 @@ struct tcb *sched_next(struct cpu *c)
         c->armed = deadline;
     }
     return t;
+}
+
+void sched_after_trap(struct cpu *c)
+{
+    after_trap(c);
+}
+
+struct tcb *sched_next(struct cpu *c)
+{
+    return next(c);
+}
+
+struct tcb *sched_after_trap_next(struct cpu *c)
+{
+    after_trap(c);
+    return next(c);
 }

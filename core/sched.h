@@ -113,5 +113,7 @@ void sched_slice_yield(struct tcb *t);
  * released threads to the ready queues, switch, and program the timer. */
 void sched_after_trap(struct cpu *c);
 struct tcb *sched_next(struct cpu *c);
+/* Both in one call (the kernel loop's, when no invariant check runs between them). */
+struct tcb *sched_after_trap_next(struct cpu *c);
 
 #endif
