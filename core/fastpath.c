@@ -118,13 +118,15 @@ bool fastpath_reply_recv(struct tcb *t)
     if (reply->sc)
         sched_context_return(reply, caller);
     fp_transfer(t, caller, info, 0);
-    caller->state = TS_READY;
-    sched_enqueue(caller);
-    /* ipc_recv, blocking */
+    /* ipc_recv, blocking; before the caller is made ready (the slow path's order, swapped: the
+     * two touch different threads), so that the caller can take t's place at the front of the
+     * ready queue (sched.c) instead of being linked into a list. */
     t->reply = reply;
     reply->receiver = t;
     tcbq_append(&ep->queue, t);
     ep->state = EP_RECV;
     sched_block(t, TS_BLOCKED_RECV, ep);
+    caller->state = TS_READY;
+    sched_enqueue(caller);
     return true;
 }

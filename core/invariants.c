@@ -73,6 +73,9 @@ static void check_tcb(const struct tcb *t)
     CHECK(in_ready == (t->queue == SQ_READY) && in_release == (t->queue == SQ_RELEASE),
           "tcb %p: queue %u but %sin the ready queue, %sin the release queue", (void *)t, t->queue,
           in_ready ? "" : "not ", in_release ? "" : "not ");
+    CHECK((t->queue == SQ_FRONT) == (cpus[t->cpu].front == t),
+          "tcb %p: queue %u, its CPU's front thread %p", (void *)t, t->queue,
+          (void *)cpus[t->cpu].front);
     CHECK(t->queue == SQ_NONE || t->state == TS_READY, "tcb %p: state %u but queued", (void *)t,
           t->state);
     /* Runnable with a usable context means queued; without one it is passive and not. */
@@ -187,6 +190,10 @@ static void check_ready_queues(void)
             }
             CHECK(q->tail == prev, "cpu %u: ready queue %u tail is wrong", i, p);
         }
+        /* The front thread is ready and stands outside the lists (check_tcb: not in them). */
+        CHECK(!c->front || (c->front->queue == SQ_FRONT && c->front->state == TS_READY &&
+                            c->front->cpu == i),
+              "cpu %u: front thread %p is not ready there", i, (void *)c->front);
     }
 }
 

@@ -139,7 +139,7 @@ struct sched_context {
 
 enum thread_state {
     TS_INACTIVE,
-    TS_READY, /* runnable; in its CPU's ready queue, including while it runs */
+    TS_READY, /* runnable; in its CPU's ready queue (or at its front), including while it runs */
     TS_BLOCKED_SEND,
     TS_BLOCKED_RECV,
     TS_BLOCKED_REPLY,
@@ -148,8 +148,9 @@ enum thread_state {
 
 /* Slots a TCB owns: caps it holds on its configuration (seL4's TCB CNode). */
 /* Which scheduler queue a TS_READY thread is in: none (passive: no usable scheduling context),
- * its CPU's ready queue, or the release queue (waiting for a refill). */
-enum sched_queue { SQ_NONE, SQ_READY, SQ_RELEASE };
+ * its CPU's ready queue, the release queue (waiting for a refill), or the head of its ready
+ * queue without being linked in (its CPU's front thread, sched.c). */
+enum sched_queue { SQ_NONE, SQ_READY, SQ_RELEASE, SQ_FRONT };
 
 enum tcb_slot { TCB_CSPACE, TCB_VSPACE, TCB_IPC_BUFFER, TCB_FAULT, TCB_TIMEOUT, TCB_NSLOTS };
 

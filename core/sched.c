@@ -2,10 +2,13 @@
 /*
  * Ready queues and budget enforcement. 256 priorities; l1 has a bit per group of 32 priorities,
  * l2 a bit per priority, so the highest ready priority is two count-leading-zeros away (seL4's
- * two-level bitmap). The thread running on a CPU stays at the head of its queue: blocking dequeues
- * it, Yield and the end of a timeslice rotate it to the tail. Only threads whose scheduling
- * context has budget now are in a ready queue; those waiting for a refill wait in the CPU's
- * release queue, and threads without one (passive) in neither. Time is charged to the CPU's
+ * two-level bitmap). One ready thread per CPU, normally the running one, is kept out of the lists
+ * (SQ_FRONT, cpu.front): it stands at the head of its priority's queue without being linked in, so
+ * that it blocks without touching a list or the bitmap, and a thread woken to a priority with an
+ * empty list takes its place (seL4 keeps ksCurThread out of the ready queues for the same reason).
+ * Blocking dequeues it, Yield and the end of a timeslice rotate it to the tail. Only threads whose
+ * scheduling context has budget now are in a ready queue; those waiting for a refill wait in the
+ * CPU's release queue, and threads without one (passive) in neither. Time is charged to the CPU's
  * current scheduling context when it changes or its budget runs out, as seL4's commitTime; the
  * timer is one-shot and armed only for an event that needs it (tickless).
  */
@@ -68,6 +71,46 @@ static void ready_remove(struct cpu *c, struct tcb *t)
         bitmap_clear(c, t->prio);
 }
 
+/* A thread goes back to the head of its list (the front thread, overtaken by a higher priority). */
+static void ready_insert_head(struct cpu *c, struct tcb *t)
+{
+    struct ready_queue *q = &c->ready[t->prio];
+
+    t->sched_prev = NULL;
+    t->sched_next = q->head;
+    if (q->head)
+        q->head->sched_prev = t;
+    else
+        q->tail = t;
+    q->head = t;
+    t->queue = SQ_READY;
+    bitmap_set(c, t->prio);
+}
+
+/* To the tail of its priority. If nothing is queued at t's priority (the head and the tail are
+ * then the same place) and the CPU's front thread, if any, has a lower priority, t becomes the
+ * front thread and that one goes back to the head of its list; else t joins the list. */
+static void ready_add(struct cpu *c, struct tcb *t)
+{
+    struct tcb *f = c->front;
+
+    if (!c->ready[t->prio].head && (!f || f->prio < t->prio)) {
+        if (f)
+            ready_insert_head(c, f);
+        t->sched_next = t->sched_prev = NULL;
+        t->queue = SQ_FRONT;
+        c->front = t;
+    } else {
+        ready_insert(c, t);
+    }
+}
+
+static unsigned highest_prio(const struct cpu *c)
+{
+    unsigned hi = 31 - (unsigned)__builtin_clz(c->l1);
+    return hi * 32 + 31 - (unsigned)__builtin_clz(c->l2[hi]);
+}
+
 /* The release queue is sorted by the time the head refill becomes usable. */
 static void release_insert(struct cpu *c, struct tcb *t)
 {
@@ -96,25 +139,27 @@ static void release_remove(struct cpu *c, struct tcb *t)
         t->sched_next->sched_prev = t->sched_prev;
 }
 
-void sched_enqueue(struct tcb *t)
+void sched_enqueue_slow(struct tcb *t)
 {
-    struct cpu *c = &cpus[t->cpu];
+    struct cpu *c = sched_cpu(t);
 
     t->sched_next = t->sched_prev = NULL;
     t->queue = SQ_NONE;
     if (!t->sc || !t->sc->configured)
         return;
     if (sc_round_robin(t->sc) || refill_ready(t->sc, hal_time_now()))
-        ready_insert(c, t);
+        ready_add(c, t);
     else
         release_insert(c, t);
 }
 
-void sched_dequeue(struct tcb *t)
+void sched_dequeue_slow(struct tcb *t)
 {
-    struct cpu *c = &cpus[t->cpu];
+    struct cpu *c = sched_cpu(t);
 
-    if (t->queue == SQ_READY)
+    if (t->queue == SQ_FRONT)
+        c->front = NULL;
+    else if (t->queue == SQ_READY)
         ready_remove(c, t);
     else if (t->queue == SQ_RELEASE)
         release_remove(c, t);
@@ -124,39 +169,76 @@ void sched_dequeue(struct tcb *t)
 
 struct tcb *sched_pick(struct cpu *c)
 {
+    struct tcb *f = c->front;
+
     if (!c->l1)
-        return NULL;
-    unsigned hi = 31 - (unsigned)__builtin_clz(c->l1);
-    unsigned lo = 31 - (unsigned)__builtin_clz(c->l2[hi]);
-    return c->ready[hi * 32 + lo].head;
+        return f;
+    unsigned p = highest_prio(c);
+    return f && f->prio >= p ? f : c->ready[p].head;
+}
+
+/* The head of priority p's list becomes the front thread; the one it replaces goes back to the
+ * head of its list. */
+static __attribute__((noinline)) struct tcb *promote(struct cpu *c, unsigned p)
+{
+    struct tcb *f = c->front, *t = c->ready[p].head;
+
+    ready_remove(c, t);
+    if (f)
+        ready_insert_head(c, f);
+    t->sched_next = t->sched_prev = NULL;
+    t->queue = SQ_FRONT;
+    c->front = t;
+    return t;
+}
+
+/* sched_pick, and the thread picked becomes the front thread. (promote is out of line: an IPC
+ * switch finds its thread at the front already.) */
+static inline struct tcb *pick_front(struct cpu *c)
+{
+    struct tcb *f = c->front;
+
+    if (!c->l1)
+        return f;
+    unsigned p = highest_prio(c);
+    if (f && f->prio >= p)
+        return f;
+    return promote(c, p);
 }
 
 void sched_rotate(struct tcb *t)
 {
+    struct cpu *c = sched_cpu(t);
+
+    if (t->queue == SQ_FRONT) {
+        /* Alone at its priority, the tail is where it stands. */
+        if (c->ready[t->prio].head) {
+            c->front = NULL;
+            ready_insert(c, t);
+        }
+        return;
+    }
     if (t->queue != SQ_READY)
         return;
-    ready_remove(&cpus[t->cpu], t);
-    ready_insert(&cpus[t->cpu], t);
+    ready_remove(c, t);
+    ready_insert(c, t);
 }
 
 void sched_set_prio(struct tcb *t, unsigned prio)
 {
-    if (t->queue == SQ_READY) {
-        ready_remove(&cpus[t->cpu], t);
+    struct cpu *c = sched_cpu(t);
+
+    if (t->queue == SQ_FRONT) {
+        c->front = NULL;
         t->prio = (uint8_t)prio;
-        ready_insert(&cpus[t->cpu], t);
+        ready_add(c, t);
+    } else if (t->queue == SQ_READY) {
+        ready_remove(c, t);
+        t->prio = (uint8_t)prio;
+        ready_add(c, t);
     } else {
         t->prio = (uint8_t)prio;
     }
-}
-
-void sched_unblock(struct tcb *t)
-{
-    struct sched_context *sc = t->sc;
-
-    if (sc && sc != cpus[t->cpu].cur_sc)
-        refill_unblock(sc, hal_time_now());
-    sched_enqueue(t);
 }
 
 void sched_wake(struct tcb *t, int err)
@@ -165,13 +247,6 @@ void sched_wake(struct tcb *t, int err)
     t->blocked_on = NULL;
     t->state = TS_READY;
     sched_unblock(t);
-}
-
-void sched_block(struct tcb *t, enum thread_state state, void *on)
-{
-    sched_dequeue(t);
-    t->state = (uint8_t)state;
-    t->blocked_on = on;
 }
 
 void sched_commit(struct cpu *c)
@@ -196,7 +271,7 @@ uint64_t sched_uncommitted(const struct sched_context *sc)
 
 void sched_slice_yield(struct tcb *t)
 {
-    struct cpu *c = &cpus[t->cpu];
+    struct cpu *c = sched_cpu(t);
 
     sched_commit(c);
     if (t->sc && sc_round_robin(t->sc))
@@ -207,7 +282,7 @@ void sched_slice_yield(struct tcb *t)
 
 /* cur_sc's head refill is used up: a round-robin context starts a new slice at the tail of its
  * priority; a sporadic one sends a timeout fault if it can, else waits for its next refill. */
-static void budget_expired(struct cpu *c, struct sched_context *sc)
+static __attribute__((noinline)) void budget_expired(struct cpu *c, struct sched_context *sc)
 {
     struct tcb *t = sc->tcb;
 
@@ -227,10 +302,14 @@ static void budget_expired(struct cpu *c, struct sched_context *sc)
 
 static bool others_at_prio(const struct cpu *c, const struct tcb *t)
 {
-    return t->queue == SQ_READY && c->ready[t->prio].head != c->ready[t->prio].tail;
+    const struct ready_queue *q = &c->ready[t->prio];
+
+    if (t->queue == SQ_FRONT)
+        return q->head != NULL;
+    return t->queue == SQ_READY && (q->head != q->tail || (c->front && c->front->prio == t->prio));
 }
 
-void sched_after_trap(struct cpu *c)
+static inline __attribute__((always_inline)) void after_trap(struct cpu *c)
 {
     uint64_t now = hal_time_now();
     struct sched_context *sc = c->cur_sc;
@@ -250,17 +329,23 @@ static uint64_t min64(uint64_t a, uint64_t b)
     return a < b ? a : b;
 }
 
-struct tcb *sched_next(struct cpu *c)
+/* seL4's awaken(): threads whose refill came due become ready. */
+static __attribute__((noinline)) void awaken(struct cpu *c, uint64_t now)
 {
-    uint64_t now = hal_time_now(), deadline = UINT64_MAX;
-
-    /* seL4's awaken(): threads whose refill came due become ready. */
     while (c->release && refill_ready(c->release->sc, now)) {
         struct tcb *t = c->release;
         release_remove(c, t);
-        ready_insert(c, t);
+        ready_add(c, t);
     }
-    struct tcb *t = sched_pick(c);
+}
+
+static inline __attribute__((always_inline)) struct tcb *next(struct cpu *c)
+{
+    uint64_t now = hal_time_now(), deadline = UINT64_MAX;
+
+    if (c->release)
+        awaken(c, now);
+    struct tcb *t = pick_front(c);
     if (t != c->cur || c->resched || (t && t->sc != c->cur_sc)) {
         sched_commit(c);
         if (t != c->cur || c->resched)
@@ -285,4 +370,20 @@ struct tcb *sched_next(struct cpu *c)
         c->armed = deadline;
     }
     return t;
+}
+
+void sched_after_trap(struct cpu *c)
+{
+    after_trap(c);
+}
+
+struct tcb *sched_next(struct cpu *c)
+{
+    return next(c);
+}
+
+struct tcb *sched_after_trap_next(struct cpu *c)
+{
+    after_trap(c);
+    return next(c);
 }

@@ -8,6 +8,7 @@
 #define MICA_SCHED_H
 
 #include "object.h"
+#include "sched_context.h"
 
 #ifndef CONFIG_NR_CPUS
 #define CONFIG_NR_CPUS 1
@@ -20,9 +21,11 @@ struct ready_queue {
     struct tcb *tail;
 };
 
-/* Per-CPU scheduler state. The running thread stays at the head of its ready queue. */
+/* Per-CPU scheduler state. front is a ready thread (normally cur) that stands at the head of its
+ * priority's ready queue without being linked into it (sched.c). */
 struct cpu {
     struct tcb *cur;              /* the thread whose timeslice is running, or NULL */
+    struct tcb *front;            /* the SQ_FRONT thread, or NULL */
     struct sched_context *cur_sc; /* the scheduling context being charged, or NULL */
     bool resched;                 /* pick again and start a fresh timeslice */
     uint32_t l1;                  /* bit i: l2[i] != 0 */
@@ -36,19 +39,69 @@ struct cpu {
 
 extern struct cpu cpus[CONFIG_NR_CPUS];
 
+static inline struct cpu *sched_cpu(const struct tcb *t)
+{
+    return &cpus[CONFIG_NR_CPUS == 1 ? 0 : t->cpu];
+}
+
+/* The general cases of sched_enqueue and sched_dequeue (sched.c). */
+void sched_enqueue_slow(struct tcb *t);
+void sched_dequeue_slow(struct tcb *t);
+
 /* Put a TS_READY thread where it belongs: the ready queue if its scheduling context has budget
- * now, the release queue if it waits for a refill, nowhere if it has none (passive). */
-void sched_enqueue(struct tcb *t);
-void sched_dequeue(struct tcb *t);     /* off whichever queue it is in (none is fine) */
+ * now, the release queue if it waits for a refill, nowhere if it has none (passive). Inline for
+ * the IPC paths' common case: a round-robin context, nothing queued at t's priority and no front
+ * thread, so t becomes the front thread (sched.c's ready_add). */
+static inline void sched_enqueue(struct tcb *t)
+{
+    struct cpu *c = sched_cpu(t);
+    struct sched_context *sc = t->sc;
+
+    if (sc && sc->configured && sc_round_robin(sc) && !c->front && !c->ready[t->prio].head) {
+        t->sched_next = t->sched_prev = NULL;
+        t->queue = SQ_FRONT;
+        c->front = t;
+        return;
+    }
+    sched_enqueue_slow(t);
+}
+
+/* Off whichever queue it is in (none is fine). The front thread is in no list (its links are
+ * NULL), so taking it off is two stores. */
+static inline void sched_dequeue(struct tcb *t)
+{
+    if (t->queue == SQ_FRONT) {
+        sched_cpu(t)->front = NULL;
+        t->queue = SQ_NONE;
+        return;
+    }
+    sched_dequeue_slow(t);
+}
+
 struct tcb *sched_pick(struct cpu *c); /* highest-priority ready thread, or NULL */
 void sched_rotate(struct tcb *t);      /* to the tail of its priority (Yield, slice end) */
 void sched_set_prio(struct tcb *t, unsigned prio);
 
 /* Make t runnable with err as its syscall result / take t off the CPU into a blocked state. A
- * thread that was blocked gets seL4's refill_unblock_check on its own scheduling context. */
+ * thread that was blocked gets seL4's refill_unblock_check on its own scheduling context (which
+ * changes nothing for a round-robin one). */
 void sched_wake(struct tcb *t, int err);
-void sched_unblock(struct tcb *t);
-void sched_block(struct tcb *t, enum thread_state state, void *on);
+
+static inline void sched_unblock(struct tcb *t)
+{
+    struct sched_context *sc = t->sc;
+
+    if (sc && sc != sched_cpu(t)->cur_sc && !sc_round_robin(sc))
+        refill_unblock(sc, hal_time_now());
+    sched_enqueue(t);
+}
+
+static inline void sched_block(struct tcb *t, enum thread_state state, void *on)
+{
+    sched_dequeue(t);
+    t->state = (uint8_t)state;
+    t->blocked_on = on;
+}
 
 /* Charge the time since the last charge to the CPU's current scheduling context. */
 void sched_commit(struct cpu *c);
@@ -60,5 +113,7 @@ void sched_slice_yield(struct tcb *t);
  * released threads to the ready queues, switch, and program the timer. */
 void sched_after_trap(struct cpu *c);
 struct tcb *sched_next(struct cpu *c);
+/* Both in one call (the kernel loop's, when no invariant check runs between them). */
+struct tcb *sched_after_trap_next(struct cpu *c);
 
 #endif

@@ -265,28 +265,36 @@ static void kernel_trap(struct cpu *c, struct tcb *t, const struct hal_trap *tra
         break;
     case HAL_TRAP_IRQ: irq_handle(trap->irq); break;
     }
+}
+
+/* After a trap: enforce budget and timeslice, check the invariants, pick what runs next. */
+static struct tcb *kernel_next(struct cpu *c)
+{
+    if (!IS_ENABLED(CONFIG_INVARIANTS))
+        return sched_after_trap_next(c);
     sched_after_trap(c);
-    if (IS_ENABLED(CONFIG_INVARIANTS))
-        invariants_check();
+    invariants_check();
+    return sched_next(c);
 }
 
 _Noreturn void kernel_run(void)
 {
     struct cpu *c = &cpus[hal_cpu_id()];
     struct hal_trap trap;
+    struct tcb *t = sched_next(c);
 
     for (;;) {
-        struct tcb *t = sched_next(c);
-
         if (!t) {
             if (CONFIG_LOG_LEVEL >= KLOG_DEBUG)
                 invariants_dump();
             hal_idle(&trap);
             kernel_trap(c, NULL, &trap);
+            t = kernel_next(c);
             continue;
         }
         vspace_switch(t);
         hal_user_run(&t->ctx, &trap);
         kernel_trap(c, t, &trap);
+        t = kernel_next(c);
     }
 }

@@ -27,11 +27,6 @@ void riscv_timer_cpu_init(void)
     hal_timer_set(UINT64_MAX);
 }
 
-uint64_t hal_time_now(void)
-{
-    return csr_read(time);
-}
-
 uint64_t hal_time_freq(void)
 {
     return timebase_hz;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Host test of core/sched.c and the refills of core/sched_context.c: ready queues over all 256
- * priorities, the two-level bitmap, FIFO order within a priority, rotation, priority changes,
- * block/wake, charging the current scheduling context, periodic and sporadic refills.
+ * priorities, the two-level bitmap, FIFO order within a priority (with the front thread kept out
+ * of the lists), rotation, priority changes, block/wake, charging the current scheduling context,
+ * periodic and sporadic refills.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -141,6 +142,50 @@ static void test_fifo_and_rotate(void **state)
     assert_ptr_equal(sched_pick(&cpus[0]), &threads[0]);
     sched_rotate(&threads[0]);
     assert_ptr_equal(sched_pick(&cpus[0]), &threads[1]);
+}
+
+/* The front thread (kept out of the lists, normally the running one) keeps its place in the
+ * order: overtaken by a higher priority it goes back to the head of its priority, before the
+ * threads queued behind it, and a rotation puts it behind them. */
+static void test_front_thread_keeps_its_place(void **state)
+{
+    (void)state;
+    ready(0, 10);
+    assert_int_equal(threads[0].queue, SQ_FRONT);
+    ready(1, 10);
+    assert_int_equal(threads[1].queue, SQ_READY);
+    assert_ptr_equal(sched_next(&cpus[0]), &threads[0]);
+    ready(2, 20);
+    assert_int_equal(threads[2].queue, SQ_FRONT);
+    assert_int_equal(threads[0].queue, SQ_READY);
+    assert_ptr_equal(sched_next(&cpus[0]), &threads[2]);
+    sched_block(&threads[2], TS_BLOCKED_RECV, &threads[7]);
+    assert_int_equal(threads[2].queue, SQ_NONE);
+    assert_ptr_equal(sched_next(&cpus[0]), &threads[0]);
+    assert_int_equal(threads[0].queue, SQ_FRONT);
+    sched_rotate(&threads[0]);
+    assert_ptr_equal(sched_next(&cpus[0]), &threads[1]);
+    sched_block(&threads[1], TS_BLOCKED_RECV, &threads[7]);
+    assert_ptr_equal(sched_next(&cpus[0]), &threads[0]);
+    assert_int_equal(cpus[0].l1, 0);
+}
+
+/* A lower front thread passed over by sched_next (here after dropping its priority) goes back to
+ * the head of its priority too. */
+static void test_front_thread_passed_over(void **state)
+{
+    (void)state;
+    ready(0, 30);
+    ready(1, 20);
+    assert_int_equal(threads[1].queue, SQ_READY);
+    sched_set_prio(&threads[0], 5);
+    assert_int_equal(threads[0].queue, SQ_FRONT);
+    ready(2, 5); /* behind 0 */
+    assert_ptr_equal(sched_next(&cpus[0]), &threads[1]);
+    assert_int_equal(threads[1].queue, SQ_FRONT);
+    assert_int_equal(threads[0].queue, SQ_READY);
+    sched_block(&threads[1], TS_BLOCKED_RECV, &threads[7]);
+    assert_ptr_equal(sched_next(&cpus[0]), &threads[0]);
 }
 
 static void test_set_prio_requeues(void **state)
@@ -282,6 +327,8 @@ int main(void)
         cmocka_unit_test_setup(test_every_priority_is_found, setup),
         cmocka_unit_test_setup(test_highest_wins, setup),
         cmocka_unit_test_setup(test_fifo_and_rotate, setup),
+        cmocka_unit_test_setup(test_front_thread_keeps_its_place, setup),
+        cmocka_unit_test_setup(test_front_thread_passed_over, setup),
         cmocka_unit_test_setup(test_set_prio_requeues, setup),
         cmocka_unit_test_setup(test_block_and_wake, setup),
         cmocka_unit_test_setup(test_commit_charges_the_current_context, setup),

@@ -102,6 +102,15 @@ static inline unsigned hal_cpu_id(void)
     return (unsigned)tp;
 }
 
+/* The time CSR (Zicntr's rdtime), which the kernel reads a few times per trap. */
+static inline uint64_t hal_time_now(void)
+{
+    uint64_t t;
+
+    __asm__ volatile("rdtime %0" : "=r"(t));
+    return t;
+}
+
 _Static_assert(offsetof(struct arch_ctx, x[31]) == ARCH_CTX_X(31), "arch_ctx x layout");
 _Static_assert(offsetof(struct arch_ctx, pc) == ARCH_CTX_PC, "arch_ctx pc offset");
 _Static_assert(offsetof(struct arch_ctx, ksp) == ARCH_CTX_KSP, "arch_ctx ksp offset");
