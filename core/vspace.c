@@ -80,14 +80,20 @@ void vspace_destroy(const struct cap *c)
     asids_used--;
 }
 
+/* (Without a backend, vspace_backend_activate does nothing: no need to test
+ * vspace_backend_present on this path.) */
 void vspace_activate(struct tcb *t)
 {
     const struct cap *c = &t->slots[TCB_VSPACE].cap;
-    void *vs = c->type == MICA_OBJ_VSPACE ? cap_ptr(c) : NULL;
+    word_t *active = &vspace_active[hal_cpu_id()];
 
-    vspace_active[hal_cpu_id()] = (word_t)vs | 1;
-    if (vspace_backend_present)
-        vspace_backend_activate(vs, vs ? vspace_asid(c->data) : 0);
+    if (c->type == MICA_OBJ_VSPACE) {
+        *active = c->obj | 1;
+        vspace_backend_activate(cap_ptr(c), vspace_asid(c->data));
+        return;
+    }
+    *active = 1;
+    vspace_backend_activate(NULL, 0);
 }
 
 static void frame_unmap(struct cap *f)

@@ -67,21 +67,22 @@ void vspace_backend_destroy(void *vs, word_t asid)
     hal_tlb_flush_asid(asid);
 }
 
-/* The kernel-only space, initialised the first time a thread without a VSpace runs. */
-static __attribute__((noinline)) void *kernel_root_get(void)
+/* The kernel-only space, initialised the first time a thread without a VSpace runs (out of line:
+ * the common switch, to a VSpace, then needs no stack frame). */
+static __attribute__((noinline)) void kernel_root_activate(void)
 {
     if (!kernel_root_ready) {
         hal_vspace_init(kernel_root);
         kernel_root_ready = true;
     }
-    return kernel_root;
+    hal_vspace_activate(hal_virt_to_phys(kernel_root), 0);
 }
 
 void vspace_backend_activate(void *vs, word_t asid)
 {
     if (!vs) {
-        vs = kernel_root_get();
-        asid = 0;
+        kernel_root_activate();
+        return;
     }
     hal_vspace_activate(hal_virt_to_phys(vs), asid);
 }

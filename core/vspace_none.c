@@ -2,7 +2,8 @@
 /*
  * The backend of vspace.h for kernels built without memory protection (neither CONFIG_MMU nor
  * CONFIG_MPU): VSpaces are plain objects and every mapping invocation is ILLEGAL_OPERATION, which
- * vspace.c decides from vspace_backend_present before calling anything here.
+ * vspace.c decides from vspace_backend_present before calling anything here but
+ * vspace_backend_activate, which does nothing.
  */
 #include "vspace.h"
 

@@ -48,21 +48,13 @@ static page_table_t kernel_root __attribute__((aligned(4096)));
 static page_table_t kernel_tables[KERNEL_TABLES] __attribute__((aligned(4096)));
 static unsigned kernel_tables_used;
 static word_t kernel_satp;
-static word_t asid_max; /* largest hardware ASID; 0 if the hart has none */
+word_t riscv_asid_max; /* arch.h */
+_Static_assert(SATP_MODE_SV39 == 8ul << 60 && SATP_ASID_SHIFT == 44,
+               "arch.h's hal_vspace_activate");
 static bool has_svpbmt;
 
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[], __data_start[],
     __kernel_end[];
-
-void *hal_phys_to_virt(paddr_t pa)
-{
-    return (void *)(uintptr_t)(pa + RISCV_KERNEL_VOFFSET);
-}
-
-paddr_t hal_virt_to_phys(const void *kva)
-{
-    return (paddr_t)((uintptr_t)kva - RISCV_KERNEL_VOFFSET);
-}
 
 static unsigned level_shift(unsigned level)
 {
@@ -144,7 +136,7 @@ static void map_ram(const struct mem_range *r)
 static void probe_asids(void)
 {
     csr_write(satp, kernel_satp | (SATP_ASID_MASK << SATP_ASID_SHIFT));
-    asid_max = (csr_read(satp) >> SATP_ASID_SHIFT) & SATP_ASID_MASK;
+    riscv_asid_max = (csr_read(satp) >> SATP_ASID_SHIFT) & SATP_ASID_MASK;
     csr_write(satp, kernel_satp);
     __asm__ volatile("sfence.vma" ::: "memory");
 }
@@ -167,7 +159,8 @@ void riscv_mmu_init(const struct boot_params *bp, const struct mem_range *dev, u
     probe_asids();
     has_svpbmt = bp->dtb && riscv_isa_has(bp->dtb, "svpbmt");
     klog_info("mmu: Sv39, kernel at %p, %u boot tables, %lu ASIDs%s\n", (void *)__text_start,
-              kernel_tables_used + 1, (unsigned long)asid_max + 1, has_svpbmt ? ", Svpbmt" : "");
+              kernel_tables_used + 1, (unsigned long)riscv_asid_max + 1,
+              has_svpbmt ? ", Svpbmt" : "");
 }
 
 /*
@@ -234,21 +227,7 @@ void hal_vspace_init(pte_t *root)
  */
 static word_t hw_asid(word_t asid)
 {
-    return asid <= asid_max ? asid : 0;
-}
-
-/*
- * satp = Sv39 | ASID | root. With a hardware ASID no fence is needed: the walker fenced every PTE
- * change for that ASID already (4.2.1), and the core flushes an ASID before reusing it. Without
- * one, translations of the previous space may still be cached under ASID 0: drop them all.
- */
-void hal_vspace_activate(paddr_t root, word_t asid)
-{
-    word_t hw = hw_asid(asid);
-
-    csr_write(satp, SATP_MODE_SV39 | (hw << SATP_ASID_SHIFT) | (root >> HAL_PAGE_BITS));
-    if (hw == 0)
-        __asm__ volatile("sfence.vma" ::: "memory");
+    return asid <= riscv_asid_max ? asid : 0;
 }
 
 /* sfence.vma vaddr, asid orders the page-table stores before and drops vaddr's non-global

@@ -111,6 +111,38 @@ static inline uint64_t hal_time_now(void)
     return t;
 }
 
+/* The linear map (RISCV_KERNEL_VOFFSET above): one addition either way. */
+static inline void *hal_phys_to_virt(paddr_t pa)
+{
+    return (void *)(uintptr_t)(pa + RISCV_KERNEL_VOFFSET);
+}
+
+static inline paddr_t hal_virt_to_phys(const void *kva)
+{
+    return (paddr_t)((uintptr_t)kva - RISCV_KERNEL_VOFFSET);
+}
+
+/* Largest hardware ASID; 0 if the hart has none (mmu.c probes it at boot). */
+extern word_t riscv_asid_max;
+
+/*
+ * satp = Sv39 | ASID | root (privileged spec 4.1.11), inline: the kernel loop's only call when
+ * the VSpace changes. The hardware ASID is the core's asid when the hart implements it, else 0,
+ * which every address space without one shares. With a hardware ASID no fence is needed: the
+ * walker fenced every PTE change for that ASID already (4.2.1), and the core flushes an ASID
+ * before reusing it. Without one, translations of the previous space may still be cached under
+ * ASID 0: drop them all.
+ */
+static inline void hal_vspace_activate(paddr_t root, word_t asid)
+{
+    word_t hw = asid <= riscv_asid_max ? asid : 0;
+
+    __asm__ volatile("csrw satp, %0" ::"r"((8ul << 60) | (hw << 44) | (root >> HAL_PAGE_BITS))
+                     : "memory");
+    if (hw == 0)
+        __asm__ volatile("sfence.vma" ::: "memory");
+}
+
 _Static_assert(offsetof(struct arch_ctx, x[31]) == ARCH_CTX_X(31), "arch_ctx x layout");
 _Static_assert(offsetof(struct arch_ctx, pc) == ARCH_CTX_PC, "arch_ctx pc offset");
 _Static_assert(offsetof(struct arch_ctx, ksp) == ARCH_CTX_KSP, "arch_ctx ksp offset");
