@@ -38,8 +38,16 @@ static inline __attribute__((always_inline)) void fp_transfer(struct tcb *s, str
 {
     unsigned len = mica_msginfo_len(info);
 
-    for (unsigned i = 0; i < len; i++)
-        tcb_set_reg(r, ARG(2 + i), tcb_reg(s, ARG(2 + i)));
+    /* len <= MICA_MSG_REGS (fp_msg_ok), unrolled: each register is one load and one store. */
+    compile_assert(fp_four_msg_regs, MICA_MSG_REGS == 4);
+    if (len > 0)
+        tcb_set_reg(r, ARG(2), tcb_reg(s, ARG(2)));
+    if (len > 1)
+        tcb_set_reg(r, ARG(3), tcb_reg(s, ARG(3)));
+    if (len > 2)
+        tcb_set_reg(r, ARG(4), tcb_reg(s, ARG(4)));
+    if (len > 3)
+        tcb_set_reg(r, ARG(5), tcb_reg(s, ARG(5)));
     tcb_set_reg(r, ARG(0), badge);
     tcb_set_reg(r, ARG(1), mica_msginfo(mica_msginfo_label(info), 0, 0, len));
     tcb_set_reg(r, ARG(7), MICA_OK);

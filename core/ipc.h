@@ -35,8 +35,29 @@ void notify_take(struct tcb *t, struct notification *n);
 void notify_bind(struct notification *n, struct tcb *t);
 void notify_unbind(struct tcb *t);
 void notify_destroy(struct notification *n);
-/* FIFO of blocked threads (ipc_next/ipc_prev links). */
-void tcbq_append(struct tcb_queue *q, struct tcb *t);
-void tcbq_remove(struct tcb_queue *q, struct tcb *t);
+/* FIFO of blocked threads (ipc_next/ipc_prev links). Inline: the IPC paths' list operations. */
+static inline void tcbq_append(struct tcb_queue *q, struct tcb *t)
+{
+    t->ipc_next = NULL;
+    t->ipc_prev = q->tail;
+    if (q->tail)
+        q->tail->ipc_next = t;
+    else
+        q->head = t;
+    q->tail = t;
+}
+
+static inline void tcbq_remove(struct tcb_queue *q, struct tcb *t)
+{
+    if (t->ipc_prev)
+        t->ipc_prev->ipc_next = t->ipc_next;
+    else
+        q->head = t->ipc_next;
+    if (t->ipc_next)
+        t->ipc_next->ipc_prev = t->ipc_prev;
+    else
+        q->tail = t->ipc_prev;
+    t->ipc_next = t->ipc_prev = NULL;
+}
 
 #endif

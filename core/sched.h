@@ -52,7 +52,7 @@ void sched_dequeue_slow(struct tcb *t);
  * now, the release queue if it waits for a refill, nowhere if it has none (passive). Inline for
  * the IPC paths' common case: a round-robin context, nothing queued at t's priority and no front
  * thread, so t becomes the front thread (sched.c's ready_add). */
-static inline void sched_enqueue(struct tcb *t)
+static inline __attribute__((always_inline)) void sched_enqueue(struct tcb *t)
 {
     struct cpu *c = sched_cpu(t);
     struct sched_context *sc = t->sc;
@@ -68,7 +68,7 @@ static inline void sched_enqueue(struct tcb *t)
 
 /* Off whichever queue it is in (none is fine). The front thread is in no list (its links are
  * NULL), so taking it off is two stores. */
-static inline void sched_dequeue(struct tcb *t)
+static inline __attribute__((always_inline)) void sched_dequeue(struct tcb *t)
 {
     if (t->queue == SQ_FRONT) {
         sched_cpu(t)->front = NULL;
@@ -87,7 +87,7 @@ void sched_set_prio(struct tcb *t, unsigned prio);
  * changes nothing for a round-robin one). */
 void sched_wake(struct tcb *t, int err);
 
-static inline void sched_unblock(struct tcb *t)
+static inline __attribute__((always_inline)) void sched_unblock(struct tcb *t)
 {
     struct sched_context *sc = t->sc;
 
