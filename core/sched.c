@@ -249,9 +249,9 @@ void sched_wake(struct tcb *t, int err)
     sched_unblock(t);
 }
 
-void sched_commit(struct cpu *c)
+/* sched_commit up to now (no earlier than the last charge). */
+static inline void commit_at(struct cpu *c, uint64_t now)
 {
-    uint64_t now = hal_time_now();
     struct sched_context *sc = c->cur_sc;
 
     if (sc && sc->configured && now > c->commit_time) {
@@ -259,6 +259,11 @@ void sched_commit(struct cpu *c)
         sc->consumed += now - c->commit_time;
     }
     c->commit_time = now;
+}
+
+void sched_commit(struct cpu *c)
+{
+    commit_at(c, hal_time_now());
 }
 
 uint64_t sched_uncommitted(const struct sched_context *sc)
@@ -309,19 +314,23 @@ static bool others_at_prio(const struct cpu *c, const struct tcb *t)
     return t->queue == SQ_READY && (q->head != q->tail || (c->front && c->front->prio == t->prio));
 }
 
-static inline __attribute__((always_inline)) void after_trap(struct cpu *c)
+/* Returns the time the rest of the kernel's work on this trap goes by (next()): the clock is read
+ * once per trap, as seL4 reads it once per kernel entry, unless budget_expired charged up to a
+ * later reading (time a charge covered must not be charged again). */
+static inline __attribute__((always_inline)) uint64_t after_trap(struct cpu *c)
 {
     uint64_t now = hal_time_now();
     struct sched_context *sc = c->cur_sc;
 
     if (sc && sc->configured && now - c->commit_time >= refill_head(sc)->amount) {
         budget_expired(c, sc);
-        return;
+        return c->commit_time;
     }
     if (c->cur && others_at_prio(c, c->cur) && now - c->slice_start >= slice_ticks()) {
         sched_rotate(c->cur);
         c->resched = true;
     }
+    return now;
 }
 
 static uint64_t min64(uint64_t a, uint64_t b)
@@ -339,15 +348,15 @@ static __attribute__((noinline)) void awaken(struct cpu *c, uint64_t now)
     }
 }
 
-static inline __attribute__((always_inline)) struct tcb *next(struct cpu *c)
+static inline __attribute__((always_inline)) struct tcb *next(struct cpu *c, uint64_t now)
 {
-    uint64_t now = hal_time_now(), deadline = UINT64_MAX;
+    uint64_t deadline = UINT64_MAX;
 
     if (c->release)
         awaken(c, now);
     struct tcb *t = pick_front(c);
     if (t != c->cur || c->resched || (t && t->sc != c->cur_sc)) {
-        sched_commit(c);
+        commit_at(c, now);
         if (t != c->cur || c->resched)
             c->slice_start = now;
         c->cur = t;
@@ -379,11 +388,10 @@ void sched_after_trap(struct cpu *c)
 
 struct tcb *sched_next(struct cpu *c)
 {
-    return next(c);
+    return next(c, hal_time_now());
 }
 
 struct tcb *sched_after_trap_next(struct cpu *c)
 {
-    after_trap(c);
-    return next(c);
+    return next(c, after_trap(c));
 }
