@@ -3,8 +3,10 @@
  * The IPC fast path (seL4's fastpath_call / fastpath_reply_recv): a Call to a waiting server and
  * a ReplyRecv answering a caller while no client waits, with a message that fits in registers.
  * Each function checks every condition under which the slow path (ipc.c) would do something else
- * and, only if all hold, does exactly what the slow path does, minus the generic decoding. A
- * false return means nothing was changed and the syscall takes the slow path. Scheduling
+ * and, only if all hold, does exactly what the slow path does, minus the generic decoding
+ * (fp_call, fp_reply_recv); if one does not hold, nothing was changed and the syscall takes the
+ * slow path (syscall_slow_path), called from here so that the kernel loop needs no frame of its
+ * own around the fast path. Scheduling
  * context donation (to a passive server, back through the Reply) goes through the same
  * sched_context calls as on the slow path; fault messages are left to the slow path.
  */
@@ -53,7 +55,7 @@ static inline __attribute__((always_inline)) void fp_transfer(struct tcb *s, str
     tcb_set_reg(r, ARG(7), MICA_OK);
 }
 
-bool fastpath_call(struct tcb *t)
+static inline __attribute__((always_inline)) bool fp_call(struct tcb *t)
 {
     word_t info = tcb_reg(t, ARG(1));
     struct cte *slot;
@@ -94,7 +96,7 @@ bool fastpath_call(struct tcb *t)
     return true;
 }
 
-bool fastpath_reply_recv(struct tcb *t)
+static inline __attribute__((always_inline)) bool fp_reply_recv(struct tcb *t)
 {
     word_t info = tcb_reg(t, ARG(1));
     struct cte *slot, *rslot;
@@ -137,4 +139,16 @@ bool fastpath_reply_recv(struct tcb *t)
     caller->state = TS_READY;
     sched_enqueue(caller);
     return true;
+}
+
+void fastpath_call(struct tcb *t)
+{
+    if (!fp_call(t))
+        syscall_slow_path(t);
+}
+
+void fastpath_reply_recv(struct tcb *t)
+{
+    if (!fp_reply_recv(t))
+        syscall_slow_path(t);
 }

@@ -4,25 +4,26 @@
 #define MICA_FASTPATH_H
 
 #include "object.h"
+#include "syscall.h"
 
 /*
- * Handle t's Call / ReplyRecv completely if it is the common case (see fastpath.c and
- * docs/architecture.md for the conditions) and return true; t has blocked and its partner is
- * ready, exactly as the slow path leaves them. false: nothing changed, take the slow path.
+ * Handle t's Call / ReplyRecv (the syscall number is already known): completely if it is the
+ * common case (see fastpath.c and docs/architecture.md for the conditions), so that t has
+ * blocked and its partner is ready exactly as the slow path leaves them; otherwise, with nothing
+ * changed, through the slow path (syscall_slow_path), which it calls itself, so that
+ * syscall_handle reaches either with a tail call and no frame of its own.
  */
 #ifdef CONFIG_FASTPATH
-bool fastpath_call(struct tcb *t);
-bool fastpath_reply_recv(struct tcb *t);
+void fastpath_call(struct tcb *t);
+void fastpath_reply_recv(struct tcb *t);
 #else
-static inline bool fastpath_call(struct tcb *t)
+static inline void fastpath_call(struct tcb *t)
 {
-    (void)t;
-    return false;
+    syscall_slow_path(t);
 }
-static inline bool fastpath_reply_recv(struct tcb *t)
+static inline void fastpath_reply_recv(struct tcb *t)
 {
-    (void)t;
-    return false;
+    syscall_slow_path(t);
 }
 #endif
 
