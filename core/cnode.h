@@ -22,18 +22,28 @@ static inline struct cte *cnode_slots(const struct cap *c)
  * resolve. Inline for the usual CSpace shape, a root CNode whose guard and radix consume all the
  * bits in one level (the root task's, for one): that is cnode_resolve's first and only iteration.
  */
+static inline bool cnode_one_level(const struct cap *root)
+{
+    return root->type == MICA_OBJ_CNODE && root->guard_bits &&
+           root->guard_bits + root->size_bits == MICA_WORD_BITS;
+}
+
+/* cnode_lookup's result for a root that is cnode_one_level. */
+static inline int cnode_lookup_one_level(const struct cap *root, word_t cptr, struct cte **slot)
+{
+    if (cptr >> root->size_bits != root->data)
+        return MICA_ERR_FAILED_LOOKUP;
+    *slot = cnode_slots(root) + (cptr & (((word_t)1 << root->size_bits) - 1));
+    return MICA_OK;
+}
+
 static inline int cnode_lookup(struct tcb *t, word_t cptr, struct cte **slot)
 {
     const struct cap *root = &t->slots[TCB_CSPACE].cap;
     unsigned left;
 
-    if (root->type == MICA_OBJ_CNODE && root->guard_bits &&
-        root->guard_bits + root->size_bits == MICA_WORD_BITS) {
-        if (cptr >> root->size_bits != root->data)
-            return MICA_ERR_FAILED_LOOKUP;
-        *slot = cnode_slots(root) + (cptr & (((word_t)1 << root->size_bits) - 1));
-        return MICA_OK;
-    }
+    if (cnode_one_level(root))
+        return cnode_lookup_one_level(root, cptr, slot);
     return cnode_resolve(root, cptr, MICA_WORD_BITS, slot, &left);
 }
 

@@ -27,6 +27,18 @@ static struct cte *fp_cap(struct tcb *t, unsigned reg)
     return cnode_lookup(t, tcb_reg(t, reg), &slot) ? NULL : slot;
 }
 
+/* The caps ARG0 and ARG6 name (false if either does not resolve); the CSpace root's shape is
+ * checked once for both. */
+static inline bool fp_cap2(struct tcb *t, struct cte **slot0, struct cte **slot6)
+{
+    const struct cap *root = &t->slots[TCB_CSPACE].cap;
+
+    if (cnode_one_level(root))
+        return !cnode_lookup_one_level(root, tcb_reg(t, ARG(0)), slot0) &&
+               !cnode_lookup_one_level(root, tcb_reg(t, ARG(6)), slot6);
+    return (*slot0 = fp_cap(t, ARG(0))) && (*slot6 = fp_cap(t, ARG(6)));
+}
+
 /* A message the fast path can carry: registers only (length <= MICA_MSG_REGS) and no caps, so
  * the slow path's transfer() would neither touch the IPC buffers nor transfer caps. */
 static bool fp_msg_ok(word_t info)
@@ -101,8 +113,7 @@ static inline __attribute__((always_inline)) bool fp_reply_recv(struct tcb *t)
     word_t info = tcb_reg(t, ARG(1));
     struct cte *slot, *rslot;
 
-    if (!fp_msg_ok(info) || tcb_reg(t, ARG(6)) == 0 || !(slot = fp_cap(t, ARG(0))) ||
-        !(rslot = fp_cap(t, ARG(6))))
+    if (!fp_msg_ok(info) || tcb_reg(t, ARG(6)) == 0 || !fp_cap2(t, &slot, &rslot))
         return false;
     /* sys_reply_recv's checks: an endpoint cap with Read, a Reply cap. */
     const struct cap *c = &slot->cap;
