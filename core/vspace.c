@@ -80,22 +80,6 @@ void vspace_destroy(const struct cap *c)
     asids_used--;
 }
 
-/* (Without a backend, vspace_backend_activate does nothing: no need to test
- * vspace_backend_present on this path.) */
-void vspace_activate(struct tcb *t)
-{
-    const struct cap *c = &t->slots[TCB_VSPACE].cap;
-    word_t *active = &vspace_active[hal_cpu_id()];
-
-    if (c->type == MICA_OBJ_VSPACE) {
-        *active = c->obj | 1;
-        vspace_backend_activate(cap_ptr(c), vspace_asid(c->data));
-        return;
-    }
-    *active = 1;
-    vspace_backend_activate(NULL, 0);
-}
-
 static void frame_unmap(struct cap *f)
 {
     void *vs = vspace_lookup(f->extra);

@@ -44,17 +44,23 @@ void *vspace_lookup(word_t tag);
 /* Per CPU: the VSpace last made current, as its address | 1 (1 alone: the kernel-only space; 0:
  * nothing activated yet), so that one comparison says whether a switch is needed. */
 extern word_t vspace_active[CONFIG_NR_CPUS];
-void vspace_activate(struct tcb *t);
+/* The backend's (below), declared here for vspace_switch. */
+void vspace_backend_activate(void *vs, word_t asid);
 
 /* Make t's VSpace current on this CPU if it is not already (no-op on hosted without an MMU/MPU):
- * inline, one comparison when consecutive threads share a VSpace. */
+ * inline, one comparison when consecutive threads share a VSpace, and one call to the backend
+ * when they do not. (Without a backend, vspace_backend_activate does nothing: no need to test
+ * vspace_backend_present here.) */
 static inline void vspace_switch(struct tcb *t)
 {
     const struct cap *c = &t->slots[TCB_VSPACE].cap;
-    word_t tag = (c->type == MICA_OBJ_VSPACE ? c->obj : 0) | 1;
+    bool has = c->type == MICA_OBJ_VSPACE;
+    word_t *active = &vspace_active[hal_cpu_id()];
 
-    if (vspace_active[hal_cpu_id()] != tag)
-        vspace_activate(t);
+    if (*active == ((has ? c->obj : 0) | 1))
+        return;
+    *active = (has ? c->obj : 0) | 1;
+    vspace_backend_activate(has ? cap_ptr(c) : NULL, has ? vspace_asid(c->data) : 0);
 }
 
 /*
@@ -89,7 +95,6 @@ int vspace_backend_map_table(void *vs, word_t vaddr, paddr_t table, unsigned *le
 void vspace_backend_unmap_table(void *vs, word_t asid, word_t vaddr, unsigned level, paddr_t table);
 /* The VSpace's ASID is about to be released. */
 void vspace_backend_destroy(void *vs, word_t asid);
-/* Make vs (NULL: no user mappings at all) current on this CPU. */
-void vspace_backend_activate(void *vs, word_t asid);
+/* Make vs (NULL: no user mappings at all) current on this CPU (vspace_switch). */
 
 #endif
