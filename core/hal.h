@@ -159,6 +159,11 @@ void hal_vspace_init(pte_t *root);
  * VSpaces; 0 is the kernel-only root. An arch with fewer hardware ASIDs may fold the rest onto one
  * it flushes on every switch. */
 void hal_vspace_activate(paddr_t root, word_t asid);
+/* The same in two halves, for a core that keeps the result per VSpace: the word that makes
+ * (root, asid) current, worked out once when the VSpace is created, and loading it on a switch.
+ * hal_vspace_load(hal_vspace_token(root, asid)) is hal_vspace_activate(root, asid). */
+word_t hal_vspace_token(paddr_t root, word_t asid);
+void hal_vspace_load(word_t token);
 
 /* Drop stale translations after a PTE changed: one page of asid, or all of asid (also when a
  * VSpace is deleted, before its ASID can be handed out again). */

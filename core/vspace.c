@@ -56,7 +56,7 @@ void vspace_create(struct cap *c, void *kva)
 
     asid_table[asid].vs = kva;
     c->data = (asid_table[asid].gen << VSPACE_ASID_BITS) | asid;
-    vspace_backend_init(kva);
+    vspace_backend_init(kva, asid);
 }
 
 void vspace_destroy(const struct cap *c)

@@ -82,7 +82,8 @@ extern const bool vspace_backend_tables;
 /* First user address mappings may not use (boot info's user_vaddr_top). */
 extern const word_t vspace_backend_user_top;
 
-void vspace_backend_init(void *vs);
+/* A new VSpace at vs with its ASID. */
+void vspace_backend_init(void *vs, word_t asid);
 /* Map (checks first, changes nothing on error). frame_bits is log2 of the frame's size. */
 int vspace_backend_map(void *vs, word_t asid, word_t vaddr, paddr_t pa, unsigned frame_bits,
                        unsigned rights, unsigned attr, unsigned *missing);

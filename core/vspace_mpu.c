@@ -71,9 +71,11 @@ static int mpu_find(const struct mpu_vspace *v, paddr_t pa)
     return -1;
 }
 
-void vspace_backend_init(void *vs)
+void vspace_backend_init(void *vs, word_t asid)
 {
     struct mpu_vspace *v = vs;
+
+    (void)asid;
 
     v->state = *mpu_empty();
 }

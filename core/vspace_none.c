@@ -11,9 +11,9 @@ const bool vspace_backend_present = false;
 const bool vspace_backend_tables = false;
 const word_t vspace_backend_user_top = ~(word_t)0;
 
-void vspace_backend_init(void *vs)
+void vspace_backend_init(void *vs, word_t asid)
 {
-    (void)vs;
+    (void)vs, (void)asid;
 }
 
 int vspace_backend_map(void *vs, word_t asid, word_t vaddr, paddr_t pa, unsigned frame_bits,

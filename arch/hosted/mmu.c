@@ -9,6 +9,7 @@
 #include <mica/objects.h>
 
 #include "hosted.h"
+#include "klog.h"
 
 #define PTE_V         (1ul << 0)
 #define PTE_R         (1ul << 1)
@@ -71,6 +72,19 @@ void hal_vspace_activate(paddr_t root, word_t asid)
 {
     active_root = root;
     active_asid = asid;
+}
+
+/* Roots are page-aligned and ASIDs below a page's size: the token is root | asid. */
+word_t hal_vspace_token(paddr_t root, word_t asid)
+{
+    kassert(!(root & ((1ul << HAL_PAGE_BITS) - 1)) && asid < (1ul << HAL_PAGE_BITS));
+    return root | asid;
+}
+
+void hal_vspace_load(word_t token)
+{
+    hal_vspace_activate(token & ~((1ul << HAL_PAGE_BITS) - 1),
+                        token & ((1ul << HAL_PAGE_BITS) - 1));
 }
 
 void hal_tlb_flush_page(word_t asid, word_t vaddr)

@@ -87,6 +87,16 @@ void hal_vspace_activate(paddr_t root, word_t asid)
     (void)root, (void)asid;
 }
 
+word_t hal_vspace_token(paddr_t root, word_t asid)
+{
+    return root | asid;
+}
+
+void hal_vspace_load(word_t token)
+{
+    (void)token;
+}
+
 void hal_tlb_flush_page(word_t asid, word_t vaddr)
 {
     (void)asid, (void)vaddr;

@@ -126,21 +126,30 @@ static inline paddr_t hal_virt_to_phys(const void *kva)
 extern word_t riscv_asid_max;
 
 /*
- * satp = Sv39 | ASID | root (privileged spec 4.1.11), inline: the kernel loop's only call when
- * the VSpace changes. The hardware ASID is the core's asid when the hart implements it, else 0,
- * which every address space without one shares. With a hardware ASID no fence is needed: the
- * walker fenced every PTE change for that ASID already (4.2.1), and the core flushes an ASID
+ * satp = Sv39 | ASID | root (privileged spec 4.1.11): the token is the satp value, and loading it
+ * is the whole switch, inline. The hardware ASID is the core's asid when the hart implements it,
+ * else 0, which every address space without one shares. With a hardware ASID no fence is needed:
+ * the walker fenced every PTE change for that ASID already (4.2.1), and the core flushes an ASID
  * before reusing it. Without one, translations of the previous space may still be cached under
  * ASID 0: drop them all.
  */
-static inline void hal_vspace_activate(paddr_t root, word_t asid)
+static inline word_t hal_vspace_token(paddr_t root, word_t asid)
 {
     word_t hw = asid <= riscv_asid_max ? asid : 0;
 
-    __asm__ volatile("csrw satp, %0" ::"r"((8ul << 60) | (hw << 44) | (root >> HAL_PAGE_BITS))
-                     : "memory");
-    if (hw == 0)
+    return (8ul << 60) | (hw << 44) | (root >> HAL_PAGE_BITS);
+}
+
+static inline void hal_vspace_load(word_t token)
+{
+    __asm__ volatile("csrw satp, %0" ::"r"(token) : "memory");
+    if (!(token & (0xfffful << 44)))
         __asm__ volatile("sfence.vma" ::: "memory");
+}
+
+static inline void hal_vspace_activate(paddr_t root, word_t asid)
+{
+    hal_vspace_load(hal_vspace_token(root, asid));
 }
 
 _Static_assert(offsetof(struct arch_ctx, x[31]) == ARCH_CTX_X(31), "arch_ctx x layout");
