@@ -103,21 +103,33 @@ static void reset(void)
     watch[0] = watch[1] = watch[2] = 0;
 }
 
+/* Run a worker of `iterations` on sc beside a lower-priority filler on its own context, wait for
+ * both, and report what each consumed (kernel-measured). False if they could not be started. */
+static bool run_with_filler(mica_cptr_t sc, mica_word_t iterations, mica_word_t *w, mica_word_t *f)
+{
+    watch[0] = &ts_[0];
+    if (!sc || !spawn_on(&ts_[0], MEASURED_PRIO, worker, iterations, sc) ||
+        !thread_spawn(&ts_[1], FILLER_PRIO, filler, 1))
+        return false;
+    struct thread *both[2] = {&ts_[0], &ts_[1]};
+    CHECK(thread_join(both, 2));
+    *w = consumed(sc);
+    *f = consumed(ts_[1].sc);
+    tap_printf("# worker %lu us, filler %lu us\n", (unsigned long)*w, (unsigned long)*f);
+    return true;
+}
+
 static void t_budget_enforced(void)
 {
     reset();
     mica_cptr_t sc = new_sc(200, 1000, 0, 0);
+    mica_word_t w, f;
+
     /* 5000 iterations = 500 us of work = two and a half budgets of 200 us: two gaps of 800 us. */
-    watch[0] = &ts_[0];
-    if (!sc || !spawn_on(&ts_[0], MEASURED_PRIO, worker, 5000, sc) ||
-        !thread_spawn(&ts_[1], FILLER_PRIO, filler, 1))
+    if (!run_with_filler(sc, 5000, &w, &f))
         return;
-    struct thread *both[2] = {&ts_[0], &ts_[1]};
-    CHECK(thread_join(both, 2));
     /* The filler ran only while the worker was throttled: 800 us after each of the worker's
      * budgets but the last. Measured by the kernel, so it holds whatever an iteration costs. */
-    mica_word_t w = consumed(sc), f = consumed(ts_[1].sc);
-    tap_printf("# worker %lu us, filler %lu us\n", (unsigned long)w, (unsigned long)f);
     CHECK(w >= 200);
     /* Allow 5% for overruns: the budget is enforced at kernel entries. */
     CHECK(100 * (f + 1000) >= (virtual_time() ? 380 : 200) * w &&
@@ -128,17 +140,13 @@ static void t_replenishment(void)
 {
     reset();
     mica_cptr_t sc = new_sc(100, 1000, 0, 0);
+    mica_word_t w, f;
+
     /* 2500 iterations at 100 us per period: it needs its budget back twice. */
-    watch[0] = &ts_[0];
-    if (!sc || !spawn_on(&ts_[0], MEASURED_PRIO, worker, 2500, sc) ||
-        !thread_spawn(&ts_[1], FILLER_PRIO, filler, 1))
+    if (!run_with_filler(sc, 2500, &w, &f))
         return;
-    struct thread *both[2] = {&ts_[0], &ts_[1]};
-    CHECK(thread_join(both, 2));
     CHECK(ts_[0].done);
     /* It got its budget back in later periods: 900 us of filler after each budget but the last. */
-    mica_word_t w = consumed(ts_[0].sc), f = consumed(ts_[1].sc);
-    tap_printf("# worker %lu us, filler %lu us\n", (unsigned long)w, (unsigned long)f);
     CHECK(w >= 200);
     CHECK(100 * (f + 1100) >= (virtual_time() ? 860 : 450) * w &&
           f <= (virtual_time() ? 9 * w + 500 : 15 * w + 1000));
@@ -148,15 +156,11 @@ static void t_sporadic_replenishment(void)
 {
     reset();
     mica_cptr_t sc = new_sc(100, 1000, 4, 0); /* sporadic server: 4 extra refills */
-    watch[0] = &ts_[0];
-    if (!sc || !spawn_on(&ts_[0], MEASURED_PRIO, worker, 2500, sc) ||
-        !thread_spawn(&ts_[1], FILLER_PRIO, filler, 1))
+    mica_word_t w, f;
+
+    if (!run_with_filler(sc, 2500, &w, &f))
         return;
-    struct thread *both[2] = {&ts_[0], &ts_[1]};
-    CHECK(thread_join(both, 2));
     /* 100 us in any 1000 us window: the filler gets about nine times the worker's time. */
-    mica_word_t w = consumed(sc), f = consumed(ts_[1].sc);
-    tap_printf("# worker %lu us, filler %lu us\n", (unsigned long)w, (unsigned long)f);
     CHECK(w >= 100);
     CHECK(100 * (f + 1100) >= (virtual_time() ? 860 : 450) * w &&
           f <= (virtual_time() ? 9 * w + 500 : 15 * w + 1000));
