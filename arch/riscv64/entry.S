@@ -71,6 +71,7 @@ _start:
 4:  wfi
     j       4b
 
+#ifdef CONFIG_SMP
 /*
  * Secondary harts (hal_cpu_start): SBI HSM starts them here at the physical address with a0 = hart
  * id, a1 = CPU index, satp = 0. Same boot table, then their own stack and tp = CPU index.
@@ -97,6 +98,7 @@ riscv_secondary_entry:
     call    riscv_secondary_boot
 5:  wfi
     j       5b
+#endif
 
 /*
  * satp = Sv39 | PPN(boot_pt), then return to the caller's linked (high) address. Called at the

@@ -358,6 +358,7 @@ static _Noreturn void run(word_t entry)
     }
 }
 
+#ifdef CONFIG_SMP
 static volatile unsigned secondary_up;
 
 /* CPU 1 arrives here through entry.S and smp.c: say so, interrupt CPU 0, then wait forever. */
@@ -384,6 +385,13 @@ static void check_smp(void)
     /* The HAL has no trap kind of its own for an IPI: it is reported like a timer (ctx.c). */
     report(TEST_SMP_IPI, trap.kind == HAL_TRAP_TIMER, "hal_idle returned something else");
 }
+#else
+static void check_smp(void)
+{
+    skip(TEST_SMP_START, "built without CONFIG_SMP");
+    skip(TEST_SMP_IPI, "built without CONFIG_SMP");
+}
+#endif
 
 _Noreturn void kernel_main(struct boot_params *bp)
 {
