@@ -24,6 +24,8 @@ enum hal_pte_kind { HAL_PTE_INVALID, HAL_PTE_TABLE, HAL_PTE_PAGE };
  *   struct arch_ctx           saved user state of a thread (lives inside struct tcb)
  *   ARCH_NUM_REGS             registers addressable by id (>= MICA_REG_ARCH_BASE)
  *   ARCH_MAX_RAM_RANGES       size of boot_params arrays
+ *   ARCH_IRQ_LINES            interrupt numbers the core tracks, 0..ARCH_IRQ_LINES-1 (hal_irq_valid
+ *                             says which of them user space may claim)
  *   ARCH_ELF_CLASS, ARCH_ELF_MACHINE   what a root task ELF must say (32/64, EM_*)
  *   ARCH_BOOT_FLAGS (optional) MICA_BOOT_FLAG_REAL_MEM / _USER_FAULT if user code really runs on
  *                             its mappings and can fault (the default, both; hosted: 0)

@@ -11,8 +11,8 @@
 #include "irq.h"
 
 /* The kernel's own table of claimed lines and their notification caps. */
-static bool irq_claimed[IRQ_LINES];
-static struct cte irq_ntfn[IRQ_LINES];
+static bool irq_claimed[ARCH_IRQ_LINES];
+static struct cte irq_ntfn[ARCH_IRQ_LINES];
 
 static int irq_control_get(struct inv *inv)
 {
@@ -26,7 +26,7 @@ static int irq_control_get(struct inv *inv)
     if ((err = inv_cap_typed(inv, 0, MICA_OBJ_CNODE, false, &root)))
         return err;
     word_t irq = inv->mr[0];
-    if (irq >= IRQ_LINES || !hal_irq_valid(irq))
+    if (irq >= ARCH_IRQ_LINES || !hal_irq_valid(irq))
         return MICA_ERR_RANGE;
     if (irq_claimed[irq])
         return MICA_ERR_REVOKE_FIRST;
@@ -74,7 +74,7 @@ int irq_decode(struct inv *inv)
 
 void irq_handle(word_t irq)
 {
-    if (irq < IRQ_LINES && irq_ntfn[irq].cap.type == MICA_OBJ_NOTIFICATION) {
+    if (irq < ARCH_IRQ_LINES && irq_ntfn[irq].cap.type == MICA_OBJ_NOTIFICATION) {
         notify_signal(&irq_ntfn[irq].cap);
         return;
     }
@@ -84,7 +84,7 @@ void irq_handle(word_t irq)
 
 void irq_destroy(word_t irq)
 {
-    if (irq >= IRQ_LINES)
+    if (irq >= ARCH_IRQ_LINES)
         return;
     hal_irq_mask(irq);
     cap_delete(&irq_ntfn[irq]);

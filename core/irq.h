@@ -5,8 +5,6 @@
 
 #include "object.h"
 
-#define IRQ_LINES 256 /* lines the kernel tracks; hal_irq_valid decides which exist */
-
 /* The arch reported irq (already masked): signal its handler's notification. */
 void irq_handle(word_t irq);
 /* The last IRQHandler cap for irq is gone: release the line. */

@@ -20,6 +20,7 @@
 #define ARCH_CTX_TPIDR      (34 * 8)
 #define ARCH_CTX_SIZE       (36 * 8) /* padded to 16 bytes for stp/ldp and the stack */
 #define ARCH_MAX_RAM_RANGES 16
+#define ARCH_IRQ_LINES      1020 /* GIC INTIDs 0..1019; hal_irq_valid refuses SGIs and PPIs */
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>

@@ -18,6 +18,7 @@
 #define ARCH_CTX_XPSR       (16 * 4)
 #define ARCH_CTX_SIZE       (18 * 4) /* padded to 8 bytes, the AAPCS stack alignment */
 #define ARCH_MAX_RAM_RANGES 8
+#define ARCH_IRQ_LINES      480 /* the NVIC has up to 480 external interrupts (the AN505 uses fewer) */
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>

@@ -17,8 +17,9 @@ typedef uintptr_t paddr_t;
 
 #define ARCH_NUM_REGS       MICA_REG_ARCH_BASE /* PC, SP, ARG0..ARG7 */
 #define ARCH_MAX_RAM_RANGES 4
-#define ARCH_ELF_CLASS      64 /* root task ELFs: ELFCLASS64 ... */
-#define ARCH_ELF_MACHINE    62 /* ... EM_X86_64 */
+#define ARCH_IRQ_LINES      256 /* injected lines (hosted_irq_inject) */
+#define ARCH_ELF_CLASS      64  /* root task ELFs: ELFCLASS64 ... */
+#define ARCH_ELF_MACHINE    62  /* ... EM_X86_64 */
 /* User code shares the host process: mappings are bookkeeping and user faults cannot be provoked,
  * so boot info gets neither MICA_BOOT_FLAG_REAL_MEM nor MICA_BOOT_FLAG_USER_FAULT. */
 #define ARCH_BOOT_FLAGS 0

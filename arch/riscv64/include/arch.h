@@ -19,6 +19,7 @@
 #define ARCH_CTX_KSP        (33 * 8)
 #define ARCH_CTX_SIZE       (35 * 8)
 #define ARCH_MAX_RAM_RANGES 16
+#define ARCH_IRQ_LINES      256 /* PLIC sources 1..255 (QEMU virt has 95) */
 
 /*
  * The kernel half of Sv39 starts at 0xffffffc000000000 (bit 38 set, sign-extended: privileged spec
