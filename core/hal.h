@@ -88,6 +88,11 @@ void hal_ctx_set(struct arch_ctx *ctx, unsigned reg, word_t val);
  * do so here. uaddr == 0 means the thread has none. */
 void hal_ctx_set_ipc_buffer(struct arch_ctx *ctx, word_t uaddr, void *kptr);
 
+/* The thread trapped with a syscall (HAL_TRAP_SYSCALL) that the kernel stopped at a preemption
+ * point: make it execute the same syscall instruction again, with the registers it has now,
+ * when it next runs (seL4's setRestartPC). Called at most once per trap. */
+void hal_ctx_restart_syscall(struct arch_ctx *ctx);
+
 /* Why hal_user_run returned. */
 enum hal_trap_kind {
     HAL_TRAP_SYSCALL, /* syscall number and arguments are in the ctx's ARG registers; the PC
@@ -129,6 +134,10 @@ void hal_timer_set(uint64_t deadline);
 
 /* True if irq names a line user space may claim (not the kernel's timer, not out of range). */
 bool hal_irq_valid(word_t irq);
+
+/* Is an interrupt (a device line or the timer) waiting for this CPU? Polled at the preemption
+ * points of long operations (core/preempt.c) with interrupts disabled; must be cheap. */
+bool hal_irq_pending(void);
 
 /* Mask / unmask one line at the interrupt controller. The arch masks (and completes) a line when
  * it reports it from hal_user_run/hal_idle; the core unmasks it on IRQHandler_Ack. */

@@ -93,6 +93,12 @@ word_t riscv_irq_claim(void)
 
 /* Source 0 does not exist (PLIC spec: "interrupt ID 0 means no interrupt"). The timer is not a
  * PLIC source on RISC-V, so every PLIC line is the user's to claim. */
+/* SEIP only rises for lines the PLIC enables, STIP once the deadline passed, SSIP for an IPI. */
+bool hal_irq_pending(void)
+{
+    return csr_read(sip) & csr_read(sie) & (SIE_SEIE | SIE_STIE | SIE_SSIE);
+}
+
 bool hal_irq_valid(word_t irq)
 {
     return irq >= 1 && irq <= plic_sources;

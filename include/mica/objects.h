@@ -26,6 +26,10 @@ enum mica_cap_type {
     MICA_CAP_IRQ_CONTROL = MICA_OBJ_TYPE_COUNT,
     MICA_CAP_IRQ_HANDLER,
     MICA_CAP_SCHED_CONTROL,
+    /* A capability whose object the kernel is still deleting: a Delete or Revoke was preempted
+     * (docs/abi.md, "Long operations"). Delete on its slot, or Revoke of the Untyped it came
+     * from, continues the deletion; it can be neither invoked, copied nor moved. */
+    MICA_CAP_ZOMBIE,
     MICA_CAP_TYPE_COUNT
 };
 
@@ -36,7 +40,7 @@ enum mica_cap_type {
 #define MICA_TCB_BITS           10
 #define MICA_ENDPOINT_BITS      5
 #define MICA_NOTIFICATION_BITS  6
-#define MICA_REPLY_BITS         5
+#define MICA_REPLY_BITS         6
 #define MICA_SCHED_CONTEXT_BITS 8
 #define MICA_SLOT_BITS          6 /* one CNode slot */
 #define MICA_PAGE_BITS          12
