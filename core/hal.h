@@ -156,14 +156,12 @@ paddr_t hal_pte_addr(pte_t pte);
  * for every new VSpace and once for the kernel-only root a thread without a VSpace runs on. */
 void hal_vspace_init(pte_t *root);
 
-/* Make the VSpace with root table root (and address-space id asid) current on this CPU. The core
- * calls it before hal_user_run only when the VSpace changes. ASIDs are 1..1023, unique among live
+/* Making a VSpace current on this CPU, in two halves: hal_vspace_token is the word that makes the
+ * VSpace with root table root (and address-space id asid) current, worked out once when the VSpace
+ * is created (the core keeps it per ASID); hal_vspace_load(token) makes it current. The core loads
+ * a token before hal_user_run only when the VSpace changes. ASIDs are 1..1023, unique among live
  * VSpaces; 0 is the kernel-only root. An arch with fewer hardware ASIDs may fold the rest onto one
  * it flushes on every switch. */
-void hal_vspace_activate(paddr_t root, word_t asid);
-/* The same in two halves, for a core that keeps the result per VSpace: the word that makes
- * (root, asid) current, worked out once when the VSpace is created, and loading it on a switch.
- * hal_vspace_load(hal_vspace_token(root, asid)) is hal_vspace_activate(root, asid). */
 word_t hal_vspace_token(paddr_t root, word_t asid);
 void hal_vspace_load(word_t token);
 

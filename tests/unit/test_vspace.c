@@ -82,11 +82,6 @@ void hal_vspace_init(pte_t *root)
     (void)root;
 }
 
-void hal_vspace_activate(paddr_t root, word_t asid)
-{
-    (void)root, (void)asid;
-}
-
 word_t hal_vspace_token(paddr_t root, word_t asid)
 {
     return root | asid;

@@ -148,11 +148,6 @@ static inline void hal_vspace_load(word_t token)
         __asm__ volatile("sfence.vma" ::: "memory");
 }
 
-static inline void hal_vspace_activate(paddr_t root, word_t asid)
-{
-    hal_vspace_load(hal_vspace_token(root, asid));
-}
-
 _Static_assert(offsetof(struct arch_ctx, x[31]) == ARCH_CTX_X(31), "arch_ctx x layout");
 _Static_assert(offsetof(struct arch_ctx, pc) == ARCH_CTX_PC, "arch_ctx pc offset");
 _Static_assert(offsetof(struct arch_ctx, ksp) == ARCH_CTX_KSP, "arch_ctx ksp offset");

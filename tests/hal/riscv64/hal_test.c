@@ -424,6 +424,6 @@ _Noreturn void kernel_main(struct boot_params *bp)
         user_map(USER_RTC, rtc_base, MICA_VM_READ | MICA_VM_WRITE, MICA_VM_DEVICE);
     else
         rtc_base = 0;
-    hal_vspace_activate(user_root_pa, ASID);
+    hal_vspace_load(hal_vspace_token(user_root_pa, ASID));
     run(entry);
 }
