@@ -169,6 +169,11 @@ void hal_vspace_load(word_t token);
  * VSpace is deleted, before its ASID can be handed out again). */
 void hal_tlb_flush_page(word_t asid, word_t vaddr);
 void hal_tlb_flush_asid(word_t asid);
+/* The leaf for vaddr in asid went from invalid to valid: do what the page walker needs to see it
+ * before the thread next runs. Nothing stale can be cached for an invalid entry on every MMU the
+ * HAL knows, but the orderings differ: RISC-V without Svvptc needs an SFENCE.VMA, AArch64 a DSB
+ * (no TLB invalidate), so the arch decides. */
+void hal_tlb_page_mapped(word_t asid, word_t vaddr);
 #endif
 
 #ifdef CONFIG_MPU

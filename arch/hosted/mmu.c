@@ -86,6 +86,11 @@ void hal_tlb_flush_page(word_t asid, word_t vaddr)
     (void)asid, (void)vaddr;
 }
 
+void hal_tlb_page_mapped(word_t asid, word_t vaddr)
+{
+    (void)asid, (void)vaddr;
+}
+
 void hal_tlb_flush_asid(word_t asid)
 {
     (void)asid;

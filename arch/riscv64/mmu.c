@@ -242,6 +242,13 @@ void hal_tlb_flush_page(word_t asid, word_t vaddr)
         __asm__ volatile("sfence.vma %0, zero" ::"r"(vaddr) : "memory");
 }
 
+/* Without Svvptc, RISC-V only guarantees that a store setting V is seen by the page walker after
+ * an SFENCE.VMA (RISC-V Privileged ISA 20240411, "Svvptc"): the same fence as a flush. */
+void hal_tlb_page_mapped(word_t asid, word_t vaddr)
+{
+    hal_tlb_flush_page(asid, vaddr);
+}
+
 void hal_tlb_flush_asid(word_t asid)
 {
     word_t hw = hw_asid(asid);

@@ -131,7 +131,7 @@ static void user_map(word_t va, paddr_t pa, unsigned rights, unsigned attr)
     *leaf = hal_pte_page(pa, HAL_PT_LEVELS - 1, rights, attr);
     if (hal_pte_kind(*leaf, HAL_PT_LEVELS - 1) != HAL_PTE_PAGE || hal_pte_addr(*leaf) != pa)
         kpanic("hal_test: hal_pte_page/kind/addr disagree");
-    hal_tlb_flush_page(ASID, va);
+    hal_tlb_page_mapped(ASID, va);
 }
 
 /* ELF64 as far as loading PT_LOAD segments goes (System V gABI, "Program Header"). */
