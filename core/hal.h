@@ -94,7 +94,7 @@ enum hal_trap_kind {
                          already points past the syscall instruction */
     HAL_TRAP_FAULT,   /* user fault: info->fault_type/addr/detail describe it (mica/fault.h) */
     HAL_TRAP_IRQ,     /* device interrupt info->irq, already claimed and masked by the arch */
-    HAL_TRAP_TIMER,   /* the deadline set by hal_timer_set passed */
+    HAL_TRAP_TIMER,   /* the one-shot timer fired (see hal_timer_set: possibly early) */
 };
 
 struct hal_trap {
@@ -122,7 +122,11 @@ uint64_t hal_time_now(void);
 uint64_t hal_time_freq(void);
 
 /* Arm the one-shot timer for absolute time deadline (ticks); UINT64_MAX disarms it. A deadline in
- * the past fires at once. Only the last call counts. */
+ * the past fires at once. Only the last call counts. The timer may fire early (a hardware timer
+ * narrower than the deadline fires at the end of its range): the report (HAL_TRAP_TIMER) disarms
+ * it, and the core looks at the clock, does what came due and arms it again, so an early fire
+ * costs a trap, never a missed deadline. It must not fire late by more than the hardware's own
+ * latency. */
 void hal_timer_set(uint64_t deadline);
 
 /* ---- Interrupts ------------------------------------------------------------------------ */
