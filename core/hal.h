@@ -79,7 +79,11 @@ _Noreturn void hal_halt(int status);
 void hal_ctx_init(struct arch_ctx *ctx, word_t pc, word_t sp);
 
 /* Read / write register id reg (enum mica_reg, or an arch id < ARCH_NUM_REGS). The core checks
- * reg < ARCH_NUM_REGS first. Writing MICA_REG_PC makes the thread continue there. */
+ * reg < ARCH_NUM_REGS first. Writing MICA_REG_PC makes the thread continue there. Every value is
+ * the user's to choose (TCB_WriteRegisters, a fault handler's reply), so hal_ctx_set sanitises
+ * what is not plain user state: a saved program status register (AArch64 SPSR, Armv8-M xPSR)
+ * keeps only the bits user code could set itself, and the thread always returns to user mode
+ * with interrupts enabled; no value can make the kernel enter anything else. */
 word_t hal_ctx_get(const struct arch_ctx *ctx, unsigned reg);
 void hal_ctx_set(struct arch_ctx *ctx, unsigned reg, word_t val);
 
