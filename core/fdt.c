@@ -394,9 +394,10 @@ int fdt_compatible_reg(const void *dtb, const char *compat, unsigned index, padd
     return node_reg(dtb, node, index, base, size);
 }
 
-int fdt_compatible_string(const void *dtb, const char *compat, const char *prop, const char **str)
+/* String property prop of node: it must end inside the blob. */
+static int node_string(const void *dtb, int node, const char *prop, const char **str)
 {
-    int node = enabled_compatible(dtb, compat), len;
+    int len;
     const char *s;
 
     if (node < 0)
@@ -408,6 +409,11 @@ int fdt_compatible_string(const void *dtb, const char *compat, const char *prop,
         return -FDT_ERR_BADVALUE;
     *str = s;
     return 0;
+}
+
+int fdt_compatible_string(const void *dtb, const char *compat, const char *prop, const char **str)
+{
+    return node_string(dtb, enabled_compatible(dtb, compat), prop, str);
 }
 
 int fdt_timebase_frequency(const void *dtb, uint64_t *hz)
@@ -497,18 +503,7 @@ int fdt_cpu_hwid(const void *dtb, unsigned index, uint64_t *hwid)
 
 int fdt_cpu_string(const void *dtb, uint64_t hwid, const char *prop, const char **str)
 {
-    int node = cpu_node(dtb, -1, hwid), len;
-    const char *s;
-
-    if (node < 0)
-        return node;
-    s = fdt_getprop(dtb, node, prop, &len);
-    if (!s)
-        return len;
-    if (len <= 0 || !memchr(s, '\0', (size_t)len))
-        return -FDT_ERR_BADVALUE;
-    *str = s;
-    return 0;
+    return node_string(dtb, cpu_node(dtb, -1, hwid), prop, str);
 }
 
 int fdt_intc_output(const void *dtb, const char *compat, uint64_t cpu_hwid, uint32_t cpu_irq,
