@@ -110,14 +110,16 @@ primary:
 
 #ifdef CONFIG_SMP
 /*
- * Secondary CPUs (hal_cpu_start): PSCI CPU_ON starts them here at the physical address, at the
- * caller's EL (EL1), MMU off, with x0 = the CPU index. Same boot tables, then their own stack and
+ * Secondary CPUs (hal_cpu_start): PSCI CPU_ON starts them here at the physical address, MMU off,
+ * with x0 = the CPU index; QEMU starts them at EL2 when it has one (virtualization=on), not at the
+ * caller's EL1, so they drop to EL1 like the boot CPU. Same boot tables, then their own stack and
  * per-CPU block.
  */
     .globl aarch64_secondary_entry
 aarch64_secondary_entry:
     mov     x19, x0
     msr     daifset, #0xf
+    bl      drop_to_el1
     adr     x0, spin_vectors
     msr     vbar_el1, x0
     isb
