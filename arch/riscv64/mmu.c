@@ -49,8 +49,7 @@ static page_table_t kernel_tables[KERNEL_TABLES] __attribute__((aligned(4096)));
 static unsigned kernel_tables_used;
 static word_t kernel_satp;
 word_t riscv_asid_max; /* arch.h */
-_Static_assert(SATP_MODE_SV39 == 8ul << 60 && SATP_ASID_SHIFT == 44,
-               "arch.h's hal_vspace_token");
+_Static_assert(SATP_MODE_SV39 == 8ul << 60 && SATP_ASID_SHIFT == 44, "arch.h's hal_vspace_token");
 static bool has_svpbmt;
 
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[], __data_start[],

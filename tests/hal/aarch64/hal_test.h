@@ -34,8 +34,8 @@ enum {
     X(WFI_TRAPPED, "wfi from EL0 traps: illegal instruction")                                      \
     X(EXCLUSIVE_ALIGN, "misaligned ldxr: alignment exception with its address")                    \
     X(PC_ALIGN, "branch to a misaligned address: alignment exception, the address")                \
-    X(BREAKPOINT, "brk #0: breakpoint exception at the brk")                                       \
-    X(TRAP_BRK, "brk #1 (__builtin_trap): illegal instruction")                                    \
+    X(BREAKPOINT, "BRK with immediate 0: breakpoint exception at the BRK")                         \
+    X(TRAP_BRK, "BRK with immediate 1 (__builtin_trap): illegal instruction")                      \
     X(FP_FIRST_USE, "first FP/SIMD instruction runs, registers start zero and survive a svc")      \
     X(REGS_KEPT, "registers survive a fault and a resume")                                         \
     X(SPSR_SANITISED, "hal_ctx_set keeps only NZCV of SPSR; the thread stays at EL0")              \
