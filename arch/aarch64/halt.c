@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "aarch64.h"
+#include "compiler.h"
 #include "fdt.h"
 #include "klog.h"
 
@@ -19,7 +20,7 @@
 /* /psci's method (devicetree binding arm,psci): "hvc" or "smc". Unknown until hal_platform_init. */
 static enum { PSCI_NONE, PSCI_HVC, PSCI_SMC } psci_conduit;
 
-void aarch64_psci_init(const void *dtb)
+BOOT_CODE void aarch64_psci_init(const void *dtb)
 {
     static const char *const compat[] = {"arm,psci-1.0", "arm,psci-0.2", "arm,psci"};
     const char *method = NULL;

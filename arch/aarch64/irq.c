@@ -11,6 +11,7 @@
  * priority raised while user code runs.
  */
 #include "aarch64.h"
+#include "compiler.h"
 #include "fdt.h"
 #include "kconfig.h"
 #include "klog.h"
@@ -25,7 +26,7 @@ static const char *gic_compat;
 static unsigned gic_lines;
 static uint8_t v2_target[CONFIG_NR_CPUS]; /* GICv2 CPU interface bit per CPU index */
 
-void aarch64_irq_init(const void *dtb)
+BOOT_CODE void aarch64_irq_init(const void *dtb)
 {
     paddr_t d, r, rsize;
 
@@ -63,7 +64,7 @@ static void enable(unsigned intid, bool on)
 }
 
 /* Per CPU: its banked registers or redistributor, then the timer's PPI and the IPI. */
-void aarch64_irq_cpu_init(void)
+BOOT_CODE void aarch64_irq_cpu_init(void)
 {
     unsigned cpu = hal_cpu_id();
 
@@ -157,7 +158,7 @@ void hal_irq_unmask(word_t irq)
  * apart), except the console UART's page, which the kernel drives. The GIC itself is not among
  * them, so user space can map none of it.
  */
-void aarch64_irq_devices(struct boot_params *bp)
+BOOT_CODE void aarch64_irq_devices(struct boot_params *bp)
 {
     const paddr_t page = (paddr_t)1 << HAL_PAGE_BITS;
     struct mem_range dev[64];

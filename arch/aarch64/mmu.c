@@ -16,6 +16,7 @@
 #include <mica/objects.h>
 
 #include "aarch64.h"
+#include "compiler.h"
 #include "klog.h"
 
 /* Descriptor bits (D8.3). */
@@ -84,7 +85,7 @@ static unsigned level_shift(unsigned level)
 }
 
 /* The next-level table behind *slot, taken from kernel_tables if there is none yet. */
-static pte_t *kernel_table(pte_t *slot)
+BOOT_CODE static pte_t *kernel_table(pte_t *slot)
 {
     if (!(*slot & DESC_VALID)) {
         if (kernel_tables_used == KERNEL_TABLES)
@@ -99,7 +100,7 @@ static pte_t *kernel_table(pte_t *slot)
 }
 
 /* Map [pa, pa + size) at its kernel address with the largest blocks alignment allows. */
-static void kernel_map(paddr_t pa, paddr_t size, pte_t flags)
+BOOT_CODE static void kernel_map(paddr_t pa, paddr_t size, pte_t flags)
 {
     word_t va = (word_t)hal_phys_to_virt(pa);
 
@@ -129,13 +130,13 @@ static void kernel_map(paddr_t pa, paddr_t size, pte_t flags)
     }
 }
 
-static paddr_t pa_of(const char *sym)
+BOOT_CODE static paddr_t pa_of(const char *sym)
 {
     return hal_virt_to_phys(sym);
 }
 
 /* RAM range r minus the kernel image, read-write and execute-never. */
-static void map_ram(const struct mem_range *r)
+BOOT_CODE static void map_ram(const struct mem_range *r)
 {
     paddr_t lo = r->base, hi = r->base + r->size;
     paddr_t klo = pa_of(__text_start), khi = pa_of(__kernel_end);
@@ -153,7 +154,7 @@ static void map_ram(const struct mem_range *r)
 }
 
 /* The kernel stacks, each above a page left unmapped: an overflow faults (ctx.c says so). */
-static void map_stacks(void)
+BOOT_CODE static void map_stacks(void)
 {
     for (const char *s = kernel_stacks; s < kernel_stacks_end; s += STACK_SLOT)
         kernel_map(pa_of(s) + PT_PAGE, STACK_SIZE, KDESC_RW);
@@ -166,7 +167,8 @@ bool aarch64_in_stack_guard(word_t va)
     return va >= base && va < (word_t)kernel_stacks_end && (va - base) % STACK_SLOT < PT_PAGE;
 }
 
-void aarch64_mmu_init(const struct boot_params *bp, const struct mem_range *dev, unsigned ndev)
+BOOT_CODE void aarch64_mmu_init(const struct boot_params *bp, const struct mem_range *dev,
+                                unsigned ndev)
 {
     word_t mmfr0 = sysreg_read(id_aa64mmfr0_el1);
     word_t parange = mmfr0 & 0xf;

@@ -7,6 +7,7 @@
  * (the devicetree's arm,armv8-timer, third interrupt: virtual timer, 27 on QEMU virt).
  */
 #include "aarch64.h"
+#include "compiler.h"
 #include "fdt.h"
 #include "klog.h"
 
@@ -16,7 +17,7 @@
 static uint64_t counter_hz;
 uint32_t aarch64_timer_irq;
 
-void aarch64_timer_init(const void *dtb)
+BOOT_CODE void aarch64_timer_init(const void *dtb)
 {
     uint32_t type, ppi;
 
@@ -32,7 +33,7 @@ void aarch64_timer_init(const void *dtb)
 }
 
 /* Per CPU: EL0 may read the virtual counter (CNTKCTL_EL1.EL0VCTEN), nothing else; no deadline. */
-void aarch64_timer_cpu_init(void)
+BOOT_CODE void aarch64_timer_cpu_init(void)
 {
     sysreg_write(cntkctl_el1, CNTKCTL_EL0VCTEN);
     hal_timer_set(UINT64_MAX);

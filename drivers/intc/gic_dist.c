@@ -3,6 +3,7 @@
  * The GIC distributor registers both versions share (GICv2 IHI 0048B 4.3, GICv3 IHI 0069H 12.9):
  * how many interrupt IDs there are, set-enable / clear-enable bits, priorities.
  */
+#include "compiler.h"
 #include "gic.h"
 
 #define GICD_TYPER      0x004
@@ -19,7 +20,7 @@ static volatile uint32_t *reg(volatile uint32_t *dist, unsigned off)
 
 /* ITLinesNumber (TYPER[4:0]) says 32 * (N + 1) IDs, at most 1020. Every SPI starts disabled,
  * not pending, not active, at GIC_PRIORITY. */
-void gic_dist_init(volatile uint32_t *dist, unsigned *lines)
+BOOT_CODE void gic_dist_init(volatile uint32_t *dist, unsigned *lines)
 {
     unsigned n = 32 * ((*reg(dist, GICD_TYPER) & 0x1f) + 1);
 

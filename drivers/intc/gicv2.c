@@ -5,6 +5,7 @@
  * secure=on) there is one group, signalled as IRQ. SGIs and PPIs are banked per CPU in the
  * distributor's first registers, which each CPU programs for itself.
  */
+#include "compiler.h"
 #include "gic.h"
 
 #define GICD_CTLR      0x000
@@ -35,7 +36,7 @@ uint8_t gicv2_cpu_mask(void)
     return (uint8_t)*dreg(GICD_ITARGETSR);
 }
 
-unsigned gicv2_init(void *d, void *c)
+BOOT_CODE unsigned gicv2_init(void *d, void *c)
 {
     uint8_t boot = 0;
 
@@ -52,7 +53,7 @@ unsigned gicv2_init(void *d, void *c)
 
 /* The banked SGIs and PPIs: disabled (PPIs come on with gicv2_enable) at GIC_PRIORITY; the CPU
  * interface passes every priority and signals interrupts. */
-void gicv2_cpu_init(void)
+BOOT_CODE void gicv2_cpu_init(void)
 {
     *dreg(0x180) = 0xffff0000; /* GICD_ICENABLER0: PPIs off; SGIs may be always on (4.3.5) */
     for (unsigned i = 0; i < GIC_FIRST_SPI; i++)

@@ -5,6 +5,7 @@
  * routing is on (ARE); everything is non-secure Group 1, which a GIC without security
  * (GICD_CTLR.DS, QEMU virt without secure=on) treats as its Group 1.
  */
+#include "compiler.h"
 #include "gic.h"
 #include "hal.h"
 #include "klog.h"
@@ -68,7 +69,7 @@ static void dist_ctlr(uint32_t v)
 }
 
 /* IROUTER (12.9.22): Aff3 in bits 39:32, Aff2.Aff1.Aff0 in 23:0, as MPIDR_EL1 has them. */
-unsigned gicv3_init(void *d, void *rd, size_t rd_size, uint64_t boot_affinity)
+BOOT_CODE unsigned gicv3_init(void *d, void *rd, size_t rd_size, uint64_t boot_affinity)
 {
     unsigned lines;
 
@@ -88,7 +89,7 @@ unsigned gicv3_init(void *d, void *rd, size_t rd_size, uint64_t boot_affinity)
 
 /* 12.10.31: GICR_TYPER's bits 63:32 are the redistributor's Aff3.Aff2.Aff1.Aff0; frames follow
  * each other, two of 64 KiB each (four with virtual LPIs) until the one marked Last. */
-static volatile uint8_t *find_redist(uint64_t affinity)
+BOOT_CODE static volatile uint8_t *find_redist(uint64_t affinity)
 {
     uint32_t want = (uint32_t)(((affinity >> 8) & 0xff000000) | (affinity & 0xffffff));
 
@@ -104,7 +105,7 @@ static volatile uint8_t *find_redist(uint64_t affinity)
     return NULL;
 }
 
-void gicv3_cpu_init(unsigned cpu, uint64_t affinity)
+BOOT_CODE void gicv3_cpu_init(unsigned cpu, uint64_t affinity)
 {
     volatile uint8_t *rd = find_redist(affinity);
 
