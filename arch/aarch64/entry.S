@@ -251,7 +251,7 @@ aarch64_ttbr1_switch:
 /* x0 = CPU index -> x0 = the top of its kernel stack (a guard page below each). */
 stack_top:
     ldr     x1, =kernel_stacks
-    mov     x2, #STACK_SLOT
+    ldr     x2, =STACK_SLOT
     madd    x0, x0, x2, x1
     add     x0, x0, x2
     ret
