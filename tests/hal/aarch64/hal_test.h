@@ -17,7 +17,7 @@ enum {
 
 #define HAL_TESTS(X)                                                                               \
     X(KERNEL_WX, "kernel text RX, rodata R, data RW, linear map NX, none of it for EL0")           \
-    X(STACK_GUARD, "a store below the kernel stack hits its unmapped guard: stack overflow")       \
+    X(STACK_GUARD, "a push below the kernel stack hits its unmapped guard: stack overflow")        \
     X(USER_RUNS, "EL0 program loaded from an ELF runs and reaches svc")                            \
     X(ECHO, "svc passes x0..x6 both ways, x7 = syscall number / error")                            \
     X(IPC_BUFFER, "TPIDR_EL0 holds the IPC buffer address the kernel set")                         \
