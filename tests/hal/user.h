@@ -41,10 +41,16 @@ void ut_wait_irqs(mica_word_t n);
 /* Spin for ms milliseconds of the timer's counter (interrupts are taken meanwhile). */
 void ut_spin_ms(unsigned ms);
 void ut_bench(void);
+/* TEST_IRQ_IDLE .. TEST_IRQ_USER with the device's level interrupt (ut_device_raise/lower). */
+void ut_irq(void);
 
-/* The arch's: the timer's counter as user mode reads it, and one null syscall round trip in
- * instructions (T_NULL between two instruction counter reads). */
+/* The arch's: the timer's counter as user mode reads it, one null syscall round trip in
+ * instructions (T_NULL between two instruction counter reads), and the board's device: make it
+ * assert its level interrupt (now, or with soon, a little later: the interrupt should then find
+ * the kernel side idle) or stop asserting it. */
 uint64_t ut_time(void);
 mica_word_t ut_null_trip(void);
+void ut_device_raise(bool soon);
+void ut_device_lower(void);
 
 #endif

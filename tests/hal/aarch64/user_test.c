@@ -171,42 +171,22 @@ static void gpio(unsigned off, uint32_t v)
     ut_device[off / 4] = v;
 }
 
-/* The PL061's pin 0 as an output with a level-high interrupt: writing 1 to it raises the line
- * until it is written 0 and the latched status cleared (GPIOIC). The line starts masked. */
-static void test_irq(void)
+/* The PL061's pin 0 as an output with a level-high interrupt: driving it high raises the line at
+ * once (soon or not) until it is driven low and the latched status cleared (GPIOIC). */
+void ut_device_raise(bool soon)
 {
-    if (!ut_device) {
-        for (unsigned t = TEST_IRQ_IDLE; t <= TEST_IRQ_USER; t++)
-            ut_report(t, false);
-        return;
-    }
+    (void)soon;
     gpio(GPIO_DIR, 1);
     gpio(GPIO_IS, 1);
     gpio(GPIO_IEV, 1);
     gpio(GPIO_IE, 1);
     gpio(GPIO_DATA_PIN0, 1);
-    /* Raised while masked: the kernel side unmasks and idles, and the interrupt ends the idle. */
-    ut_sys(T_IDLE_IRQ, TEST_IRQ_IDLE, 0);
-    /* Reported, so masked again: the still-raised line must not get through. */
-    ut_spin_ms(5);
-    ut_sys(T_IRQ_CHECK, TEST_IRQ_MASKED, 1);
-    /* The device still asserts: unmasking delivers it (in EL0, right after the svc). */
-    ut_sys(T_UNMASK, 0, 0);
-    ut_wait_irqs(2);
-    ut_sys(T_IRQ_CHECK, TEST_IRQ_UNMASK, 2);
-    /* Acknowledged at the device, then unmasked: nothing more may come. */
+}
+
+void ut_device_lower(void)
+{
     gpio(GPIO_DATA_PIN0, 0);
     gpio(GPIO_IC, 1);
-    ut_sys(T_UNMASK, 0, 0);
-    ut_spin_ms(5);
-    ut_sys(T_IRQ_CHECK, TEST_IRQ_NO_SPURIOUS, 2);
-    /* And raising it again interrupts EL0. */
-    gpio(GPIO_DATA_PIN0, 1);
-    ut_wait_irqs(3);
-    ut_sys(T_IRQ_CHECK, TEST_IRQ_USER, 3);
-    gpio(GPIO_DATA_PIN0, 0);
-    gpio(GPIO_IC, 1);
-    ut_sys(T_UNMASK, 0, 0);
 }
 
 /* Instructions from one PMCCNTR_EL0 read to the next around a null svc: the whole EL0 -> EL1 ->
@@ -236,7 +216,7 @@ int mica_main(const void *bootinfo)
     test_spsr();
     ut_sys(T_PAN, TEST_PAN, (mica_word_t)&user_word);
     ut_timer();
-    test_irq();
+    ut_irq();
     ut_bench();
     return 0;
 }

@@ -122,7 +122,7 @@ static uint64_t rtc_now(void)
     return ((uint64_t)ut_device[RTC_TIME_HIGH / 4] << 32) | lo;
 }
 
-/* Arm the alarm after ns and return when it is; the device then raises its level interrupt. */
+/* Arm the alarm after ns; the device then raises its level interrupt. */
 static uint64_t rtc_arm(uint64_t ns)
 {
     uint64_t when = rtc_now() + ns;
@@ -131,12 +131,6 @@ static uint64_t rtc_arm(uint64_t ns)
     ut_device[RTC_ALARM_HIGH / 4] = (uint32_t)(when >> 32);
     ut_device[RTC_ALARM_LOW / 4] = (uint32_t)when;
     return when;
-}
-
-static void rtc_wait_until(uint64_t when)
-{
-    while (rtc_now() < when)
-        ;
 }
 
 /* ALARM_STATUS reads 1 while an alarm is armed: 0 means the device has raised its interrupt. */
@@ -148,39 +142,17 @@ static void rtc_wait_fired(void)
         ;
 }
 
-static void test_irq(void)
+/* An alarm 1 ms ahead: soon, or now (waiting until the device has raised its interrupt). */
+void ut_device_raise(bool soon)
 {
-    if (!ut_device) {
-        for (unsigned t = TEST_IRQ_IDLE; t <= TEST_IRQ_USER; t++)
-            ut_report(t, false);
-        return;
-    }
-    /* The line starts masked, as every line does. */
-    ut_sys(T_UNMASK, 0, 0);
     rtc_arm(MS);
-    ut_sys(T_IDLE_IRQ, TEST_IRQ_IDLE, 0);
-    /* Reported, so masked: a fresh alarm must not get through. */
+    if (!soon)
+        rtc_wait_fired();
+}
+
+void ut_device_lower(void)
+{
     ut_device[RTC_CLEAR_INTERRUPT / 4] = 1;
-    rtc_arm(MS);
-    rtc_wait_fired();
-    rtc_wait_until(rtc_now() + 5 * MS);
-    ut_sys(T_IRQ_CHECK, TEST_IRQ_MASKED, 1);
-    /* The device still asserts: unmasking delivers it (in U-mode, right after the ecall). */
-    ut_sys(T_UNMASK, 0, 0);
-    ut_wait_irqs(2);
-    ut_sys(T_IRQ_CHECK, TEST_IRQ_UNMASK, 2);
-    /* Acknowledged at the device, then unmasked: nothing more may come. */
-    ut_device[RTC_CLEAR_INTERRUPT / 4] = 1;
-    ut_sys(T_UNMASK, 0, 0);
-    rtc_wait_until(rtc_now() + 5 * MS);
-    ut_sys(T_IRQ_CHECK, TEST_IRQ_NO_SPURIOUS, 2);
-    /* And a new alarm interrupts U-mode. */
-    rtc_arm(MS);
-    rtc_wait_fired();
-    ut_wait_irqs(3);
-    ut_sys(T_IRQ_CHECK, TEST_IRQ_USER, 3);
-    ut_device[RTC_CLEAR_INTERRUPT / 4] = 1;
-    ut_sys(T_UNMASK, 0, 0);
 }
 
 /* Instructions from one rdinstret to the next around a null ecall: the whole U -> kernel -> U
@@ -207,7 +179,7 @@ int mica_main(const void *bootinfo)
     test_faults();
     test_regs_kept();
     ut_timer();
-    test_irq();
+    ut_irq();
     ut_bench();
     return 0;
 }
