@@ -585,3 +585,44 @@ int fdt_intc_devices(const void *dtb, const char *intc_compat, struct mem_range 
     }
     return node == -FDT_ERR_NOTFOUND ? 0 : node;
 }
+
+/* Add [lo, hi) to ranges, merged into one it overlaps or touches. */
+static int add_merged(struct mem_range *ranges, unsigned *n, paddr_t lo, paddr_t hi)
+{
+    for (unsigned i = 0; i < *n; i++) {
+        struct mem_range *r = &ranges[i];
+        if (lo <= r->base + r->size && hi >= r->base) {
+            paddr_t top = r->base + r->size > hi ? r->base + r->size : hi;
+            r->base = r->base < lo ? r->base : lo;
+            r->size = top - r->base;
+            return 0;
+        }
+    }
+    if (*n == ARCH_MAX_RAM_RANGES)
+        return -FDT_ERR_NOSPACE;
+    ranges[(*n)++] = (struct mem_range){lo, hi - lo};
+    return 0;
+}
+
+int fdt_device_untypeds(const void *dtb, const char *intc_compat, paddr_t page,
+                        struct boot_params *bp)
+{
+    struct mem_range dev[64];
+    paddr_t console = 0;
+    unsigned n = 0;
+    int ret = fdt_intc_devices(dtb, intc_compat, dev, sizeof(dev) / sizeof(dev[0]), &n);
+
+    bp->ndevice = 0;
+    if (ret)
+        return ret;
+    if (fdt_stdout_uart(dtb, &console))
+        console = (paddr_t)-1;
+    for (unsigned i = 0; i < n && !ret; i++) {
+        paddr_t lo = dev[i].base & ~(page - 1);
+        paddr_t hi = (dev[i].base + dev[i].size + page - 1) & ~(page - 1);
+        if (console >= lo && console < hi)
+            continue;
+        ret = add_merged(bp->device, &bp->ndevice, lo, hi);
+    }
+    return ret;
+}

@@ -69,4 +69,14 @@ int fdt_intc_output(const void *dtb, const char *compat, uint64_t cpu_hwid, uint
 int fdt_intc_devices(const void *dtb, const char *intc_compat, struct mem_range *out, unsigned max,
                      unsigned *n);
 
+/*
+ * bp's device untypeds from those devices: each reg range rounded out to whole pages of page bytes,
+ * ranges that overlap or touch merged (QEMU's arm virt puts 32 virtio-mmio transports 0x200
+ * apart), and the page of the console UART (/chosen/stdout-path), which the kernel drives, left
+ * out. At most ARCH_MAX_RAM_RANGES; a device beyond that is left out and the error is
+ * -FDT_ERR_NOSPACE, with the ranges found so far kept.
+ */
+int fdt_device_untypeds(const void *dtb, const char *intc_compat, paddr_t page,
+                        struct boot_params *bp);
+
 #endif

@@ -152,39 +152,12 @@ void hal_irq_unmask(word_t irq)
 
 /*
  * Device untypeds: the registers of every device that interrupts through the GIC, rounded out to
- * pages and merged where they share or touch pages (QEMU's 32 virtio-mmio transports sit 0x200
- * apart), except the console UART's page, which the kernel drives. The GIC itself is not among
- * them, so user space can map none of it.
+ * pages and merged (fdt_device_untypeds), except the console UART's page, which the kernel drives.
+ * The GIC itself is not among them, so user space can map none of it.
  */
 BOOT_CODE void aarch64_irq_devices(struct boot_params *bp)
 {
-    const paddr_t page = (paddr_t)1 << HAL_PAGE_BITS;
-    struct mem_range dev[64];
-    paddr_t console = 0;
-    unsigned n = 0;
-
-    bp->ndevice = 0;
-    fdt_stdout_uart(bp->dtb, &console);
-    if (fdt_intc_devices(bp->dtb, gic_compat, dev, sizeof(dev) / sizeof(dev[0]), &n))
-        klog_warn("aarch64: could not list the GIC's devices; no device untypeds\n");
-    for (unsigned i = 0; i < n; i++) {
-        paddr_t lo = dev[i].base & ~(page - 1);
-        paddr_t hi = (dev[i].base + dev[i].size + page - 1) & ~(page - 1);
-        if (console >= lo && console < hi)
-            continue;
-        struct mem_range *r = NULL;
-        for (unsigned j = 0; j < bp->ndevice && !r; j++)
-            if (lo <= bp->device[j].base + bp->device[j].size && hi >= bp->device[j].base)
-                r = &bp->device[j];
-        if (r) {
-            paddr_t top = r->base + r->size > hi ? r->base + r->size : hi;
-            r->base = r->base < lo ? r->base : lo;
-            r->size = top - r->base;
-        } else if (bp->ndevice < ARCH_MAX_RAM_RANGES) {
-            bp->device[bp->ndevice++] = (struct mem_range){lo, hi - lo};
-        } else {
-            klog_warn("aarch64: more than %d device ranges; %lx left out\n", ARCH_MAX_RAM_RANGES,
-                      (unsigned long)lo);
-        }
-    }
+    if (fdt_device_untypeds(bp->dtb, gic_compat, (paddr_t)1 << HAL_PAGE_BITS, bp))
+        klog_warn("aarch64: could not list all of the GIC's devices; %u device untypeds\n",
+                  bp->ndevice);
 }

@@ -169,6 +169,18 @@ static void check_intc_devices(const void *dtb, int node, paddr_t uart)
     assert_non_null(compat);
     assert_int_equal(fdt_intc_devices(dtb, compat, dev, 64, &n), 0);
     assert_true(has_range(dev, n, uart, 0x1000) || has_range(dev, n, uart, 0x100));
+    /* As device untypeds: whole pages, pairwise apart (merged), none holding the console. */
+    struct boot_params bp = {0};
+    assert_int_equal(fdt_device_untypeds(dtb, compat, 0x1000, &bp), 0);
+    assert_true(bp.ndevice > 0);
+    for (unsigned i = 0; i < bp.ndevice; i++) {
+        assert_int_equal(bp.device[i].base % 0x1000, 0);
+        assert_int_equal(bp.device[i].size % 0x1000, 0);
+        assert_false(uart >= bp.device[i].base && uart < bp.device[i].base + bp.device[i].size);
+        for (unsigned j = 0; j < i; j++)
+            assert_true(bp.device[j].base > bp.device[i].base + bp.device[i].size ||
+                        bp.device[i].base > bp.device[j].base + bp.device[j].size);
+    }
     if (strcmp(compat, "arm,cortex-a15-gic") == 0 || strcmp(compat, "arm,gic-v3") == 0) {
         assert_int_equal(fdt_compatible_reg(dtb, compat, 1, &base, &size), 0);
         assert_true(base == 0x8010000 || base == 0x80a0000);
