@@ -280,7 +280,8 @@ static inline __attribute__((always_inline)) void kernel_trap(struct cpu *c, str
         fault_raise(t, trap->fault_type, trap->fault_addr, trap->fault_detail);
         break;
     case HAL_TRAP_TIMER:
-        /* The arch disarmed the one-shot timer; sched_after_trap sees what came due. */
+        /* The arch disarmed the one-shot timer, which may have fired early (hal.h):
+         * sched_after_trap sees what came due by the clock, and sched_next arms it again. */
         c->armed = 0;
         break;
     case HAL_TRAP_IRQ: irq_handle(trap->irq); break;

@@ -37,7 +37,13 @@ enum mica_cap_type {
  * Object sizes as log2 bytes. Fixed-size objects ignore Retype's size_bits; for Untyped, Frame and
  * CNode (log2 of the slot count) it is the caller's choice within the ranges below.
  */
-#define MICA_TCB_BITS           10
+/* A TCB holds the thread's saved registers: 2 KiB on AArch64, whose 32 128-bit FP/SIMD registers
+ * alone take 512 bytes, 1 KiB elsewhere. */
+#if defined(__aarch64__)
+#define MICA_TCB_BITS 11
+#else
+#define MICA_TCB_BITS 10
+#endif
 #define MICA_ENDPOINT_BITS      5
 #define MICA_NOTIFICATION_BITS  6
 #define MICA_REPLY_BITS         6

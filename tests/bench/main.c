@@ -3,7 +3,8 @@
  * Benchmarks, run as the root task. Each figure is the median over BATCHES batches of the mean
  * time of one operation within a batch of BATCH operations, so the clock's own cost is spread
  * out. The clock is the arch's mica_clock(): ns of the host's CLOCK_MONOTONIC on hosted,
- * instructions retired (rdinstret) on riscv64, which -icount makes exact.
+ * instructions retired (rdinstret) on riscv64, the PMU cycle counter (PMCCNTR_EL0) on aarch64;
+ * -icount makes both exact instruction counts.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -21,7 +22,7 @@ static char stack_a[STACK] __attribute__((aligned(16)));
 static mica_cptr_t ep, reply, ntfn, tcb_a, buf_a, sc_a, ut, next_slot;
 static const struct mica_bootinfo *boot;
 
-/* This program's pages, from the user link script where it gives them (riscv64). */
+/* This program's pages, from the user link script where it gives them (riscv64, aarch64). */
 extern char __mica_image_start[] __attribute__((weak)), __mica_data_start[] __attribute__((weak)),
     __mica_image_end[] __attribute__((weak));
 static uint64_t samples[BATCHES];
@@ -46,7 +47,7 @@ static void report(const char *name, const char *what)
 {
     sort(samples, BATCHES);
     uint64_t med = samples[BATCHES / 2];
-    mica_printf("bench: %-22s median %4lu.%lu %s  (min %lu.%lu, max %lu.%lu)  %s\n", name,
+    mica_printf("bench: %-28s median %4lu.%lu %s  (min %lu.%lu, max %lu.%lu)  %s\n", name,
                 (unsigned long)(med / 10), (unsigned long)(med % 10), mica_clock_unit,
                 (unsigned long)(samples[0] / 10), (unsigned long)(samples[0] % 10),
                 (unsigned long)(samples[BATCHES - 1] / 10),
@@ -181,21 +182,32 @@ static mica_cptr_t second_vspace(void)
     return vs;
 }
 
-static void bench_call_cross(void)
+/*
+ * The round trip with the server in the second address space, with its own scheduling context or
+ * passive (the like-for-like of seL4's MCS fast path figure: a passive server in another address
+ * space, each Call lending the client's context).
+ */
+static void bench_call_cross(bool passive)
 {
+    static mica_cptr_t vs;
+    const char *name = passive ? "passive call+replyrecv cross" : "call+replyrecv cross";
     struct mica_regs r;
-    mica_cptr_t vs = second_vspace();
     mica_word_t addr;
     mica_word_t regs[2] = {(mica_word_t)server, (mica_word_t)(stack_a + STACK)};
 
+    if (!vs)
+        vs = second_vspace();
     if (!vs || mica_frame_get_address(buf_a, &addr) ||
         mica_tcb_configure(tcb_a, MICA_INIT_CNODE, vs, addr, buf_a) ||
         mica_tcb_set_priority(tcb_a, MICA_INIT_TCB, 200) ||
         mica_tcb_write_registers(tcb_a, 1, MICA_REG_PC, 2, regs)) {
-        mica_printf("bench: %-22s skipped: needs an MMU with real memory and the image bounds\n",
-                    "call+replyrecv cross");
+        mica_printf("bench: %-28s skipped: needs an MMU with real memory and the image bounds\n",
+                    name);
         return;
     }
+    /* The server ran on sc_a until it waited in Recv: from now on it has no time of its own. */
+    if (passive && mica_sched_context_unbind(sc_a))
+        mica_printf("bench: unbind failed\n");
     for (unsigned b = 0; b < BATCHES; b++) {
         uint64_t t0 = mica_clock();
         for (unsigned i = 0; i < BATCH; i++) {
@@ -205,16 +217,25 @@ static void bench_call_cross(void)
         record(b, t0, mica_clock(), BATCH);
     }
     mica_tcb_suspend(tcb_a);
-    report("call+replyrecv cross", "the same, with the server in another address space");
+    if (passive) {
+        mica_sched_context_bind(sc_a, tcb_a);
+        report(name, "the passive round trip, with the server in another address space");
+    } else {
+        report(name, "the same, with the server in another address space");
+    }
 }
 
 /*
- * IRQ to user driver, on qemu-virt-riscv64 (elsewhere skipped): the goldfish RTC (0x101000, PLIC
- * line 11) in a frame of its device untyped, its line bound to a notification, and a driver thread
- * above the root's priority waiting on it. The root arms an alarm RTC_LEAD ns ahead and spins;
- * under -icount shift=0 one virtual ns is one instruction and the busy CPU never sleeps, so the
- * alarm fires RTC_LEAD instructions after the arming clock read, and the latency is the driver's
- * clock read after its Wait returned minus that.
+ * IRQ to user driver: a device whose interrupt the root can raise at a known instant, in a frame
+ * of its device untyped, its line bound to a notification, and a driver thread above the root's
+ * priority waiting on it; the latency is the driver's clock read after its Wait returned minus
+ * the instant the device raised the line. Skipped on boards without such a device.
+ *  - qemu-virt-riscv64: the goldfish RTC (0x101000, PLIC line 11). The root arms an alarm RTC_LEAD
+ *    ns ahead and spins; under -icount shift=0 one virtual ns is one instruction and the busy CPU
+ *    never sleeps, so the alarm fires RTC_LEAD instructions after the arming clock read.
+ *  - qemu-virt-aarch64: the PL061 GPIO (0x9030000, GIC SPI 7 = INTID 39) with pin 0 an output
+ *    whose level-high interrupt is enabled (PL061 TRM 3.3): the root's store that drives the pin
+ *    high raises the line, one instruction after its clock read.
  */
 #define RTC_BASE            0x101000ul
 #define RTC_IRQ             11
@@ -225,12 +246,26 @@ static void bench_call_cross(void)
 #define RTC_IRQ_ENABLED     0x10
 #define RTC_CLEAR_INTERRUPT 0x1c
 #define RTC_LEAD            20000
+#define GPIO_BASE           0x9030000ul
+#define GPIO_IRQ            39
+#define GPIO_DATA_PIN0      0x004 /* GPIODATA through address mask bit 0 */
+#define GPIO_DIR            0x400
+#define GPIO_IS             0x404 /* 1: level-sensitive */
+#define GPIO_IEV            0x40c /* 1: high level */
+#define GPIO_IE             0x410
+#define GPIO_IC             0x41c
 #define IRQ_SAMPLES         101
 
-static volatile uint32_t *rtc;
+static volatile uint32_t *dev_regs;
+static bool dev_is_gpio;
 static mica_cptr_t irq_ntfn, irq_handler;
 static volatile uint64_t woke_at;
 static volatile unsigned wakes;
+
+static void reg_write(unsigned off, uint32_t v)
+{
+    dev_regs[off / 4] = v;
+}
 
 static void driver(mica_word_t arg)
 {
@@ -238,7 +273,12 @@ static void driver(mica_word_t arg)
     for (;;) {
         mica_wait(irq_ntfn, NULL);
         woke_at = mica_clock();
-        rtc[RTC_CLEAR_INTERRUPT / 4] = 1;
+        if (dev_is_gpio) {
+            reg_write(GPIO_DATA_PIN0, 0);
+            reg_write(GPIO_IC, 1);
+        } else {
+            reg_write(RTC_CLEAR_INTERRUPT, 1);
+        }
         mica_irq_handler_ack(irq_handler);
         wakes++;
     }
@@ -254,52 +294,82 @@ static mica_cptr_t device_untyped(mica_word_t paddr)
     return 0;
 }
 
-static bool rtc_setup(void)
+static bool irq_setup(void)
 {
     const mica_word_t va = (mica_word_t)1 << 31;
-    mica_cptr_t dev = device_untyped(RTC_BASE), frame = next_slot++;
+    mica_word_t base, irq;
+    mica_cptr_t dev, frame = next_slot++;
 
+    if (strcmp(boot->board, "qemu-virt-riscv64") == 0) {
+        base = RTC_BASE, irq = RTC_IRQ;
+    } else if (strcmp(boot->board, "qemu-virt-aarch64") == 0) {
+        base = GPIO_BASE, irq = GPIO_IRQ, dev_is_gpio = true;
+    } else {
+        return false;
+    }
+    dev = device_untyped(base);
     irq_ntfn = next_slot++;
     irq_handler = next_slot++;
-    if (strcmp(boot->board, "qemu-virt-riscv64") != 0 || !dev ||
+    if (!dev ||
         mica_untyped_retype(dev, MICA_OBJ_FRAME, MICA_PAGE_BITS, MICA_INIT_CNODE, 0, 0, frame, 1) ||
         map_copy(frame, MICA_INIT_VSPACE, va, MICA_VM_READ | MICA_VM_WRITE) ||
         mica_untyped_retype(ut, MICA_OBJ_NOTIFICATION, 0, MICA_INIT_CNODE, 0, 0, irq_ntfn, 1) ||
-        mica_irq_control_get(MICA_INIT_IRQ_CONTROL, RTC_IRQ, MICA_INIT_CNODE, irq_handler, DEPTH) ||
+        mica_irq_control_get(MICA_INIT_IRQ_CONTROL, irq, MICA_INIT_CNODE, irq_handler, DEPTH) ||
         mica_irq_handler_set_notification(irq_handler, irq_ntfn))
         return false;
-    rtc = (volatile uint32_t *)va;
-    rtc[RTC_IRQ_ENABLED / 4] = 1;
+    /* A device frame need not be the first page of its untyped. */
+    dev_regs = (volatile uint32_t *)(va + (base & (((mica_word_t)1 << MICA_PAGE_BITS) - 1)));
+    if (dev_is_gpio) {
+        reg_write(GPIO_DIR, 1);
+        reg_write(GPIO_IS, 1);
+        reg_write(GPIO_IEV, 1);
+        reg_write(GPIO_IE, 1);
+    } else {
+        reg_write(RTC_IRQ_ENABLED, 1);
+    }
     return true;
+}
+
+/* Make the device raise its interrupt; returns the clock reading the latency counts from. */
+static uint64_t irq_raise(void)
+{
+    if (dev_is_gpio) {
+        uint64_t t0 = mica_clock();
+        reg_write(GPIO_DATA_PIN0, 1);
+        return t0;
+    }
+    uint64_t lo = dev_regs[RTC_TIME_LOW / 4];
+    uint64_t when = (((uint64_t)dev_regs[RTC_TIME_HIGH / 4] << 32) | lo) + RTC_LEAD;
+    uint64_t t0 = mica_clock();
+    reg_write(RTC_ALARM_HIGH, (uint32_t)(when >> 32));
+    reg_write(RTC_ALARM_LOW, (uint32_t)when);
+    return t0 + RTC_LEAD;
 }
 
 static void bench_irq(void)
 {
-    if (!rtc_setup() || start(driver, 200)) {
-        mica_printf("bench: %-22s skipped: needs the goldfish RTC of qemu-virt-riscv64\n",
+    if (!irq_setup() || start(driver, 200)) {
+        mica_printf("bench: %-28s skipped: needs the goldfish RTC of qemu-virt-riscv64 or the "
+                    "PL061 of qemu-virt-aarch64\n",
                     "irq-to-user");
         return;
     }
     for (unsigned b = 0; b < IRQ_SAMPLES; b++) {
         unsigned seen = wakes;
-        uint64_t lo = rtc[RTC_TIME_LOW / 4];
-        uint64_t when = (((uint64_t)rtc[RTC_TIME_HIGH / 4] << 32) | lo) + RTC_LEAD;
-        uint64_t t0 = mica_clock();
-        rtc[RTC_ALARM_HIGH / 4] = (uint32_t)(when >> 32);
-        rtc[RTC_ALARM_LOW / 4] = (uint32_t)when;
-        while (wakes == seen && mica_clock() - t0 < 100 * RTC_LEAD)
+        uint64_t start = mica_clock(), t0 = irq_raise();
+        while (wakes == seen && mica_clock() - start < 100 * RTC_LEAD)
             ;
         if (wakes == seen) {
-            mica_printf("bench: %-22s failed: no interrupt reached the driver\n", "irq-to-user");
+            mica_printf("bench: %-28s failed: no interrupt reached the driver\n", "irq-to-user");
             mica_tcb_suspend(tcb_a);
             return;
         }
-        samples[b] = (woke_at - t0 - RTC_LEAD) * 10;
+        samples[b] = (woke_at - t0) * 10;
     }
     for (unsigned b = IRQ_SAMPLES; b < BATCHES; b++)
         samples[b] = samples[b % IRQ_SAMPLES];
     mica_tcb_suspend(tcb_a);
-    report("irq-to-user", "RTC alarm to the driver thread's return from Wait (-icount only)");
+    report("irq-to-user", "device interrupt to the driver thread's return from Wait (-icount)");
 }
 
 static void bench_signal(void)
@@ -379,7 +449,8 @@ int mica_main(const struct mica_bootinfo *bi)
         buf_addr = bi->bootinfo_vaddr + ((mica_word_t)1 << MICA_PAGE_BITS);
     bench_call();
     bench_passive_call();
-    bench_call_cross();
+    bench_call_cross(false);
+    bench_call_cross(true);
     bench_signal();
     bench_yield();
     bench_null();
