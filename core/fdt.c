@@ -651,7 +651,6 @@ int fdt_device_untypeds(const void *dtb, const char *intc_compat, paddr_t page,
     unsigned n = 0;
     int ret = fdt_intc_devices(dtb, intc_compat, dev, sizeof(dev) / sizeof(dev[0]), &n);
 
-    bp->ndevice = 0;
     if (ret)
         return ret;
     if (fdt_stdout_uart(dtb, &console))
