@@ -1,30 +1,35 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Armv8-M boot in C: there is no devicetree, so boot_params comes from Kconfig (the board's RAM)
- * and the linker (the kernel image). Also platform bring-up, the CPU index and the (identity)
- * address translation of an MPU system.
+ * Armv8-M boot in C: the firmware's platform description (there is no devicetree: RAM comes from
+ * the description) into boot_params, plus the kernel image. Also platform bring-up, the CPU index
+ * and the (identity) address translation of an MPU system.
  */
 #include "hal.h"
 #include "klog.h"
+#include "platform.h"
 #include "uart/uart.h"
 
-extern char __kernel_start[], __kernel_end[];
+extern char __mica_phys_start[], __mica_phys_end[];
 
 static struct boot_params boot_params;
 
-_Noreturn void arch_boot(void);
+_Noreturn void arch_boot(const struct mica_platform *platform);
 void arch_early_trap(word_t exception, word_t pc);
 
-_Noreturn void arch_boot(void)
+_Noreturn void arch_boot(const struct mica_platform *platform)
 {
     struct boot_params *bp = &boot_params;
+    char why[160];
+    int bad = platform_read(platform, bp, why, sizeof(why));
 
-    bp->ram[0].base = CONFIG_BOARD_RAM_BASE;
-    bp->ram[0].size = CONFIG_BOARD_RAM_SIZE;
-    bp->nram = 1;
-    bp->reserved[0].base = (paddr_t)(uintptr_t)__kernel_start;
-    bp->reserved[0].size = (paddr_t)(__kernel_end - __kernel_start);
-    bp->nreserved = 1;
+    if (platform_cb.flags & MICA_PLATFORM_OWN_CONSOLE)
+        uart_console_init(NULL);
+    if (bad)
+        kpanic("mica_start: %s", why);
+    if (bp->nreserved == ARCH_MAX_RAM_RANGES)
+        kpanic("mica_start: no room left to reserve the kernel image");
+    bp->reserved[bp->nreserved++] = (struct mem_range){
+        (paddr_t)(uintptr_t)__mica_phys_start, (paddr_t)(__mica_phys_end - __mica_phys_start)};
     bp->ncpus = 1;
     kernel_main(bp);
 }
@@ -35,11 +40,21 @@ void arch_early_trap(word_t exception, word_t pc)
            (unsigned long)pc);
 }
 
-/* Only the console so far; the NVIC and timer join it later. */
+/* Only the console so far (arch_boot), the NVIC and timer join it later. */
 void hal_platform_init(struct boot_params *bp)
 {
     (void)bp;
-    uart_console_init(NULL);
+}
+
+/* No MMU: the firmware's memory is where it is, for privileged code. */
+word_t hal_firmware_enter(void)
+{
+    return 0;
+}
+
+void hal_firmware_leave(word_t token)
+{
+    (void)token;
 }
 
 /* A single core. */

@@ -1,48 +1,60 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Armv8-M kernel entry. The core resets in Secure state and reads its initial stack pointer and
- * reset vector from the table at VTOR_S (0x10000000 on the MPS2 AN505), which link.ld places at
- * the start of the image. The reset handler sets the stack limit, clears .bss and calls
- * arch_boot() in boot.c. QEMU loads the ELF directly, so .data needs no copying.
+ * Armv8-M kernel entry: mica_start (include/mica/kernel.h), which the firmware calls in privileged
+ * Thread or Handler mode with r0 = its platform description (addresses are physical: there is no
+ * MMU). It masks interrupts, zeroes the kernel's .bss (its own sections only, mica.ld's
+ * __mica_bss_*), moves to the kernel's stack with MSPLIM below it (an overflow faults instead of
+ * running into .bss), points VTOR at the kernel's early vector table and calls arch_boot().
  */
 #include <arch.h>
 
     .syntax unified
     .thumb
 
-    /* Armv8-M ARM B3.30: SP_main, Reset, then the fixed exceptions 2..15. */
-    .section .vectors, "a"
-    .globl vectors
-vectors:
-    .word   boot_stack_top
-    .word   reset
-    .rept   14
-    .word   early_exception
-    .endr
-
-    .section .text.entry, "ax"
-    .globl  reset
-    .type   reset, %function
+    .section .entry, "ax"
+    .globl  mica_start
+    .type   mica_start, %function
     .thumb_func
-reset:
-    /* A stack overflow faults (MSPLIM) instead of running into .bss. */
-    ldr     r0, =boot_stack
-    msr     msplim, r0
-    ldr     r0, =__bss_start
-    ldr     r1, =__bss_end
+mica_start:
+    cpsid   i
+    mov     r4, r0
+    ldr     r0, =__mica_bss_start
+    ldr     r1, =__mica_bss_end
     movs    r2, #0
 1:  cmp     r0, r1
     bhs     2f
     str     r2, [r0], #4
     b       1b
-2:
+2:  ldr     r0, =boot_stack
+    msr     msplim, r0
+    ldr     r0, =boot_stack_top
+    msr     msp, r0
+    mov     r0, #0
+    msr     control, r0         /* MSP, privileged */
+    isb
+    ldr     r0, =0xe000ed08     /* VTOR */
+    ldr     r1, =early_vectors
+    str     r1, [r0]
+    dsb
+    isb
+    mov     r0, r4
     bl      arch_boot
 3:  wfi
     b       3b
-    .size   reset, . - reset
+    .size   mica_start, . - mica_start
+    .ltorg
 
-    /* Until trap.S installs the real handlers, any exception is a kernel bug: report its number
-     * (IPSR) and the stacked PC, then stop. */
+    /* Until trap code installs the real handlers, any exception is a kernel bug: report its number
+     * (IPSR) and the stacked PC, then stop. VTOR needs 128-byte alignment for 16 entries. */
+    .section .rodata.early_vectors, "a"
+    .balign 128
+early_vectors:
+    .word   boot_stack_top
+    .rept   15
+    .word   early_exception
+    .endr
+
+    .section .text.early_exception, "ax"
     .type   early_exception, %function
     .thumb_func
 early_exception:

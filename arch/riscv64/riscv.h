@@ -94,6 +94,10 @@ static inline struct sbiret sbi_call(word_t ext, word_t fid, word_t a0, word_t a
     return (struct sbiret){(long)r0, (long)r1};
 }
 
+/* entry.S: where the kernel image is, physically (the fragment's __mica_phys_start and end: the
+ * entry code's section is linked at its physical address, out of reach of PC-relative code). */
+extern const paddr_t riscv_image_phys[2];
+
 /* trap.S: the trap vector (hal_user_run is there too). */
 extern char riscv_trap_vector[];
 
