@@ -28,8 +28,6 @@
  * write-back (IRGNn/ORGNn = 01, SHn = 11). */
 #define BOOT_TCR    0x00000000b5193519
 #define SCTLR_BOOT  0x30d0181d /* RES1 (11, 20, 22, 23, 28, 29) | I | SA0 | SA | C | M */
-#define STACK_SIZE  ((CONFIG_KERNEL_STACK_SIZE + 4095) & ~4095)
-#define STACK_SLOT  (4096 + STACK_SIZE) /* a guard page, then the stack */
 
     .section .entry, "ax"
     .globl mica_start
@@ -115,6 +113,8 @@ mica_start:
     mov     x0, #0
     bl      stack_top
     mov     sp, x0
+    mrs     x1, tpidr_el1
+    str     x0, [x1, #AARCH64_CPU_KSP]
     add     x0, x19, x21        /* the description at its kernel address */
     ldr     x1, =aarch64_boot
     br      x1
@@ -149,6 +149,8 @@ aarch64_secondary_entry:
     mov     x0, x19
     bl      stack_top
     mov     sp, x0
+    mrs     x1, tpidr_el1
+    str     x0, [x1, #AARCH64_CPU_KSP]
     mov     x0, x19
     ldr     x1, =aarch64_secondary_boot
     br      x1
@@ -249,7 +251,7 @@ mmu_on:
 /* x0 = CPU index -> x0 = the top of its kernel stack (a guard page below each). */
 stack_top:
     ldr     x1, =kernel_stacks
-    ldr     x2, =STACK_SLOT
+    ldr     x2, =AARCH64_KSTACK_SLOT
     madd    x0, x0, x2, x1
     add     x0, x0, x2
     ret
@@ -341,11 +343,11 @@ boot_ttbr1:
     .space  2048
 early_stack_top:
 
-    /* CPU n's kernel stack at kernel_stacks + n * STACK_SLOT + 4096, above an unmapped guard
+    /* CPU n's kernel stack at kernel_stacks + n * AARCH64_KSTACK_SLOT + 4096, above an unmapped guard
      * page (mmu.c leaves it out of the kernel's tables). */
     .section .kstack, "aw", %nobits
     .balign 4096
     .globl kernel_stacks, kernel_stacks_end
 kernel_stacks:
-    .space  STACK_SLOT * CONFIG_NR_CPUS
+    .space  AARCH64_KSTACK_SLOT * CONFIG_NR_CPUS
 kernel_stacks_end:

@@ -98,7 +98,7 @@ static inline struct sbiret sbi_call(word_t ext, word_t fid, word_t a0, word_t a
  * entry code's section is linked at its physical address, out of reach of PC-relative code). */
 extern const paddr_t riscv_image_phys[2];
 
-/* trap.S: the trap vector (hal_user_run is there too). */
+/* trap.S: the trap vector (hal_user_enter is there too). */
 extern char riscv_trap_vector[];
 
 /* boot.c: CPU index -> hart id, for SBI calls. */
