@@ -97,23 +97,40 @@ BOOT_CODE int platform_read(const struct mica_platform *p, struct boot_params *b
     return 0;
 }
 
-/* stack-external: the firmware's callbacks run on the kernel stack within
- * CONFIG_PLATFORM_CALLBACK_STACK bytes (build.ninja.in tells tools/stackcheck.py). */
+/*
+ * The callbacks run on the kernel stack within CONFIG_PLATFORM_CALLBACK_STACK bytes
+ * (build.ninja.in tells tools/stackcheck.py). A callback that faults makes the kernel panic, and
+ * the panic writes and halts through the callbacks again: one that is entered while a callback
+ * runs is dropped for good instead, so the panic reaches the arch's own console and halt.
+ */
+static bool in_callback;
+
 bool platform_putc(char c)
 {
     if (!platform_cb.console)
         return false;
+    if (in_callback) {
+        platform_cb.console = NULL;
+        return false;
+    }
+    in_callback = true;
     word_t token = hal_firmware_enter();
     platform_cb.console(platform_cb.arg, c);
     hal_firmware_leave(token);
+    in_callback = false;
     return true;
 }
 
 void platform_halt(int status)
 {
-    if (!platform_cb.halt)
+    void (*halt)(void *, int) = platform_cb.halt;
+
+    if (!halt || in_callback)
         return;
+    platform_cb.halt = NULL; /* once: if it returns or faults, the arch's halt follows */
+    in_callback = true;
     word_t token = hal_firmware_enter();
-    platform_cb.halt(platform_cb.arg, status);
+    halt(platform_cb.arg, status);
     hal_firmware_leave(token);
+    in_callback = false;
 }
