@@ -1,0 +1,232 @@
+# SPDX-License-Identifier: MIT
+"""tests/run's `embed` group: Mica as a library inside someone else's firmware (docs/embedding.md).
+
+- libmica.a of every board built: its defined global symbols are the embedding API that
+  include/mica/kernel.h declares (hosted: and its hosted_* machine interface), nothing else (no
+  main, no _start, no memcpy); on bare metal it needs nothing from the link but mica.ld's
+  __mica_* symbols; no two archive members share a name.
+- The SDK and the vendor examples, as a vendor would use them: `ninja sdk` into DESTDIR + PREFIX
+  of a temporary directory, the example copied to another temporary directory outside the tree
+  and built there with only the SDK's path (make SDK=...; a second time through CMake with the
+  SDK's package config), then booted under QEMU: the firmware's own _start, main, memcpy and
+  uart_init link beside libmica.a, Mica prints through the firmware's console callback, the root
+  task it found at run time retypes (zeroes) all the RAM it was given, the firmware's M-mode
+  interrupt handler finds its canaries intact after the doorbell, and the firmware's halt
+  callback ends the machine with status 0. The same firmware built to leave a canary unreserved
+  must see it destroyed (so the check can fail), and a second root task must run from the same
+  firmware image.
+"""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+
+SRCDIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GROUP = "embed"
+API_HEADER = os.path.join(SRCDIR, "include", "mica", "kernel.h")
+RISCV_EXAMPLE = os.path.join(SRCDIR, "examples", "vendor-riscv64")
+M33_EXAMPLE = os.path.join(SRCDIR, "examples", "vendor-cortex-m33")
+EXAMPLE_TIMEOUT = 60
+# The vendor firmware's own definitions of names a kernel library used to export.
+VENDOR_SYMBOLS = ("_start", "main", "memcpy", "uart_init")
+
+
+def run(cmd, timeout=300, cwd=None, env=None):
+    """(rc or None on timeout, output lines); the process group is killed on a timeout."""
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+        rc = proc.returncode
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, _ = proc.communicate()
+        rc = None
+    return rc, out.decode("utf-8", "replace").replace("\r", "").splitlines()
+
+
+def api_functions():
+    """The mica_ functions include/mica/kernel.h declares (tools/exports.py reads it the same
+    way; this is the independent check of its result)."""
+    text = re.sub(r"/\*.*?\*/", "", open(API_HEADER).read(), flags=re.S)
+    return set(re.findall(r"^[^/*#\s].*?\b(mica_\w+)\s*\(", text, re.M))
+
+
+def nm(path):
+    """(defined globals, undefined) of an archive or object, as {name: type letter}."""
+    rc, out = run(["llvm-nm", "--extern-only", path])
+    defined, undefined = {}, set()
+    for line in out if rc == 0 else []:
+        parts = line.split()
+        if len(parts) == 2 and parts[0] == "U":
+            undefined.add(parts[1])
+        elif len(parts) == 3 and parts[1] not in "Uvw":
+            defined[parts[2]] = parts[1]
+    return rc, defined, undefined
+
+
+def library(results, board, builddir, arch):
+    lib = os.path.join(builddir, "libmica.a")
+    if not os.path.exists(lib):
+        results.add(GROUP, "fail", f"{board}: libmica.a", "not built")
+        return
+    rc, defined, undefined = nm(lib)
+    if rc != 0:
+        results.add(GROUP, "fail", f"{board}: nm libmica.a", f"llvm-nm exit {rc}")
+        return
+    api = api_functions()
+    stray = sorted(n for n in defined
+                   if n not in api and not (arch == "hosted" and n.startswith("hosted_")))
+    missing = sorted(api - set(defined))
+    if stray or missing:
+        results.add(GROUP, "fail", f"{board}: libmica.a defines exactly the API",
+                    f"{len(stray)} stray globals, {len(missing)} API functions missing",
+                    [f"stray: {n} ({defined[n]})" for n in stray] +
+                    [f"missing: {n}" for n in missing])
+    else:
+        results.add(GROUP, "pass", f"{board}: libmica.a defines exactly the API: "
+                    f"{', '.join(sorted(n for n in defined if n in api))}"
+                    f"{' and hosted_*' if arch == 'hosted' else ''} ({len(defined)} globals)")
+    if arch != "hosted":
+        needs = sorted(n for n in undefined if not re.match(r"^__mica_\w+$", n))
+        if needs:
+            results.add(GROUP, "fail", f"{board}: libmica.a needs only mica.ld's symbols",
+                        f"{len(needs)} undefined", needs)
+        else:
+            results.add(GROUP, "pass", f"{board}: libmica.a needs only mica.ld's symbols "
+                        f"({len(undefined)} __mica_*)")
+    rc, members = run(["llvm-ar", "t", lib])
+    dups = sorted({m for m in members if members.count(m) > 1})
+    if rc != 0 or dups:
+        results.add(GROUP, "fail", f"{board}: libmica.a members", f"duplicate names {dups}"
+                    if dups else f"llvm-ar exit {rc}", members)
+    else:
+        results.add(GROUP, "pass", f"{board}: libmica.a has {len(members)} member(s), no two "
+                    f"alike ({', '.join(members)})")
+
+
+def boot(results, name, cmd, expect_rc, needles, cwd):
+    rc, out = run(cmd, EXAMPLE_TIMEOUT, cwd=cwd)
+    missing = [n for n in needles if not any(re.search(n, line) for line in out)]
+    if rc is None:
+        results.add(GROUP, "fail", name, f"hang: no exit after {EXAMPLE_TIMEOUT} s", out)
+    elif rc != expect_rc or missing:
+        results.add(GROUP, "fail", name, f"exit status {rc} (expected {expect_rc})" +
+                    (f", missing {missing}" if missing else ""), out)
+    else:
+        results.add(GROUP, "pass", name)
+
+
+def example_riscv64(results, builddir):
+    """Build the riscv64 vendor example from an SDK outside the tree and boot it."""
+    scratch = tempfile.mkdtemp(prefix="mica-embed-")
+    try:
+        env = dict(os.environ, DESTDIR=os.path.join(scratch, "dest"), PREFIX="/opt/mica")
+        rc, out = run(["ninja", "-C", builddir, "sdk"], env=env)
+        sdk = os.path.join(scratch, "dest", "opt", "mica")
+        if rc != 0 or not os.path.exists(os.path.join(sdk, "lib", "pkgconfig", "mica.pc")):
+            results.add(GROUP, "fail", "qemu-virt-riscv64: ninja sdk with DESTDIR and PREFIX",
+                        f"exit {rc}", out)
+            return
+        results.add(GROUP, "pass", "qemu-virt-riscv64: ninja sdk with DESTDIR and PREFIX")
+        # The vendor's shell knows nothing of Mica but the SDK's path.
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("PKG_CONFIG")}
+        work = os.path.join(scratch, "vendor")
+        shutil.copytree(RISCV_EXAMPLE, work)
+        rc, out = run(["make", f"SDK={sdk}"], cwd=work, env=clean)
+        if rc != 0:
+            results.add(GROUP, "fail", "vendor-riscv64: make SDK=... outside the tree",
+                        f"exit {rc}", out)
+            return
+        results.add(GROUP, "pass", "vendor-riscv64: make SDK=... outside the tree (firmware, "
+                    "two root tasks)")
+        symbols(results, work)
+        qemu = ["qemu-system-riscv64", "-M", "virt", "-nic", "none", "-nographic", "-m", "256M",
+                "-smp", "1", "-bios", "vendor.elf", "-device"]
+        slot = "loader,file={},addr=0x84010000,force-raw=on"
+        boot(results, "vendor-riscv64: firmware boots Mica, root task zeroes all its RAM, "
+             "canaries intact after the doorbell",
+             qemu + [slot.format("root-canary.elf")], 0,
+             [r"^\[mica\] mica: board=qemu-virt-riscv64 arch=riscv64",
+              r"^\[mica\] canary: retyped and zeroed \d+ KiB",
+              r"^vendor: doorbell from the root task after \d+ firmware ticks: canaries intact",
+              r"^\[mica\] canary: done, 0 errors",
+              r"^vendor: Mica halted with status 0, 1 doorbell\(s\), [1-9]\d* firmware ticks, "
+              r"canaries intact"], work)
+        boot(results, "vendor-riscv64: the same firmware runs another root task it finds at "
+             "run time", qemu + [slot.format("root-hello.elf")], 0,
+             [r"^\[mica\] hello: root task on qemu-virt-riscv64",
+              r"^vendor: Mica halted with status 0, 0 doorbell\(s\)"], work)
+        cmake(results, sdk, work, qemu + [slot.format("root-canary.elf")], clean)
+        rc, out = run(["make", "clean", "all", f"SDK={sdk}", "CFLAGS=-DCANARY_UNRESERVED"],
+                      cwd=work, env=clean)
+        if rc != 0:
+            results.add(GROUP, "fail", "vendor-riscv64 with canary A unreserved: build",
+                        f"exit {rc}", out)
+            return
+        boot(results, "vendor-riscv64 with canary A left unreserved: the check sees it "
+             "destroyed", qemu + [slot.format("root-canary.elf")], 1,
+             [r"^vendor: doorbell from the root task .*: \d+ canary words destroyed",
+              r"^vendor: Mica halted with status 1, .* canaries destroyed"], work)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def symbols(results, work):
+    """The firmware's objects define the names that used to clash with libmica.a's."""
+    found = {}
+    for obj in ("reset.o", "board.o"):
+        _, defined, _ = nm(os.path.join(work, obj))
+        found.update(defined)
+    missing = [s for s in VENDOR_SYMBOLS if found.get(s) != "T"]
+    if missing:
+        results.add(GROUP, "fail", "vendor-riscv64 defines _start, main, memcpy, uart_init",
+                    f"not defined: {missing}")
+    else:
+        results.add(GROUP, "pass", "vendor-riscv64 defines _start, main, memcpy and uart_init "
+                    "and links beside libmica.a")
+
+
+def cmake(results, sdk, work, qemu, env):
+    """The same firmware through CMake and the SDK's package config and toolchain file."""
+    name = "vendor-riscv64: cmake with the SDK's package (find_package(mica))"
+    if shutil.which("cmake") is None:
+        results.add(GROUP, "fail", name, "cmake not found (Debian package cmake; --install-deps "
+                    "installs it)")
+        return
+    build = os.path.join(work, "cmake-build")
+    rc, out = run(["cmake", "-S", work, "-B", build, f"-DCMAKE_PREFIX_PATH={sdk}",
+                   f"-DCMAKE_TOOLCHAIN_FILE={sdk}/share/mica/toolchain.cmake"], env=env)
+    if rc == 0:
+        rc, out = run(["cmake", "--build", build], env=env)
+    if rc != 0:
+        results.add(GROUP, "fail", name, f"exit {rc}", out)
+        return
+    boot(results, name, [a.replace("vendor.elf", os.path.join(build, "vendor.elf"))
+                         .replace("file=root-", f"file={build}/root-") for a in qemu], 0,
+         [r"^vendor: Mica halted with status 0, 1 doorbell\(s\), .* canaries intact"], work)
+
+
+def example_cortex_m33(results, boards):
+    name = "vendor-cortex-m33: firmware with its own vector table boots Mica on qemu-mps2-an505"
+    an505 = boards.get("qemu-mps2-an505")
+    if not os.path.isdir(M33_EXAMPLE):
+        results.add(GROUP, "skip", name, "not written yet: it builds on the ARMv8-M backend "
+                    "(the armv8m branch), which has not landed on main")
+        return
+    if an505 is None:
+        results.add(GROUP, "skip", name, "qemu-mps2-an505 not built in this run")
+
+
+def run_checks(results, boards):
+    """boards: {name: (build directory, arch)} of the boards built in this run with their own
+    configuration."""
+    for board, (builddir, arch) in sorted(boards.items()):
+        library(results, board, builddir, arch)
+    if "qemu-virt-riscv64" in boards:
+        example_riscv64(results, boards["qemu-virt-riscv64"][0])
+    example_cortex_m33(results, boards)
