@@ -15,6 +15,8 @@
   callback ends the machine with status 0. The same firmware built to leave a canary unreserved
   must see it destroyed (so the check can fail), and a second root task must run from the same
   firmware image.
+- A minimal AArch64 firmware (tests/embed/aarch64) the same way: Mica's console and halt through
+  its callbacks, which on aarch64 run with the firmware's ranges in TTBR0, entered at EL1 and EL2.
 """
 
 import os
@@ -29,6 +31,7 @@ GROUP = "embed"
 API_HEADER = os.path.join(SRCDIR, "include", "mica", "kernel.h")
 RISCV_EXAMPLE = os.path.join(SRCDIR, "examples", "vendor-riscv64")
 M33_EXAMPLE = os.path.join(SRCDIR, "examples", "vendor-cortex-m33")
+AARCH64_FIRMWARE = os.path.join(SRCDIR, "tests", "embed", "aarch64")
 EXAMPLE_TIMEOUT = 60
 # The vendor firmware's own definitions of names a kernel library used to export.
 VENDOR_SYMBOLS = ("_start", "main", "memcpy", "uart_init")
@@ -211,6 +214,35 @@ def cmake(results, sdk, work, qemu, env):
          [r"^vendor: Mica halted with status 0, 1 doorbell\(s\), .* canaries intact"], work)
 
 
+def firmware_aarch64(results, builddir):
+    """The minimal AArch64 firmware (tests/embed/aarch64) from an SDK outside the tree: its console
+    and halt callbacks, entered at EL1 and at EL2."""
+    scratch = tempfile.mkdtemp(prefix="mica-embed-")
+    try:
+        env = dict(os.environ, DESTDIR=os.path.join(scratch, "dest"), PREFIX="/sdk")
+        rc, out = run(["ninja", "-C", builddir, "sdk"], env=env)
+        sdk = os.path.join(scratch, "dest", "sdk")
+        work = os.path.join(scratch, "firmware")
+        shutil.copytree(AARCH64_FIRMWARE, work)
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("PKG_CONFIG")}
+        if rc == 0:
+            rc, out = run(["make", f"SDK={sdk}"], cwd=work, env=clean)
+        if rc != 0:
+            results.add(GROUP, "fail", "aarch64 firmware from the SDK: build", f"exit {rc}", out)
+            return
+        for el in ("off", "on"):
+            boot(results, f"aarch64 firmware from the SDK, virtualization={el}: Mica's console and "
+                 "halt through the firmware's callbacks",
+                 ["qemu-system-aarch64", "-M", "virt", "-nic", "none", "-cpu", "cortex-a53",
+                  "-nographic", "-m", "128M", "-semihosting-config", "enable=on,target=native",
+                  "-M", f"virtualization={el}", "-kernel", "firmware.bin"], 0,
+                 [r"^\[mica\] mica: board=qemu-virt-aarch64 arch=aarch64",
+                  r"^\[mica\] root: running on qemu-virt-aarch64",
+                  r"^firmware: Mica halted with status 0"], work)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def example_cortex_m33(results, boards):
     name = "vendor-cortex-m33: firmware with its own vector table boots Mica on qemu-mps2-an505"
     an505 = boards.get("qemu-mps2-an505")
@@ -229,4 +261,6 @@ def run_checks(results, boards):
         library(results, board, builddir, arch)
     if "qemu-virt-riscv64" in boards:
         example_riscv64(results, boards["qemu-virt-riscv64"][0])
+    if "qemu-virt-aarch64" in boards:
+        firmware_aarch64(results, boards["qemu-virt-aarch64"][0])
     example_cortex_m33(results, boards)
