@@ -15,6 +15,7 @@
   callback ends the machine with status 0. The same firmware built to leave a canary unreserved
   must see it destroyed (so the check can fail), and a second root task must run from the same
   firmware image.
+- In a full run, riscv64 and aarch64 rebuilt at another CONFIG_KERNEL_VOFFSET boot as well.
 - A minimal AArch64 firmware (tests/embed/aarch64) the same way: Mica's console and halt through
   its callbacks, which on aarch64 run with the firmware's ranges in TTBR0, entered at EL1 and EL2.
 """
@@ -24,6 +25,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 
 SRCDIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -243,6 +245,43 @@ def firmware_aarch64(results, builddir):
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+# Another linear-map offset than each arch's default, in the upper half the arch allows.
+PLACEMENT = {
+    "qemu-virt-riscv64": ("0xffffffe000000000", "mica.elf",
+                          ["qemu-system-riscv64", "-M", "virt", "-nic", "none", "-nographic",
+                           "-bios", "default", "-m", "128M", "-kernel"]),
+    "qemu-virt-aarch64": ("0xffffffe000000000", "mica.bin",
+                          ["qemu-system-aarch64", "-M", "virt", "-nic", "none", "-cpu",
+                           "cortex-a53", "-nographic", "-m", "1G", "-semihosting-config",
+                           "enable=on,target=native", "-kernel"]),
+}
+
+
+def placement(results, board):
+    """The kernel linked at another virtual offset (CONFIG_KERNEL_VOFFSET) still boots: its
+    addresses come from Kconfig and the link, not from the arch's code."""
+    voffset, image, qemu = PLACEMENT[board]
+    builddir = os.path.join(SRCDIR, "build", "embed-checks", f"{board}-voffset")
+    name = f"{board}: linked at CONFIG_KERNEL_VOFFSET={voffset}, the board image boots"
+    shutil.rmtree(builddir, ignore_errors=True)
+    rc, out = run([sys.executable, os.path.join(SRCDIR, "configure.py"), "--board", board,
+                   "--build-dir", builddir, "-D", f"CONFIG_KERNEL_VOFFSET={voffset}"])
+    if rc == 0:
+        rc, out = run(["ninja", "-C", builddir, image], 1800)
+    if rc != 0:
+        results.add(GROUP, "fail", name, f"configure or build: exit {rc}", out)
+        return
+    rc, out = run(["llvm-nm", os.path.join(builddir, "mica.elf")])
+    text = [int(line.split()[0], 16) for line in out if line.endswith(" kernel_main")]
+    base = int(voffset, 16)
+    if not text or not base <= text[0] < base + (1 << 32):
+        results.add(GROUP, "fail", name, f"kernel_main at {[hex(t) for t in text]}, not at "
+                    f"{voffset} + its physical address")
+        return
+    boot(results, name, qemu + [os.path.join(builddir, image)], 0,
+         [r"^mica: board=" + board, r"^hello: client done .* bye"], builddir)
+
+
 def example_cortex_m33(results, boards):
     name = "vendor-cortex-m33: firmware with its own vector table boots Mica on qemu-mps2-an505"
     an505 = boards.get("qemu-mps2-an505")
@@ -254,9 +293,14 @@ def example_cortex_m33(results, boards):
         results.add(GROUP, "skip", name, "qemu-mps2-an505 not built in this run")
 
 
-def run_checks(results, boards):
+def run_checks(results, boards, full=False):
     """boards: {name: (build directory, arch)} of the boards built in this run with their own
-    configuration."""
+    configuration; full (a plain tests/run): also rebuild riscv64 and aarch64 at another
+    CONFIG_KERNEL_VOFFSET in build/embed-checks/."""
+    if full:
+        for board in sorted(PLACEMENT):
+            if board in boards:
+                placement(results, board)
     for board, (builddir, arch) in sorted(boards.items()):
         library(results, board, builddir, arch)
     if "qemu-virt-riscv64" in boards:

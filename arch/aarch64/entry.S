@@ -56,9 +56,8 @@ mica_start:
     stp     xzr, xzr, [x0], #16
     b       1b
 2:
-    /* boot_ttbr0[pa >> 30] and boot_ttbr1[pa >> 30] for the image's first and last gigabytes
-     * (this code, and aarch64_ttbr1_switch's identity path); TTBR1 index = bits 38:30 of
-     * AARCH64_KERNEL_VOFFSET + pa. */
+    /* The image's first and last gigabytes in both tables (TTBR0 for this code and
+     * aarch64_ttbr1_switch's identity path). */
     ldr     x22, =boot_ttbr0
     ldr     x23, =boot_ttbr1
     sub     x22, x22, x21
@@ -195,17 +194,20 @@ drop_to_el1:
     eret
 1:  ret
 
-/* A 1 GiB block for physical address x2 in the level-1 tables at x22 (identity; skipped when 0)
- * and x23 (kernel addresses), both physical. Uses x2-x4. */
+/* A 1 GiB block for physical address x2 in the level-1 tables at x22 (identity, index = bits
+ * 38:30 of x2; skipped when 0) and x23 (kernel addresses: bits 38:30 of x21 + x2), both
+ * physical. Uses x2-x5. */
 map_gigabyte:
     ubfx    x3, x2, #30, #9
+    add     x5, x2, x21
+    ubfx    x5, x5, #30, #9
     lsr     x2, x2, #30
     lsl     x2, x2, #30
     ldr     x4, =BOOT_BLOCK
     orr     x2, x2, x4
     cbz     x22, 1f
     str     x2, [x22, x3, lsl #3]
-1:  str     x2, [x23, x3, lsl #3]
+1:  str     x2, [x23, x5, lsl #3]
     ret
 
 /* map_gigabyte for the address in the description's field at offset x24, unless it is NULL. */

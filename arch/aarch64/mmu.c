@@ -149,9 +149,9 @@ BOOT_CODE static void kernel_map(paddr_t pa, paddr_t size, pte_t flags)
 {
     static const struct tree kernel = {kernel_root, KERNEL_LEVELS};
 
-    if ((pa + size - 1) >> AARCH64_KERNEL_VA_BITS)
-        kpanic("mmu: physical %lx beyond the kernel's %d-bit linear map", (unsigned long)pa,
-               AARCH64_KERNEL_VA_BITS);
+    /* TTBR1 covers the top 2^39 bytes: pa + AARCH64_KERNEL_VOFFSET must not wrap. */
+    if (pa + size - 1 > (paddr_t)(0 - AARCH64_KERNEL_VOFFSET - 1))
+        kpanic("mmu: physical %lx beyond the kernel's linear map", (unsigned long)(pa + size - 1));
     map_range(&kernel, (word_t)hal_phys_to_virt(pa), pa, size, flags);
 }
 

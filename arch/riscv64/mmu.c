@@ -98,9 +98,11 @@ BOOT_CODE static void map_range(pte_t *root, word_t va, paddr_t pa, paddr_t size
     }
 }
 
-/* Map [pa, pa + size) at its kernel address. */
+/* Map [pa, pa + size) at its kernel address, which must not wrap past the top. */
 BOOT_CODE static void kernel_map(paddr_t pa, paddr_t size, pte_t flags)
 {
+    if (pa + size - 1 > (paddr_t)(0 - RISCV_KERNEL_VOFFSET - 1))
+        kpanic("mmu: physical %lx beyond the kernel's linear map", (unsigned long)(pa + size - 1));
     map_range(kernel_root, (word_t)hal_phys_to_virt(pa), pa, size, flags);
 }
 
