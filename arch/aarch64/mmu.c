@@ -66,7 +66,7 @@
 
 /* Tables beyond the roots: the 2 MiB pieces of the image and the stacks, unaligned RAM ends, the
  * devices, and the firmware's identity map (up to three for each of its ranges). */
-#define KERNEL_TABLES 32
+#define KERNEL_TABLES 24
 
 typedef pte_t page_table_t[PT_ENTRIES];
 

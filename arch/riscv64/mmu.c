@@ -35,7 +35,7 @@
 /* Tables beyond the roots: the RAM gigabyte around the image, the 2 MiB pieces the image and
  * unaligned RAM ends are mapped with, a few for devices, and the firmware's identity map (two for
  * each of its ranges in a new gigabyte or 2 MiB piece). */
-#define KERNEL_TABLES 32
+#define KERNEL_TABLES 24
 
 typedef pte_t page_table_t[PT_ENTRIES];
 
