@@ -303,6 +303,11 @@ int fdt_scan_boot(const void *dtb, size_t max_size, struct boot_params *bp, char
     return ret;
 }
 
+size_t fdt_blob_size(const void *dtb)
+{
+    return fdt_totalsize(dtb);
+}
+
 /*
  * Translate a bus address of node's children to a CPU physical address: at each ancestor bus,
  * an empty ranges is the identity, an entry (child base, parent base, size) maps its window, and a

@@ -24,6 +24,9 @@
 int fdt_scan_boot(const void *dtb, size_t max_size, struct boot_params *bp, char *err,
                   size_t errlen);
 
+/* The size of a blob fdt_scan_boot accepted (its header's totalsize). */
+size_t fdt_blob_size(const void *dtb);
+
 /* Physical base of the console UART that /chosen/stdout-path (or linux,stdout-path) names. */
 int fdt_stdout_uart(const void *dtb, paddr_t *base);
 
