@@ -19,6 +19,7 @@
 
 #include "aarch64.h"
 #include "compiler.h"
+#include "fdt.h"
 #include "klog.h"
 
 /* Descriptor bits (D8.3). */
@@ -228,14 +229,6 @@ BOOT_CODE static void map_readable(const struct boot_params *bp, const void *kva
         kernel_map(lo, hi - lo, KDESC_RODATA);
 }
 
-/* A devicetree's totalsize (big-endian, at byte 4 of the header fdt_scan_boot checked). */
-BOOT_CODE static paddr_t fdt_header_size(const void *dtb)
-{
-    const uint8_t *h = dtb;
-
-    return (paddr_t)h[4] << 24 | (paddr_t)h[5] << 16 | (paddr_t)h[6] << 8 | h[7];
-}
-
 /* The firmware's TTBR0 root: each of its ranges at its own address, memory or device. */
 BOOT_CODE static void firmware_tables(const struct boot_params *bp)
 {
@@ -267,7 +260,7 @@ BOOT_CODE void aarch64_mmu_init(const struct boot_params *bp, const struct mem_r
     map_stacks();
     for (unsigned i = 0; i < bp->nram; i++)
         map_ram(&bp->ram[i]);
-    map_readable(bp, bp->dtb, bp->dtb ? fdt_header_size(bp->dtb) : 0);
+    map_readable(bp, bp->dtb, bp->dtb ? fdt_blob_size(bp->dtb) : 0);
     map_readable(bp, bp->root_elf, bp->root_elf_size);
     for (unsigned i = 0; i < ndev; i++) {
         paddr_t lo, hi;

@@ -24,22 +24,9 @@ static void board_fault(void);
 /* Armv8-M ARM B3.30: SP_main, Reset, then the system exceptions 2..15; until mica_start moves
  * VTOR, a fault here is the firmware's and just stops. */
 __attribute__((section(".vectors"), used)) static void (*const board_vectors[16])(void) = {
-    (void (*)(void))(board_stack + sizeof(board_stack)),
-    board_reset,
-    board_fault,
-    board_fault,
-    board_fault,
-    board_fault,
-    board_fault,
-    board_fault,
-    board_fault,
-    board_fault,
-    board_fault,
-    board_fault,
-    board_fault,
-    board_fault,
-    board_fault,
-    board_fault,
+    [0] = (void (*)(void))(board_stack + sizeof(board_stack)),
+    [1] = board_reset,
+    [2 ... 15] = board_fault,
 };
 
 static void board_fault(void)

@@ -17,6 +17,7 @@
 
 #include <mica/objects.h>
 
+#include "fdt.h"
 #include "klog.h"
 #include "mmu/sv39.h"
 #include "riscv.h"
@@ -190,14 +191,6 @@ BOOT_CODE static void map_readable(const struct boot_params *bp, const void *kva
     kernel_map(lo, hi - lo, KPTE_RODATA);
 }
 
-/* A devicetree's totalsize (big-endian, at byte 4 of the header fdt_scan_boot checked). */
-BOOT_CODE static paddr_t fdt_header_size(const void *dtb)
-{
-    const uint8_t *h = dtb;
-
-    return (paddr_t)h[4] << 24 | (paddr_t)h[5] << 16 | (paddr_t)h[6] << 8 | h[7];
-}
-
 /* The firmware's root: the kernel half as the kernel's root has it (complete by now: kernel
  * mappings never change after boot), and each firmware range at its own address. */
 BOOT_CODE static void firmware_tables(const struct boot_params *bp)
@@ -227,7 +220,7 @@ BOOT_CODE void riscv_mmu_init(const struct boot_params *bp, const struct mem_ran
     map_data();
     for (unsigned i = 0; i < bp->nram; i++)
         map_ram(&bp->ram[i]);
-    map_readable(bp, bp->dtb, bp->dtb ? fdt_header_size(bp->dtb) : 0);
+    map_readable(bp, bp->dtb, bp->dtb ? fdt_blob_size(bp->dtb) : 0);
     map_readable(bp, bp->root_elf, bp->root_elf_size);
     for (unsigned i = 0; i < ndev; i++) {
         page_bounds(dev[i].base, dev[i].size, &lo, &hi);
