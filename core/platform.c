@@ -65,6 +65,10 @@ BOOT_CODE int platform_read(const struct mica_platform *p, struct boot_params *b
         return -1;
     }
     platform_cb = (struct platform_callbacks){p->console, p->halt, p->arg, p->flags};
+    /* The firmware's own ranges next: its callbacks run in them, also to report what follows (or
+     * this array's own bad entry, with the ranges before it). */
+    if (add_ranges(bp->firmware, &bp->nfirmware, p->reserved, p->nreserved, "reserved", why, len))
+        return -1;
     bp->dtb = phys(p->devicetree);
 #ifdef CONFIG_FDT
     if (bp->dtb && fdt_scan_boot(bp->dtb, FDT_MAX_SIZE, bp, why, len))
@@ -81,7 +85,6 @@ BOOT_CODE int platform_read(const struct mica_platform *p, struct boot_params *b
         return -1;
     }
     if (add_ranges(bp->reserved, &bp->nreserved, p->reserved, p->nreserved, "reserved", why, len) ||
-        add_ranges(bp->firmware, &bp->nfirmware, p->reserved, p->nreserved, "reserved", why, len) ||
         add_ranges(bp->device, &bp->ndevice, p->devices, p->ndevices, "device", why, len))
         return -1;
     if (p->root_image && p->root_image_size) {

@@ -25,11 +25,11 @@ extern struct platform_callbacks platform_cb;
 
 /*
  * Fill bp from the description at p (a kernel address; the addresses inside are physical, reached
- * through hal_phys_to_virt): the callbacks first (so that a bad description can still be
- * reported), then the devicetree (RAM, CPUs and its reservations, with CONFIG_FDT), the
- * description's RAM (replacing the devicetree's), its reserved ranges (also into bp->firmware),
- * its device ranges, and the root image (reserved too). The arch adds its own image to
- * bp->reserved. Returns 0, or nonzero with a one-line reason in why (len bytes).
+ * through hal_phys_to_virt): the callbacks and the firmware's reserved ranges (bp->firmware) first,
+ * so that a bad description can still be reported through them, then the devicetree (RAM, CPUs
+ * and its reservations, with CONFIG_FDT), the description's RAM (replacing the devicetree's), its
+ * reserved ranges, its device ranges, and the root image (reserved too). The arch adds its own
+ * image to bp->reserved. Returns 0, or nonzero with a one-line reason in why (len bytes).
  */
 int platform_read(const struct mica_platform *p, struct boot_params *bp, char *why, size_t len);
 
