@@ -114,9 +114,10 @@ def library(results, board, builddir, arch):
                     f"alike ({', '.join(members)})")
 
 
-def boot(results, name, cmd, expect_rc, needles, cwd):
+def boot(results, name, cmd, expect_rc, needles, cwd, absent=()):
     rc, out = run(cmd, EXAMPLE_TIMEOUT, cwd=cwd)
     missing = [n for n in needles if not any(re.search(n, line) for line in out)]
+    missing += [f"no {n}" for n in absent if any(re.search(n, line) for line in out)]
     if rc is None:
         results.add(GROUP, "fail", name, f"hang: no exit after {EXAMPLE_TIMEOUT} s", out)
     elif rc != expect_rc or missing:
@@ -232,18 +233,47 @@ def firmware_aarch64(results, builddir):
         if rc != 0:
             results.add(GROUP, "fail", "aarch64 firmware from the SDK: build", f"exit {rc}", out)
             return
+        qemu = ["qemu-system-aarch64", "-M", "virt", "-nic", "none", "-cpu", "cortex-a53",
+                "-nographic", "-m", "128M", "-semihosting-config", "enable=on,target=native",
+                "-kernel", "firmware.bin"]
         for el in ("off", "on"):
             boot(results, f"aarch64 firmware from the SDK, virtualization={el}: Mica's console and "
                  "halt through the firmware's callbacks",
-                 ["qemu-system-aarch64", "-M", "virt", "-nic", "none", "-cpu", "cortex-a53",
-                  "-nographic", "-m", "128M", "-semihosting-config", "enable=on,target=native",
-                  "-M", f"virtualization={el}", "-kernel", "firmware.bin"], 0,
+                 qemu[:-2] + ["-M", f"virtualization={el}"] + qemu[-2:], 0,
                  [r"^\[mica\] mica: board=qemu-virt-aarch64 arch=aarch64",
                   r"^\[mica\] root: running on qemu-virt-aarch64",
                   r"^firmware: Mica halted with status 0"], work)
+        # Descriptions docs/embedding.md says mica_start refuses, each reported through the
+        # firmware's console and halt (but a version mismatch, where nothing can be trusted).
+        for bad, what, needles in BAD_DESCRIPTIONS:
+            rc, out = run(["make", "-B", f"SDK={sdk}", f"BAD={bad}"], cwd=work, env=clean)
+            if rc != 0:
+                results.add(GROUP, "fail", f"aarch64 firmware, {what}: build", f"exit {rc}", out)
+                continue
+            boot(results, f"aarch64 firmware, {what}: refused", qemu, 3, needles, work,
+                 absent=[r"^\[mica\]"] if bad == 5 else [])
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
+
+# tests/embed/aarch64 built with -DBAD=n: what docs/embedding.md says mica_start reports.
+PANIC = r"^\[mica\] panic: \S+: "
+HALTED = r"^firmware: Mica halted with status 3"
+BAD_DESCRIPTIONS = [
+    (1, "a RAM count without an array", [PANIC + r"mica_start: 2 RAM ranges at NULL$", HALTED]),
+    (2, "a reserved range that wraps",
+     [PANIC + r"mica_start: reserved range 2 \(fffffffffffff000, size 2000\) wraps around the "
+      r"address space$", HALTED]),
+    (3, "17 device ranges",
+     [PANIC + r"mica_start: device range 16 \(a020000, size 1000\) one range too many "
+      r"\(ARCH_MAX_RAM_RANGES\)$", HALTED]),
+    (4, "no RAM and no devicetree",
+     [PANIC + r"mica_start: no RAM: the description lists none, and there is no devicetree$",
+      HALTED]),
+    (5, "another version", []),
+    (6, "no root image",
+     [PANIC + r"boot: no root task \(the platform description names no root image\)$", HALTED]),
+]
 
 # Another linear-map offset than each arch's default, in the upper half the arch allows.
 PLACEMENT = {

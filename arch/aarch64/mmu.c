@@ -21,6 +21,7 @@
 #include "compiler.h"
 #include "fdt.h"
 #include "klog.h"
+#include "platform.h"
 
 /* Descriptor bits (D8.3). */
 #define DESC_VALID    (1ul << 0)
@@ -229,6 +230,18 @@ BOOT_CODE static void map_readable(const struct boot_params *bp, const void *kva
         kernel_map(lo, hi - lo, KDESC_RODATA);
 }
 
+/* Does [lo, hi) hold a callback's code? Then it is memory, even when RAM is not known yet (a
+ * description reported bad before its RAM was read). */
+BOOT_CODE static bool holds_callback(paddr_t lo, paddr_t hi)
+{
+    paddr_t fn[2] = {(paddr_t)(uintptr_t)platform_cb.console, (paddr_t)(uintptr_t)platform_cb.halt};
+
+    for (unsigned i = 0; i < 2; i++)
+        if (fn[i] && fn[i] >= lo && fn[i] < hi)
+            return true;
+    return false;
+}
+
 /* The firmware's TTBR0 root: each of its ranges at its own address, memory or device. */
 BOOT_CODE static void firmware_tables(const struct boot_params *bp)
 {
@@ -240,7 +253,8 @@ BOOT_CODE static void firmware_tables(const struct boot_params *bp)
         if (hi > HAL_USER_TOP)
             kpanic("mmu: firmware range %lx..%lx beyond TTBR0's 48 bits", (unsigned long)lo,
                    (unsigned long)hi);
-        map_range(&firmware, lo, lo, hi - lo, in_ram(bp, lo, hi) ? FDESC_MEMORY : FDESC_DEVICE);
+        bool memory = in_ram(bp, lo, hi) || holds_callback(lo, hi);
+        map_range(&firmware, lo, lo, hi - lo, memory ? FDESC_MEMORY : FDESC_DEVICE);
     }
     firmware_ready = true;
 }

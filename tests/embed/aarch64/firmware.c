@@ -6,7 +6,8 @@
  * Device memory). It is an arm64 Image (header first, so that QEMU passes the devicetree in x0),
  * entered at EL1 or EL2; it keeps the PL011 for itself, prints Mica's lines through it prefixed
  * "[mica] ", and ends the machine through semihosting with Mica's status. The root task is
- * linked in (root.S).
+ * linked in (root.S). Built with -DBAD=n it hands Mica description n of those docs/embedding.md
+ * says it refuses, each with its reason (tests/embed_checks.py).
  */
 #include <stdint.h>
 
@@ -106,5 +107,27 @@ void firmware_main(const void *dtb)
     platform.root_image_size = (uint64_t)(root_end - root_start);
     platform.console = console;
     platform.halt = halt;
+#if BAD == 1
+    platform.nram = 2; /* and no array */
+#elif BAD == 2
+    static struct mica_range wrap[3];
+    wrap[0] = reserved[0];
+    wrap[1] = reserved[1];
+    wrap[2] = (struct mica_range){0xfffffffffffff000ul, 0x2000};
+    platform.reserved = wrap;
+    platform.nreserved = 3;
+#elif BAD == 3
+    static struct mica_range many[17];
+    for (unsigned i = 0; i < 17; i++)
+        many[i] = (struct mica_range){0x0a000000ul + i * 2 * PAGE, PAGE};
+    platform.devices = many;
+    platform.ndevices = 17;
+#elif BAD == 4
+    platform.devicetree = 0;
+#elif BAD == 5
+    platform.version = MICA_PLATFORM_VERSION + 1;
+#elif BAD == 6
+    platform.root_image = 0;
+#endif
     mica_start(&platform);
 }
