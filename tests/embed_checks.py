@@ -273,6 +273,11 @@ BAD_DESCRIPTIONS = [
     (5, "another version", []),
     (6, "no root image",
      [PANIC + r"boot: no root task \(the platform description names no root image\)$", HALTED]),
+    (7, "a root image that wraps",
+     [PANIC + r"mica_start: the root image \(0xfffffffffffff000, 8192 bytes\) wraps around the "
+      r"address space$", HALTED]),
+    (8, "reserved ranges leaving no room for the kernel image",
+     [PANIC + r"mica_start: no room left to reserve the kernel image$", HALTED]),
 ]
 
 # Another linear-map offset than each arch's default, in the upper half the arch allows.

@@ -128,6 +128,18 @@ void firmware_main(const void *dtb)
     platform.version = MICA_PLATFORM_VERSION + 1;
 #elif BAD == 6
     platform.root_image = 0;
+#elif BAD == 7
+    platform.root_image = (const void *)0xfffffffffffff000ul;
+    platform.root_image_size = 0x2000;
+#elif BAD == 8
+    /* 14 here, the devicetree blob and the root image: the reserved list is full. */
+    static struct mica_range full[14];
+    full[0] = reserved[0];
+    full[1] = reserved[1];
+    for (unsigned i = 2; i < 14; i++)
+        full[i] = (struct mica_range){0x0c000000ul + i * 2 * PAGE, PAGE};
+    platform.reserved = full;
+    platform.nreserved = 14;
 #endif
     mica_start(&platform);
 }
