@@ -2,7 +2,8 @@
 """`ninja sdk` / `ninja install`: write a board's SDK, what firmware needs to link Mica in and to
 build root tasks for it, without Mica's tree or build.ninja (docs/embedding.md):
 
-  lib/libmica.a, lib/libmicauser.a      the kernel (one object) and the user runtime
+  lib/libmica.a, lib/libmicauser.a      the kernel (one object) and the user runtime (not on a
+                                        boot stub, which has no syscalls: nor mica-user.pc, user.ld)
   include/mica/*.h                      the embedding API (kernel.h) and the user-space headers
   include/mica/config.h                 the build's generated configuration (autoconf.h)
   share/mica/mica.ld                    the kernel's sections, to INCLUDE in the firmware's script
@@ -68,7 +69,7 @@ Libs: {libs}
 """
 
 
-def cmake_config(cfg, cflags):
+def cmake_config(cfg, cflags, user):
     return f"""# CMake package of the Mica SDK (tools/sdk.py) for {cfg['CONFIG_BOARD']} ({cfg['CONFIG_ARCH']}).
 #   find_package(mica REQUIRED CONFIG)   (CMAKE_PREFIX_PATH or mica_DIR pointing here)
 #   mica::kernel  firmware that links the kernel in: include it, link it, and INCLUDE
@@ -90,14 +91,17 @@ if(NOT TARGET mica::kernel)
     INTERFACE_INCLUDE_DIRECTORIES "${{_mica_prefix}}/include"
     INTERFACE_COMPILE_OPTIONS "${{MICA_ARCH_CFLAGS}}"
     INTERFACE_LINK_DIRECTORIES "${{_mica_prefix}}/share/mica")
-  add_library(mica::user STATIC IMPORTED)
-  set_target_properties(mica::user PROPERTIES
-    IMPORTED_LOCATION "${{_mica_prefix}}/lib/libmicauser.a"
-    INTERFACE_INCLUDE_DIRECTORIES "${{_mica_prefix}}/include"
-    INTERFACE_COMPILE_OPTIONS "${{MICA_ARCH_CFLAGS}}"
-    INTERFACE_LINK_OPTIONS "-Wl,-T,${{MICA_USER_LINK_SCRIPT}}")
-endif()
+{user_target if user else ""}endif()
 unset(_mica_prefix)
+"""
+
+
+user_target = """  add_library(mica::user STATIC IMPORTED)
+  set_target_properties(mica::user PROPERTIES
+    IMPORTED_LOCATION "${_mica_prefix}/lib/libmicauser.a"
+    INTERFACE_INCLUDE_DIRECTORIES "${_mica_prefix}/include"
+    INTERFACE_COMPILE_OPTIONS "${MICA_ARCH_CFLAGS}"
+    INTERFACE_LINK_OPTIONS "-Wl,-T,${MICA_USER_LINK_SCRIPT}")
 """
 
 
@@ -183,25 +187,29 @@ def main():
     cflags = " ".join(flags)
     ldflags = cfg.get("CONFIG_ARCH_LDFLAGS", "").strip()
 
+    user = cfg.get("CONFIG_ARCH_HAS_HAL") == "y"  # a boot stub has no syscalls, no user runtime
     copy("libmica.a", os.path.join(out, "lib", "libmica.a"))
-    copy("libmicauser.a", os.path.join(out, "lib", "libmicauser.a"))
-    for d in ("include/mica", "user/include/mica"):
+    if user:
+        copy("libmicauser.a", os.path.join(out, "lib", "libmicauser.a"))
+    for d in ("include/mica", "user/include/mica") if user else ("include/mica",):
         for h in sorted(os.listdir(os.path.join(SRCDIR, d))):
             if h.endswith(".h"):
                 copy(os.path.join(SRCDIR, d, h), os.path.join(out, "include", "mica", h))
     copy(os.path.join("include", "generated", "autoconf.h"),
          os.path.join(out, "include", "mica", "config.h"))
     copy("mica.ld", os.path.join(out, "share", "mica", "mica.ld"))
-    copy(os.path.join(SRCDIR, "user", "arch", arch, "link.ld"),
-         os.path.join(out, "share", "mica", "user.ld"))
     write(os.path.join(out, "lib", "pkgconfig", "mica.pc"),
           pc_file("mica", f"Mica microkernel for {cfg['CONFIG_BOARD']}: the library firmware "
                   "links in", cflags, "-L${libdir} -L${ldscriptdir} -lmica", cfg))
-    write(os.path.join(out, "lib", "pkgconfig", "mica-user.pc"),
-          pc_file("mica-user", f"Mica user runtime for {cfg['CONFIG_BOARD']}: root tasks and "
-                  "servers", cflags, "-L${libdir} -lmicauser -T ${ldscriptdir}/user.ld", cfg))
+    if user:
+        copy(os.path.join(SRCDIR, "user", "arch", arch, "link.ld"),
+             os.path.join(out, "share", "mica", "user.ld"))
+        write(os.path.join(out, "lib", "pkgconfig", "mica-user.pc"),
+              pc_file("mica-user", f"Mica user runtime for {cfg['CONFIG_BOARD']}: root tasks "
+                      "and servers", cflags, "-L${libdir} -lmicauser -T ${ldscriptdir}/user.ld",
+                      cfg))
     write(os.path.join(out, "lib", "cmake", "mica", "mica-config.cmake"),
-          cmake_config(cfg, cflags))
+          cmake_config(cfg, cflags, user))
     write(os.path.join(out, "share", "mica", "toolchain.cmake"), toolchain(cfg, cflags, target))
     write(os.path.join(out, "share", "mica", "README.md"), readme(cfg, cflags, ldflags))
     print(f"sdk: {cfg['CONFIG_BOARD']} SDK in {out}")
