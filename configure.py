@@ -259,12 +259,17 @@ class Config:
 
 
 def validate(cfg):
-    """Checks Kconfig cannot express: the kernel stack's alignment, the hosted arena's size, the
-    QEMU command line of a bare-metal board."""
+    """Checks Kconfig cannot express: the kernel stack's alignment and the firmware callbacks'
+    share of it, the hosted arena's size, the QEMU command line of a bare-metal board."""
     stack = int(cfg.sym("KERNEL_STACK_SIZE"))
     if stack % 16:
         raise ConfigureError(f"CONFIG_KERNEL_STACK_SIZE={stack}: must be a multiple of 16 (the "
                              "stack pointer's alignment on every arch)")
+    callbacks = int(cfg.sym("PLATFORM_CALLBACK_STACK"))
+    if callbacks > stack // 4:
+        raise ConfigureError(f"CONFIG_PLATFORM_CALLBACK_STACK={callbacks}: at most a quarter of "
+                             f"CONFIG_KERNEL_STACK_SIZE ({stack // 4}); the kernel's own path to "
+                             "a callback needs the rest")
     if cfg.sym("ARCH") == "hosted":
         mb = int(cfg.sym("HOSTED_RAM_MB"))
         if mb & (mb - 1):
