@@ -30,6 +30,8 @@ static void bitmap_set(struct cpu *c, unsigned prio)
 {
     c->l2[prio / 32] |= 1u << (prio % 32);
     c->l1 |= 1u << (prio / 32);
+    if (prio + 1 > c->top)
+        c->top = prio + 1;
 }
 
 static void bitmap_clear(struct cpu *c, unsigned prio)
@@ -37,6 +39,11 @@ static void bitmap_clear(struct cpu *c, unsigned prio)
     c->l2[prio / 32] &= ~(1u << (prio % 32));
     if (!c->l2[prio / 32])
         c->l1 &= ~(1u << (prio / 32));
+    if (prio + 1 == c->top) {
+        /* The two count-leading-zeros of seL4's bitmap, once per change of the top. */
+        unsigned hi = 31 - (unsigned)__builtin_clz(c->l1 | 1);
+        c->top = c->l1 ? hi * 32 + 32 - (unsigned)__builtin_clz(c->l2[hi]) : 0;
+    }
 }
 
 static void ready_insert(struct cpu *c, struct tcb *t)
@@ -292,7 +299,7 @@ void sched_slice_yield(struct tcb *t)
     sched_commit_at(c, now);
     c->resched = true;
     if (t->sc && sc_round_robin(t->sc))
-        refill_head(t->sc)->amount = t->sc->budget;
+        sc_new_slice(t->sc);
     if (t->sc && !refill_ready(t->sc, now)) {
         /* The charge used up the head refill: like any thread out of budget, it waits for the
          * next one in the release queue (it was at the front before: Yield escaped budgets). */
