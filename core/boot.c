@@ -244,6 +244,7 @@ void boot_root_task(struct boot_params *bp)
     bi->root_cnode_bits = ROOT_CNODE_BITS;
     bi->ipc_buffer = u.ipc_buffer;
     bi->user_vaddr_top = vspace_backend_user_top;
+    bi->mpu_regions = vspace_backend_regions;
     bi->sched_control =
         (struct mica_slot_range){MICA_INIT_FIRST_FREE_FIXED, MICA_INIT_FIRST_FREE_FIXED + ncpus};
     boot_untypeds(bi, bp, next);

@@ -81,6 +81,8 @@ extern const bool vspace_backend_present;
 extern const bool vspace_backend_tables;
 /* First user address mappings may not use (boot info's user_vaddr_top). */
 extern const word_t vspace_backend_user_top;
+/* Hardware regions a VSpace may use (MPU; boot info's mpu_regions), 0 without an MPU. */
+extern const word_t vspace_backend_regions;
 
 /* A new VSpace at vs with its ASID. */
 void vspace_backend_init(void *vs, word_t asid);
