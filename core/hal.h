@@ -6,7 +6,10 @@
  * core only through the kernel_* entry points at the end.
  *
  * Context: unless a contract says otherwise, functions are called in kernel context on the
- * current CPU with interrupts disabled (the kernel is not preemptible).
+ * current CPU with interrupts disabled (the kernel is not preemptible). Kernel context is whatever
+ * the arch makes it: a supervisor mode (riscv64 S-mode), or an exception handler (Armv8-M runs the
+ * whole kernel in Handler mode, inside the exception that entered it). The core only needs the
+ * kernel not to be interrupted, and every trap to come back through hal_user_run or hal_idle.
  */
 #ifndef MICA_HAL_H
 #define MICA_HAL_H
@@ -30,7 +33,9 @@ enum hal_pte_kind { HAL_PTE_INVALID, HAL_PTE_TABLE, HAL_PTE_PAGE };
  *   ARCH_BOOT_FLAGS (optional) MICA_BOOT_FLAG_REAL_MEM / _USER_FAULT if user code really runs on
  *                             its mappings and can fault (the default, both; hosted: 0)
  *   with CONFIG_MMU: pte_t, HAL_PT_LEVELS, HAL_PT_INDEX_BITS, HAL_PAGE_BITS, HAL_USER_TOP
- *   with CONFIG_MPU: struct arch_mpu_state, HAL_MPU_REGIONS, HAL_MPU_GRANULE
+ *   with CONFIG_MPU: struct arch_mpu_state (the encoded region set, ready for plain stores on a
+ *                             switch: PMSAv8's {RBAR, RLAR} pairs), HAL_MPU_REGIONS (regions a
+ *                             VSpace may use), HAL_MPU_GRANULE
  */
 #include <arch.h>
 
@@ -79,7 +84,11 @@ _Noreturn void hal_halt(int status);
 void hal_ctx_init(struct arch_ctx *ctx, word_t pc, word_t sp);
 
 /* Read / write register id reg (enum mica_reg, or an arch id < ARCH_NUM_REGS). The core checks
- * reg < ARCH_NUM_REGS first. Writing MICA_REG_PC makes the thread continue there. */
+ * reg < ARCH_NUM_REGS first. Writing MICA_REG_PC makes the thread continue there. The value
+ * passes through hal_ctx_set as user code could have made it: a write the hardware would refuse
+ * on the way back to user mode, or that would give the thread more than its own instructions
+ * could, is sanitised (Armv8-M: of xPSR only the APSR flags are written and the Thumb bit stays
+ * set), so reading a register back may give what the arch kept rather than what was written. */
 word_t hal_ctx_get(const struct arch_ctx *ctx, unsigned reg);
 void hal_ctx_set(struct arch_ctx *ctx, unsigned reg, word_t val);
 
@@ -94,7 +103,8 @@ enum hal_trap_kind {
                          already points past the syscall instruction */
     HAL_TRAP_FAULT,   /* user fault: info->fault_type/addr/detail describe it (mica/fault.h) */
     HAL_TRAP_IRQ,     /* device interrupt info->irq, already claimed and masked by the arch */
-    HAL_TRAP_TIMER,   /* the deadline set by hal_timer_set passed */
+    HAL_TRAP_TIMER,   /* the deadline set by hal_timer_set passed, or the timer fired early
+                         (see hal_timer_set): the core looks at the time itself */
 };
 
 struct hal_trap {
@@ -107,12 +117,18 @@ struct hal_trap {
 
 /* Switch to user mode on the current CPU and run ctx (in the address space last activated) until
  * something happens; save the user state back into ctx and describe it in *trap. Interrupts are
- * enabled only while user code runs. */
+ * enabled only while user code runs. User state the hardware keeps in user memory (Armv8-M stacks
+ * part of it on the thread's stack) is read and written only where the thread itself could: a
+ * thread pointing its stack at kernel memory gets a fault (HAL_TRAP_FAULT, without running), never
+ * a kernel write there. */
 void hal_user_run(struct arch_ctx *ctx, struct hal_trap *trap);
 
 /* Nothing is runnable: wait, with interrupts enabled, until an interrupt or the timer deadline
- * arrives, and describe it in *trap (kind HAL_TRAP_IRQ or HAL_TRAP_TIMER). On hosted with no
- * timer armed and no interrupt pending this is a deadlock: it reports it and halts. */
+ * arrives, and describe it in *trap (kind HAL_TRAP_IRQ or HAL_TRAP_TIMER). The arch may wait in a
+ * context of its own (Armv8-M: a privileged Thread-mode loop, since WFI inside an exception
+ * handler does not wake for an interrupt of that handler's priority); to the core it is a call
+ * that returns. On hosted with no timer armed and no interrupt pending this is a deadlock: it
+ * reports it and halts. */
 void hal_idle(struct hal_trap *trap);
 
 /* ---- Time ------------------------------------------------------------------------------ */
@@ -122,7 +138,9 @@ uint64_t hal_time_now(void);
 uint64_t hal_time_freq(void);
 
 /* Arm the one-shot timer for absolute time deadline (ticks); UINT64_MAX disarms it. A deadline in
- * the past fires at once. Only the last call counts. */
+ * the past fires at once. Only the last call counts. The timer may fire early, but never late: a
+ * counter narrower than the deadline (SysTick counts 24 bits) fires at its limit, reports
+ * HAL_TRAP_TIMER, and the core, finding nothing due yet, arms the same deadline again. */
 void hal_timer_set(uint64_t deadline);
 
 /* ---- Interrupts ------------------------------------------------------------------------ */
@@ -185,13 +203,15 @@ struct mpu_region {
     unsigned attr;
 };
 
-/* Encode n regions into register values ready for a context switch. Returns 0, or an enum
- * mica_error (positive, as everywhere in the kernel) when they do not fit (too many, misaligned for
- * the hardware). */
+/* Encode n regions into register values ready for a context switch. The rules are the arch's
+ * (how many, the granule, whether regions may overlap: PMSAv8's are in drivers/mpu/pmsav8.c).
+ * Returns 0, or an enum mica_error (positive, as everywhere in the kernel) when they do not fit
+ * (too many, misaligned for the hardware). */
 int hal_mpu_encode(const struct mpu_region *regions, unsigned n, struct arch_mpu_state *out);
 
-/* Load an encoded region set on this CPU (kernel regions stay as they are). The core calls it when
- * the running VSpace changes and when the current VSpace's set changes. */
+/* Load an encoded region set on this CPU for user code (the kernel's own access does not depend
+ * on it). The core calls it when the running VSpace changes and when the current VSpace's set
+ * changes. */
 void hal_mpu_activate(const struct arch_mpu_state *state);
 #endif
 
