@@ -13,7 +13,7 @@
  * image's first page, in the riscv64 kernel's linear map (arch/riscv64/include/arch.h). */
 #define VIRT_RTC_BASE       0x101000ul
 #define VIRT_RTC_IRQ        11
-#define VIRT_KERNEL_TEXT    0xffffffc080200000ul
+#define VIRT_KERNEL_TEXT    ((mica_word_t)0xffffffc080200000ull) /* a 64-bit board */
 #define RTC_TIME_LOW        0x00
 #define RTC_TIME_HIGH       0x04
 #define RTC_ALARM_LOW       0x08
