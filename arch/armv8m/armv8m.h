@@ -78,6 +78,10 @@ struct armv8m_board {
 };
 extern const struct armv8m_board armv8m_board;
 
+/* The board's own setup at boot (like a vendor's SystemInit), before the kernel uses any device:
+ * e.g. let unprivileged code reach the peripherals in armv8m_board.device at all. */
+void armv8m_board_init(void);
+
 /* timer.c */
 void armv8m_timer_init(void);
 void armv8m_timer_expired(void);

@@ -5,8 +5,18 @@
  * TIMER0 (line 3), the dual timer (line 5) and the APB expansion window after UART0, the console:
  * UART1-4 and the FPGA peripherals, with unused slots up to 0x50210000 that give a BusFault. All
  * clocks run at the 20 MHz system clock.
+ *
+ * Behind the MPU there is a second gate: the SSE-200's peripheral protection controllers turn
+ * unprivileged Secure accesses into reads of zero and ignored writes unless the Secure Privilege
+ * Control block allows them per peripheral (Arm CoreLink SSE-200 TRM, APBSPPPC0 and
+ * APBSPPPCEXP1). armv8m_board_init allows exactly the peripherals above: TIMER0 and the dual timer
+ * (not TIMER1), and on the expansion PPC every port but UART0 (QEMU's hw/arm/mps2-tz.c: ports 0-4
+ * SPI, 5 UART0, 6-9 UART1-4, 10-13 I2C).
  */
 #include "armv8m.h"
+
+#define SPCTRL_APBSPPPC0    (*(volatile uint32_t *)0x500800b0u)
+#define SPCTRL_APBSPPPCEXP1 (*(volatile uint32_t *)0x500800c4u)
 
 const struct armv8m_board armv8m_board = {
     .clock_timer = 0x50001000,
@@ -20,3 +30,9 @@ const struct armv8m_board armv8m_board = {
             {0x50201000, 0xf000}, /* UART1-4, FPGA peripherals, unused slots */
         },
 };
+
+void armv8m_board_init(void)
+{
+    SPCTRL_APBSPPPC0 = (1u << 0) | (1u << 2);   /* TIMER0, DUALTIMER */
+    SPCTRL_APBSPPPCEXP1 = 0x3fffu & ~(1u << 5); /* all but UART0 */
+}

@@ -71,6 +71,7 @@ void hal_platform_init(struct boot_params *bp)
 {
     (void)bp;
     uart_console_init(NULL);
+    armv8m_board_init();
     armv8m_exceptions_init();
     armv8m_mpu_init();
     armv8m_irq_init();

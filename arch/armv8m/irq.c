@@ -2,9 +2,16 @@
 /*
  * Armv8-M device interrupts through the NVIC (drivers/intc/nvic.c). Every line has the same
  * priority as every other exception, so none preempts the kernel; a line is reported from
- * hal_user_run or hal_idle, masked there (disabled in the NVIC) and unmasked by IRQHandler_Ack. A
- * device that still asserts its line when it is unmasked makes it pending again, as a level
- * interrupt should. The clock's line belongs to the kernel: its wraps are counted, never reported.
+ * hal_user_run or hal_idle, masked there (disabled in the NVIC) and unmasked by IRQHandler_Ack.
+ * The clock's line belongs to the kernel: its wraps are counted, never reported.
+ *
+ * The NVIC latches a line's pending state on a rising edge and again when its exception returns
+ * while the line is still asserted (Armv8-M ARM B3.27). The kernel reports a line from inside its
+ * exception and returns with the device still asserting, so by the time the driver has serviced
+ * the device and acknowledges, the line is pending for nothing. Unmasking therefore clears the
+ * pending state first: a clear does not take while the line is still asserted (it stays pending,
+ * as a level-sensitive line must), so only the stale latch goes, and a device that asserts again
+ * interrupts again.
  */
 #include "armv8m.h"
 #include "intc/nvic.h"
@@ -41,6 +48,8 @@ void hal_irq_mask(word_t irq)
 
 void hal_irq_unmask(word_t irq)
 {
-    if (hal_irq_valid(irq))
-        nvic_enable(irq, true);
+    if (!hal_irq_valid(irq))
+        return;
+    nvic_clear_pending(irq);
+    nvic_enable(irq, true);
 }
