@@ -3,7 +3,8 @@
  * Benchmarks, run as the root task. Each figure is the median over BATCHES batches of the mean
  * time of one operation within a batch of BATCH operations, so the clock's own cost is spread
  * out. The clock is the arch's mica_clock(): ns of the host's CLOCK_MONOTONIC on hosted,
- * instructions retired (rdinstret) on riscv64, which -icount makes exact.
+ * instructions retired (rdinstret) on riscv64, which -icount makes exact; on armv8m a CMSDK timer
+ * this program maps and starts (clock_setup), 50 instructions per tick under -icount shift=0.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -21,9 +22,11 @@ static char stack_a[STACK] __attribute__((aligned(16)));
 static mica_cptr_t ep, reply, ntfn, tcb_a, buf_a, sc_a, ut, next_slot;
 static const struct mica_bootinfo *boot;
 
-/* This program's pages, from the user link script where it gives them (riscv64). */
+/* This program's pages, from the user link script where it gives them (riscv64, armv8m). */
 extern char __mica_image_start[] __attribute__((weak)), __mica_data_start[] __attribute__((weak)),
     __mica_image_end[] __attribute__((weak));
+/* armv8m's mica_clock reads the counter this names (user/arch/armv8m/clock.c). */
+extern volatile const uint32_t *mica_clock_counter __attribute__((weak));
 static uint64_t samples[BATCHES];
 
 static void sort(uint64_t *v, unsigned n)
@@ -85,7 +88,8 @@ static void yielder(mica_word_t arg)
 }
 
 /* Where tcb_a's IPC buffer is: mapped after the boot-info frame on MMU boards (the driver's
- * invocations use it), elsewhere the frame's own address (set up in mica_main). */
+ * invocations use it), elsewhere the frame's own address (mapped there on MPU boards; set up in
+ * mica_main). */
 static mica_word_t buf_addr;
 
 static int start(void (*fn)(mica_word_t), mica_word_t prio)
@@ -157,9 +161,27 @@ static mica_error_t map_copy(mica_cptr_t f, mica_cptr_t vs, mica_word_t vaddr, m
 }
 
 /*
+ * MPU: the same from the boot frame caps of any size, each at its own address (user_frames: the
+ * image's segments, then the root's stack, which the server does not use but may share).
+ */
+static mica_cptr_t second_vspace_mpu(mica_cptr_t vs)
+{
+    for (mica_cptr_t f = boot->user_frames.start; f < boot->user_frames.end; f++) {
+        mica_word_t pa;
+        if (mica_frame_get_address(f, &pa))
+            return 0;
+        mica_word_t rights = pa < (mica_word_t)__mica_data_start ? MICA_VM_READ | MICA_VM_EXEC
+                                                                 : MICA_VM_READ | MICA_VM_WRITE;
+        if (map_copy(f, vs, pa, rights))
+            return 0;
+    }
+    return vs;
+}
+
+/*
  * A second address space holding this program's image at the same addresses (copies of the boot
  * frame caps, which come first in bi->user_frames, one per page from __mica_image_start): code
- * read-execute, data read-write, shared with the root. Needs an MMU over real memory.
+ * read-execute, data read-write, shared with the root. Needs an MMU or MPU over real memory.
  */
 static mica_cptr_t second_vspace(void)
 {
@@ -167,10 +189,12 @@ static mica_cptr_t second_vspace(void)
     mica_cptr_t vs = next_slot++;
     mica_word_t va = (mica_word_t)__mica_image_start;
 
-    if (!(boot->flags & MICA_BOOT_FLAG_MMU) || !(boot->flags & MICA_BOOT_FLAG_REAL_MEM) ||
-        !__mica_image_start ||
+    if (!(boot->flags & (MICA_BOOT_FLAG_MMU | MICA_BOOT_FLAG_MPU)) ||
+        !(boot->flags & MICA_BOOT_FLAG_REAL_MEM) || !__mica_image_start ||
         mica_untyped_retype(ut, MICA_OBJ_VSPACE, 0, MICA_INIT_CNODE, 0, 0, vs, 1))
         return 0;
+    if (boot->flags & MICA_BOOT_FLAG_MPU)
+        return second_vspace_mpu(vs);
     for (mica_cptr_t f = boot->user_frames.start; va < (mica_word_t)__mica_image_end; f++) {
         mica_word_t rights = va < (mica_word_t)__mica_data_start ? MICA_VM_READ | MICA_VM_EXEC
                                                                  : MICA_VM_READ | MICA_VM_WRITE;
@@ -192,7 +216,8 @@ static void bench_call_cross(void)
         mica_tcb_configure(tcb_a, MICA_INIT_CNODE, vs, addr, buf_a) ||
         mica_tcb_set_priority(tcb_a, MICA_INIT_TCB, 200) ||
         mica_tcb_write_registers(tcb_a, 1, MICA_REG_PC, 2, regs)) {
-        mica_printf("bench: %-22s skipped: needs an MMU with real memory and the image bounds\n",
+        mica_printf("bench: %-22s skipped: needs an MMU or MPU with real memory and the image "
+                    "bounds\n",
                     "call+replyrecv cross");
         return;
     }
@@ -209,12 +234,15 @@ static void bench_call_cross(void)
 }
 
 /*
- * IRQ to user driver, on qemu-virt-riscv64 (elsewhere skipped): the goldfish RTC (0x101000, PLIC
- * line 11) in a frame of its device untyped, its line bound to a notification, and a driver thread
- * above the root's priority waiting on it. The root arms an alarm RTC_LEAD ns ahead and spins;
- * under -icount shift=0 one virtual ns is one instruction and the busy CPU never sleeps, so the
- * alarm fires RTC_LEAD instructions after the arming clock read, and the latency is the driver's
- * clock read after its Wait returned minus that.
+ * IRQ to user driver: a timer device in a frame of its device untyped, its interrupt line bound to
+ * a notification, and a driver thread above the root's priority waiting on it. The root arms the
+ * device IRQ_LEAD instructions ahead and spins; under -icount shift=0 one virtual ns is one
+ * instruction and the busy CPU never sleeps, so the interrupt fires IRQ_LEAD instructions after
+ * the arming clock read, and the latency is the driver's clock read after its Wait returned minus
+ * that. qemu-virt-riscv64: the goldfish RTC (0x101000, PLIC line 11), an alarm in ns.
+ * qemu-mps2-an505: timer 1 of the CMSDK dual timer (0x50002000, NVIC line 5), one-shot at the
+ * 20 MHz system clock (50 instructions a tick, so the figure moves in steps of 50). Elsewhere
+ * skipped.
  */
 #define RTC_BASE            0x101000ul
 #define RTC_IRQ             11
@@ -224,10 +252,19 @@ static void bench_call_cross(void)
 #define RTC_ALARM_HIGH      0x0c
 #define RTC_IRQ_ENABLED     0x10
 #define RTC_CLEAR_INTERRUPT 0x1c
-#define RTC_LEAD            20000
+#define AN505_TIMER0        0x50000000ul
+#define AN505_DUAL          0x50002000ul
+#define AN505_DUAL_IRQ      5
+#define DUAL_LOAD           0x00
+#define DUAL_CONTROL        0x08
+#define DUAL_INTCLR         0x0c
+#define DUAL_ONESHOT_IRQ    0xa3 /* enable, periodic off, interrupt, prescale 1, 32-bit, one-shot */
+#define INSTR_PER_TICK      50   /* -icount shift=0 (1 GHz) over the AN505's 20 MHz */
+#define IRQ_LEAD            20000
 #define IRQ_SAMPLES         101
 
-static volatile uint32_t *rtc;
+static volatile uint32_t *dev;
+static bool dev_is_rtc;
 static mica_cptr_t irq_ntfn, irq_handler;
 static volatile uint64_t woke_at;
 static volatile unsigned wakes;
@@ -238,7 +275,10 @@ static void driver(mica_word_t arg)
     for (;;) {
         mica_wait(irq_ntfn, NULL);
         woke_at = mica_clock();
-        rtc[RTC_CLEAR_INTERRUPT / 4] = 1;
+        if (dev_is_rtc)
+            dev[RTC_CLEAR_INTERRUPT / 4] = 1;
+        else
+            dev[DUAL_INTCLR / 4] = 1;
         mica_irq_handler_ack(irq_handler);
         wakes++;
     }
@@ -254,52 +294,105 @@ static mica_cptr_t device_untyped(mica_word_t paddr)
     return 0;
 }
 
-static bool rtc_setup(void)
+/* The page of device registers at paddr, mapped read-write at va (an MPU: va = paddr). */
+static volatile uint32_t *map_device(mica_word_t paddr, mica_word_t va)
 {
-    const mica_word_t va = (mica_word_t)1 << 31;
-    mica_cptr_t dev = device_untyped(RTC_BASE), frame = next_slot++;
+    mica_cptr_t ut = device_untyped(paddr), frame = next_slot++;
+
+    if (!ut ||
+        mica_untyped_retype(ut, MICA_OBJ_FRAME, MICA_PAGE_BITS, MICA_INIT_CNODE, 0, 0, frame, 1) ||
+        map_copy(frame, MICA_INIT_VSPACE, va, MICA_VM_READ | MICA_VM_WRITE))
+        return NULL;
+    return (volatile uint32_t *)va;
+}
+
+/* armv8m: mica_clock reads TIMER0, started here free running down from 0xffffffff. */
+static bool clock_setup(void)
+{
+    volatile uint32_t *t;
+
+    if (!&mica_clock_counter)
+        return true; /* the arch's clock needs no help */
+    if (strcmp(boot->board, "qemu-mps2-an505") != 0 ||
+        !(t = map_device(AN505_TIMER0, AN505_TIMER0)))
+        return false;
+    t[0] = 0;          /* CTRL */
+    t[2] = 0xffffffff; /* RELOAD */
+    t[1] = 0xffffffff; /* VALUE */
+    t[0] = 1;          /* enable */
+    mica_clock_counter = &t[1];
+    return true;
+}
+
+static bool irq_setup(void)
+{
+    mica_word_t line;
 
     irq_ntfn = next_slot++;
     irq_handler = next_slot++;
-    if (strcmp(boot->board, "qemu-virt-riscv64") != 0 || !dev ||
-        mica_untyped_retype(dev, MICA_OBJ_FRAME, MICA_PAGE_BITS, MICA_INIT_CNODE, 0, 0, frame, 1) ||
-        map_copy(frame, MICA_INIT_VSPACE, va, MICA_VM_READ | MICA_VM_WRITE) ||
+    if (strcmp(boot->board, "qemu-virt-riscv64") == 0) {
+        dev = map_device(RTC_BASE, (mica_word_t)1 << 31);
+        dev_is_rtc = true;
+        line = RTC_IRQ;
+    } else if (strcmp(boot->board, "qemu-mps2-an505") == 0) {
+        dev = map_device(AN505_DUAL, AN505_DUAL);
+        line = AN505_DUAL_IRQ;
+    } else {
+        return false;
+    }
+    if (!dev ||
         mica_untyped_retype(ut, MICA_OBJ_NOTIFICATION, 0, MICA_INIT_CNODE, 0, 0, irq_ntfn, 1) ||
-        mica_irq_control_get(MICA_INIT_IRQ_CONTROL, RTC_IRQ, MICA_INIT_CNODE, irq_handler, DEPTH) ||
+        mica_irq_control_get(MICA_INIT_IRQ_CONTROL, line, MICA_INIT_CNODE, irq_handler, DEPTH) ||
         mica_irq_handler_set_notification(irq_handler, irq_ntfn))
         return false;
-    rtc = (volatile uint32_t *)va;
-    rtc[RTC_IRQ_ENABLED / 4] = 1;
+    if (dev_is_rtc)
+        dev[RTC_IRQ_ENABLED / 4] = 1;
     return true;
+}
+
+/* Arm the device to interrupt IRQ_LEAD instructions from now; returns the clock read just before.
+ */
+static uint64_t irq_arm(void)
+{
+    if (!dev_is_rtc) {
+        uint64_t t0 = mica_clock();
+        dev[DUAL_LOAD / 4] = IRQ_LEAD / INSTR_PER_TICK;
+        dev[DUAL_CONTROL / 4] = DUAL_ONESHOT_IRQ;
+        return t0;
+    }
+    uint64_t lo = dev[RTC_TIME_LOW / 4];
+    uint64_t when = (((uint64_t)dev[RTC_TIME_HIGH / 4] << 32) | lo) + IRQ_LEAD;
+    uint64_t t0 = mica_clock();
+    dev[RTC_ALARM_HIGH / 4] = (uint32_t)(when >> 32);
+    dev[RTC_ALARM_LOW / 4] = (uint32_t)when;
+    return t0;
 }
 
 static void bench_irq(void)
 {
-    if (!rtc_setup() || start(driver, 200)) {
-        mica_printf("bench: %-22s skipped: needs the goldfish RTC of qemu-virt-riscv64\n",
+    if (!irq_setup() || start(driver, 200)) {
+        mica_printf("bench: %-22s skipped: needs the goldfish RTC of qemu-virt-riscv64 or the "
+                    "dual timer of qemu-mps2-an505\n",
                     "irq-to-user");
         return;
     }
     for (unsigned b = 0; b < IRQ_SAMPLES; b++) {
         unsigned seen = wakes;
-        uint64_t lo = rtc[RTC_TIME_LOW / 4];
-        uint64_t when = (((uint64_t)rtc[RTC_TIME_HIGH / 4] << 32) | lo) + RTC_LEAD;
-        uint64_t t0 = mica_clock();
-        rtc[RTC_ALARM_HIGH / 4] = (uint32_t)(when >> 32);
-        rtc[RTC_ALARM_LOW / 4] = (uint32_t)when;
-        while (wakes == seen && mica_clock() - t0 < 100 * RTC_LEAD)
+        uint64_t t0 = irq_arm();
+        while (wakes == seen && mica_clock() - t0 < 100 * IRQ_LEAD)
             ;
         if (wakes == seen) {
             mica_printf("bench: %-22s failed: no interrupt reached the driver\n", "irq-to-user");
             mica_tcb_suspend(tcb_a);
             return;
         }
-        samples[b] = (woke_at - t0 - RTC_LEAD) * 10;
+        samples[b] = (woke_at - t0 - IRQ_LEAD) * 10;
     }
     for (unsigned b = IRQ_SAMPLES; b < BATCHES; b++)
         samples[b] = samples[b % IRQ_SAMPLES];
     mica_tcb_suspend(tcb_a);
-    report("irq-to-user", "RTC alarm to the driver thread's return from Wait (-icount only)");
+    report("irq-to-user",
+           "device interrupt to the driver thread's return from Wait (-icount only)");
 }
 
 static void bench_signal(void)
@@ -371,12 +464,19 @@ int mica_main(const struct mica_bootinfo *bi)
     mica_printf("bench: %s, %u batches of %u operations\n", bi->board, BATCHES, BATCH);
     boot = bi;
     next_slot = next + 5;
+    if (!clock_setup()) {
+        mica_printf("bench: no clock: mica_clock needs a timer this board does not have\n");
+        return 1;
+    }
     if (mica_frame_get_address(buf_a, &buf_addr))
         return 1;
     if ((bi->flags & MICA_BOOT_FLAG_MMU) &&
         map_copy(buf_a, MICA_INIT_VSPACE, bi->bootinfo_vaddr + ((mica_word_t)1 << MICA_PAGE_BITS),
                  MICA_VM_READ | MICA_VM_WRITE) == MICA_OK)
         buf_addr = bi->bootinfo_vaddr + ((mica_word_t)1 << MICA_PAGE_BITS);
+    if ((bi->flags & MICA_BOOT_FLAG_MPU) &&
+        map_copy(buf_a, MICA_INIT_VSPACE, buf_addr, MICA_VM_READ | MICA_VM_WRITE))
+        return 1;
     bench_call();
     bench_passive_call();
     bench_call_cross();
