@@ -295,7 +295,9 @@ _Noreturn void kernel_run(void)
 {
     struct cpu *c = &cpus[hal_cpu_id()];
     struct hal_trap trap;
-    struct tcb *t = sched_next(c);
+    /* The first pick: nothing has run, so the budget and slice checks have nothing to do and
+     * this is sched_next; without the invariant checker sched_next is then not linked at all. */
+    struct tcb *t = kernel_next(c);
 
     for (;;) {
         if (!t) {
