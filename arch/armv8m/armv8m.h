@@ -82,6 +82,10 @@ extern const struct armv8m_board armv8m_board;
  * e.g. let unprivileged code reach the peripherals in armv8m_board.device at all. */
 void armv8m_board_init(void);
 
+/* ctx.c: the hardware frame on the thread's stack at psp into ctx (registers and SP) */
+void armv8m_frame_in(struct arch_ctx *ctx, word_t psp);
+/* fault.c: a fault of a thread (exception 3-7), described in *trap; always true (reported) */
+bool armv8m_fault(struct arch_ctx *ctx, struct hal_trap *trap, word_t exc, word_t psp);
 /* timer.c */
 void armv8m_timer_init(void);
 void armv8m_timer_expired(void);

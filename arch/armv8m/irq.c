@@ -13,12 +13,13 @@
  * as a level-sensitive line must), so only the stale latch goes, and a device that asserts again
  * interrupts again.
  */
+#include "compiler.h"
 #include "armv8m.h"
 #include "intc/nvic.h"
 
 static unsigned nvic_nlines;
 
-void armv8m_irq_init(void)
+BOOT_CODE void armv8m_irq_init(void)
 {
     nvic_nlines = nvic_lines();
     nvic_init(0);

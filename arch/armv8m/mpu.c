@@ -5,6 +5,7 @@
  * only for the instructions that return to a thread), so a region set is loaded with plain stores
  * at any time: four {RBAR, RLAR} pairs per store-multiple through the RBAR_A1..A3 aliases.
  */
+#include "compiler.h"
 #include "armv8m.h"
 #include "klog.h"
 #include "mpu/pmsav8.h"
@@ -18,7 +19,7 @@
 
 _Static_assert(HAL_MPU_REGIONS % 4 == 0, "regions are loaded four at a time");
 
-void armv8m_mpu_init(void)
+BOOT_CODE void armv8m_mpu_init(void)
 {
     unsigned dregion = (MPU_TYPE >> 8) & 0xff;
 

@@ -6,6 +6,7 @@
  * counts only 24 bits: a deadline further away than 2^24 ticks fires early, at the limit, and
  * the core arms the timer again (hal.h allows that). Both count the system clock.
  */
+#include "compiler.h"
 #include "armv8m.h"
 
 #define TIMER_CTRL     0
@@ -27,7 +28,7 @@ uint32_t armv8m_clock_wraps;
 
 /* The clock starts at 0 and its interrupt (every 2^32 ticks) stays enabled in the NVIC: irq.c
  * keeps the line for the kernel. */
-void armv8m_timer_init(void)
+BOOT_CODE void armv8m_timer_init(void)
 {
     volatile uint32_t *t = hal_phys_to_virt(armv8m_board.clock_timer);
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The NVIC (nvic.h): enable, disable, pending and priority bits, 32 lines per register word. */
+#include "compiler.h"
 #include "intc/nvic.h"
 
 #define NVIC_REG(off) ((volatile uint32_t *)(0xe000e000u + (off)))
@@ -10,14 +11,14 @@
 #define ITNS          NVIC_REG(0x380)
 #define IPR           ((volatile uint8_t *)NVIC_REG(0x400))
 
-unsigned nvic_lines(void)
+BOOT_CODE unsigned nvic_lines(void)
 {
     unsigned n = 32 * ((ICTR & 0xf) + 1);
 
     return n > 480 ? 480 : n;
 }
 
-void nvic_init(uint8_t prio)
+BOOT_CODE void nvic_init(uint8_t prio)
 {
     unsigned n = nvic_lines();
 

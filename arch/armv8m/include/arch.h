@@ -81,35 +81,45 @@ struct arch_mpu_state {
 
 /*
  * Hot HAL functions, inline (core/hal.h declares them after including this file, which keeps
- * their internal linkage: C11 6.2.2p4). The IPC path reads and writes message registers through
- * these; with a constant id they fold to one load or store.
+ * their internal linkage: C11 6.2.2p4). A register id names a word of struct arch_ctx through a
+ * constant table, so that with a constant id (the IPC path's message registers) the compiler folds
+ * the lookup into one load or store, and with a variable one it is two loads, not a chain of tests.
  */
-static inline word_t *arch_ctx_slot(struct arch_ctx *ctx, unsigned reg)
-{
-    if (reg >= MICA_REG_ARG0 && reg <= MICA_REG_ARG0 + 3)
-        return &ctx->frame[reg - MICA_REG_ARG0];
-    if (reg >= MICA_REG_ARG0 + 4 && reg <= MICA_REG_ARG7)
-        return &ctx->r4_11[reg - MICA_REG_ARG0 - 4];
-    if (reg == MICA_REG_PC || reg == ARCH_REG_R(15))
-        return &ctx->frame[ARCH_FRAME_PC];
-    if (reg == MICA_REG_SP || reg == ARCH_REG_R(13))
-        return &ctx->sp;
-    if (reg == ARCH_REG_XPSR)
-        return &ctx->frame[ARCH_FRAME_XPSR];
-    if (reg == ARCH_REG_PSPLIM)
-        return &ctx->psplim;
-    if (reg == ARCH_REG_R(12))
-        return &ctx->frame[ARCH_FRAME_R12];
-    if (reg == ARCH_REG_R(14))
-        return &ctx->frame[ARCH_FRAME_LR];
-    if (reg < ARCH_REG_R(4))
-        return &ctx->frame[reg - ARCH_REG_R(0)];
-    return &ctx->r4_11[reg - ARCH_REG_R(4)];
-}
+#define ARCH_CTX_WORD(field) ((uint8_t)(offsetof(struct arch_ctx, field) / sizeof(word_t)))
+static const uint8_t arch_ctx_word[ARCH_NUM_REGS] = {
+    [MICA_REG_PC] = ARCH_CTX_WORD(frame[ARCH_FRAME_PC]),
+    [MICA_REG_SP] = ARCH_CTX_WORD(sp),
+    [MICA_REG_ARG0] = ARCH_CTX_WORD(frame[0]),
+    [MICA_REG_ARG0 + 1] = ARCH_CTX_WORD(frame[1]),
+    [MICA_REG_ARG0 + 2] = ARCH_CTX_WORD(frame[2]),
+    [MICA_REG_ARG0 + 3] = ARCH_CTX_WORD(frame[3]),
+    [MICA_REG_ARG0 + 4] = ARCH_CTX_WORD(r4_11[0]),
+    [MICA_REG_ARG0 + 5] = ARCH_CTX_WORD(r4_11[1]),
+    [MICA_REG_ARG0 + 6] = ARCH_CTX_WORD(r4_11[2]),
+    [MICA_REG_ARG7] = ARCH_CTX_WORD(r4_11[3]),
+    [ARCH_REG_R(0)] = ARCH_CTX_WORD(frame[0]),
+    [ARCH_REG_R(1)] = ARCH_CTX_WORD(frame[1]),
+    [ARCH_REG_R(2)] = ARCH_CTX_WORD(frame[2]),
+    [ARCH_REG_R(3)] = ARCH_CTX_WORD(frame[3]),
+    [ARCH_REG_R(4)] = ARCH_CTX_WORD(r4_11[0]),
+    [ARCH_REG_R(5)] = ARCH_CTX_WORD(r4_11[1]),
+    [ARCH_REG_R(6)] = ARCH_CTX_WORD(r4_11[2]),
+    [ARCH_REG_R(7)] = ARCH_CTX_WORD(r4_11[3]),
+    [ARCH_REG_R(8)] = ARCH_CTX_WORD(r4_11[4]),
+    [ARCH_REG_R(9)] = ARCH_CTX_WORD(r4_11[5]),
+    [ARCH_REG_R(10)] = ARCH_CTX_WORD(r4_11[6]),
+    [ARCH_REG_R(11)] = ARCH_CTX_WORD(r4_11[7]),
+    [ARCH_REG_R(12)] = ARCH_CTX_WORD(frame[ARCH_FRAME_R12]),
+    [ARCH_REG_R(13)] = ARCH_CTX_WORD(sp),
+    [ARCH_REG_R(14)] = ARCH_CTX_WORD(frame[ARCH_FRAME_LR]),
+    [ARCH_REG_R(15)] = ARCH_CTX_WORD(frame[ARCH_FRAME_PC]),
+    [ARCH_REG_XPSR] = ARCH_CTX_WORD(frame[ARCH_FRAME_XPSR]),
+    [ARCH_REG_PSPLIM] = ARCH_CTX_WORD(psplim),
+};
 
 static inline word_t hal_ctx_get(const struct arch_ctx *ctx, unsigned reg)
 {
-    return *arch_ctx_slot((struct arch_ctx *)ctx, reg);
+    return ((const word_t *)ctx)[arch_ctx_word[reg]];
 }
 
 /*
@@ -124,16 +134,14 @@ static inline void hal_ctx_set(struct arch_ctx *ctx, unsigned reg, word_t val)
     word_t *xpsr = &ctx->frame[ARCH_FRAME_XPSR];
 
     if (reg == ARCH_REG_XPSR) {
-        *xpsr = (*xpsr & ~XPSR_APSR) | (val & XPSR_APSR) | XPSR_T;
-        return;
-    }
-    if (reg == MICA_REG_PC || reg == ARCH_REG_R(15)) {
+        val = (*xpsr & ~XPSR_APSR) | (val & XPSR_APSR) | XPSR_T;
+    } else if (reg == MICA_REG_PC || reg == ARCH_REG_R(15)) {
         *xpsr = (*xpsr & ~XPSR_IT_ICI) | XPSR_T;
         val &= ~(word_t)1;
-    }
-    if (reg == ARCH_REG_PSPLIM)
+    } else if (reg == ARCH_REG_PSPLIM) {
         val &= ~(word_t)7;
-    *arch_ctx_slot(ctx, reg) = val;
+    }
+    ((word_t *)ctx)[arch_ctx_word[reg]] = val;
 }
 
 /* A single core. */
