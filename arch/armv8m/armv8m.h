@@ -27,6 +27,7 @@
 #define SHCSR_SYNC_PENDED ((1u << 12) | (1u << 13) | (1u << 14) | (1u << 15) | (1u << 20))
 #define CFSR              SCS_REG(0xd28)
 #define HFSR              SCS_REG(0xd2c)
+#define DFSR              SCS_REG(0xd30)
 #define MMFAR             SCS_REG(0xd34)
 #define BFAR              SCS_REG(0xd38)
 #define CPACR             SCS_REG(0xd88)
@@ -49,6 +50,7 @@
 #define CFSR_STKOF      (1u << 20)
 #define CFSR_UNALIGNED  (1u << 24)
 #define CFSR_DIVBYZERO  (1u << 25)
+#define DFSR_BKPT       (1u << 1)
 #define HFSR_FORCED     (1u << 30)
 #define HFSR_DEBUGEVT   (1u << 31)
 
@@ -59,6 +61,7 @@
 #define EXC_USAGE     6
 #define EXC_SECURE    7
 #define EXC_SVCALL    11
+#define EXC_DEBUGMON  12
 #define EXC_PENDSV    14
 #define EXC_SYSTICK   15
 #define EXC_IRQ0      16
@@ -72,7 +75,9 @@
 struct armv8m_board {
     paddr_t clock_timer; /* CMSDK APB timer the kernel keeps its clock on */
     unsigned clock_irq;  /* its NVIC line, which user space may not claim */
-    uint32_t sysclk_hz;  /* its clock and SysTick's (CLKSOURCE = processor clock) */
+    paddr_t timer;       /* CMSDK APB timer for the kernel's one-shot deadlines */
+    unsigned timer_irq;  /* its NVIC line, the kernel's too */
+    uint32_t sysclk_hz;  /* the clock of both timers */
     unsigned ndevice;
     struct mem_range device[ARCH_MAX_RAM_RANGES]; /* user-mappable device registers */
 };
@@ -91,8 +96,9 @@ void armv8m_timer_init(void);
 void armv8m_timer_expired(void);
 /* irq.c */
 void armv8m_irq_init(void);
-/* Report line irq: masked until hal_irq_unmask; false if it was the kernel's own (the clock). */
-bool armv8m_irq_take(word_t irq);
+/* Line irq fired: describe it in *trap (the deadline timer's is HAL_TRAP_TIMER, a device's is
+ * masked until hal_irq_unmask); false if there is nothing to report (the clock's wrap). */
+bool armv8m_irq_take(word_t irq, struct hal_trap *trap);
 /* mpu.c */
 void armv8m_mpu_init(void);
 /* On with the thread's regions (and PRIVDEFENA), or off, as the kernel runs. */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Armv8-M thread contexts (register access by id is inline in arch.h) and the description of
- * every exception but SVCall, which trap.S handles itself: SysTick is the timer, NVIC lines are
- * interrupts, and faults (fault.c, code off the hot paths) become user faults.
+ * every exception but SVCall, which trap.S handles itself: NVIC lines are interrupts (and the
+ * kernel's timers, irq.c), faults (fault.c, code off the hot paths) become user faults.
  */
 #include <string.h>
 
@@ -31,17 +31,9 @@ void hal_ctx_set_ipc_buffer(struct arch_ctx *ctx, word_t uaddr, void *kptr)
 /* An interrupt, from a thread or the idle loop; false if there is nothing to report. */
 static bool interrupt(word_t exc, struct hal_trap *trap)
 {
-    if (exc == EXC_SYSTICK) {
-        armv8m_timer_expired();
-        trap->kind = HAL_TRAP_TIMER;
-        return true;
-    }
-    if (exc >= EXC_IRQ0 && armv8m_irq_take(exc - EXC_IRQ0)) {
-        trap->kind = HAL_TRAP_IRQ;
-        trap->irq = exc - EXC_IRQ0;
-        return true;
-    }
-    return false; /* the clock's wrap, or PendSV (never pended after boot) */
+    if (exc >= EXC_IRQ0)
+        return armv8m_irq_take(exc - EXC_IRQ0, trap);
+    return false; /* PendSV or SysTick, which the kernel does not use after boot */
 }
 
 _Static_assert(HAL_TRAP_SYSCALL == 0, "trap.S stores 0 for a syscall");
@@ -70,7 +62,7 @@ void armv8m_frame_in(struct arch_ctx *ctx, word_t psp)
  */
 bool armv8m_trap(struct arch_ctx *ctx, struct hal_trap *trap, word_t exc, word_t psp)
 {
-    if (exc >= EXC_HARDFAULT && exc <= EXC_SECURE)
+    if ((exc >= EXC_HARDFAULT && exc <= EXC_SECURE) || exc == EXC_DEBUGMON)
         return armv8m_fault(ctx, trap, exc, psp);
     armv8m_frame_in(ctx, psp);
     return interrupt(exc, trap);

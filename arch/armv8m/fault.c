@@ -123,16 +123,20 @@ static bool stacked_ok(uint32_t cfsr, word_t psp, const struct arch_ctx *ctx)
  */
 bool armv8m_fault(struct arch_ctx *ctx, struct hal_trap *trap, word_t exc, word_t psp)
 {
-    uint32_t cfsr = CFSR, hfsr = HFSR;
+    uint32_t cfsr = CFSR, hfsr = HFSR, dfsr = DFSR;
 
     CFSR = cfsr; /* write one to clear */
     HFSR = hfsr;
+    DFSR = dfsr;
     if (!stacked_ok(cfsr, psp, ctx))
         return stacking_fault(ctx, trap, cfsr, psp);
     armv8m_frame_in(ctx, psp);
     switch (exc) {
     case EXC_HARDFAULT:
-        if (hfsr & HFSR_DEBUGEVT)
+        /* A BKPT with the DebugMonitor off escalates here: hardware says so in HFSR.DEBUGEVT and
+         * DFSR.BKPT; QEMU 7.2 only sets HFSR.FORCED, with no fault status, which nothing else
+         * a thread does leaves. */
+        if ((hfsr & HFSR_DEBUGEVT) || (dfsr & DFSR_BKPT) || ((hfsr & HFSR_FORCED) && !cfsr))
             return user_fault(trap, MICA_FAULT_USER_EXCEPTION, 0, MICA_EXC_BREAKPOINT);
         if (cfsr & 0xffff0000u)
             return usage_fault(ctx, trap, cfsr);
@@ -142,6 +146,7 @@ bool armv8m_fault(struct arch_ctx *ctx, struct hal_trap *trap, word_t exc, word_
     case EXC_MEMMANAGE:
     case EXC_BUSFAULT: return memory_fault(ctx, trap, cfsr);
     case EXC_USAGE: return usage_fault(ctx, trap, cfsr);
+    case EXC_DEBUGMON: return user_fault(trap, MICA_FAULT_USER_EXCEPTION, 0, MICA_EXC_BREAKPOINT);
     default: return user_fault(trap, MICA_FAULT_USER_EXCEPTION, 0, MICA_EXC_OTHER);
     }
 }

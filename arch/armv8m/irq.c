@@ -3,7 +3,8 @@
  * Armv8-M device interrupts through the NVIC (drivers/intc/nvic.c). Every line has the same
  * priority as every other exception, so none preempts the kernel; a line is reported from
  * hal_user_run or hal_idle, masked there (disabled in the NVIC) and unmasked by IRQHandler_Ack.
- * The clock's line belongs to the kernel: its wraps are counted, never reported.
+ * The lines of the two kernel timers are the kernel's: the clock's wraps are counted, never
+ * reported, and the deadline timer's line is HAL_TRAP_TIMER.
  *
  * The NVIC latches a line's pending state on a rising edge and again when its exception returns
  * while the line is still asserted (Armv8-M ARM B3.27). The kernel reports a line from inside its
@@ -24,21 +25,29 @@ BOOT_CODE void armv8m_irq_init(void)
     nvic_nlines = nvic_lines();
     nvic_init(0);
     nvic_enable(armv8m_board.clock_irq, true);
+    nvic_enable(armv8m_board.timer_irq, true);
 }
 
-bool armv8m_irq_take(word_t irq)
+bool armv8m_irq_take(word_t irq, struct hal_trap *trap)
 {
+    if (irq == armv8m_board.timer_irq) {
+        armv8m_timer_expired();
+        trap->kind = HAL_TRAP_TIMER;
+        return true;
+    }
     if (irq == armv8m_board.clock_irq) {
         (void)hal_time_now(); /* counts the wrap, if it is still there */
         return false;
     }
     nvic_enable(irq, false);
+    trap->kind = HAL_TRAP_IRQ;
+    trap->irq = irq;
     return true;
 }
 
 bool hal_irq_valid(word_t irq)
 {
-    return irq < nvic_nlines && irq != armv8m_board.clock_irq;
+    return irq < nvic_nlines && irq != armv8m_board.clock_irq && irq != armv8m_board.timer_irq;
 }
 
 void hal_irq_mask(word_t irq)

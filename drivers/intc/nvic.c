@@ -7,6 +7,7 @@
 #define ICTR          (*NVIC_REG(0x004))
 #define ISER          NVIC_REG(0x100)
 #define ICER          NVIC_REG(0x180)
+#define ISPR          NVIC_REG(0x200)
 #define ICPR          NVIC_REG(0x280)
 #define ITNS          NVIC_REG(0x380)
 #define IPR           ((volatile uint8_t *)NVIC_REG(0x400))
@@ -34,6 +35,11 @@ BOOT_CODE void nvic_init(uint8_t prio)
 void nvic_enable(unsigned irq, bool on)
 {
     (on ? ISER : ICER)[irq / 32] = 1u << (irq % 32);
+}
+
+void nvic_set_pending(unsigned irq)
+{
+    ISPR[irq / 32] = 1u << (irq % 32);
 }
 
 void nvic_clear_pending(unsigned irq)

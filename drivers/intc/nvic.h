@@ -18,6 +18,7 @@ unsigned nvic_lines(void);
 void nvic_init(uint8_t prio);
 
 void nvic_enable(unsigned irq, bool on);
+void nvic_set_pending(unsigned irq);
 void nvic_clear_pending(unsigned irq);
 
 #endif
