@@ -3,8 +3,9 @@
  * Benchmarks, run as the root task. Each figure is the median over BATCHES batches of the mean
  * time of one operation within a batch of BATCH operations, so the clock's own cost is spread
  * out. The clock is the arch's mica_clock(): ns of the host's CLOCK_MONOTONIC on hosted,
- * instructions retired (rdinstret) on riscv64, which -icount makes exact; on armv8m a CMSDK timer
- * this program maps and starts (clock_setup), 50 instructions per tick under -icount shift=0.
+ * instructions retired (rdinstret) on riscv64, which -icount makes exact; on armv8m timer 1 of the
+ * CMSDK dual timer, which this program maps and starts (clock_setup), 50 instructions per tick
+ * under -icount shift=0.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -240,9 +241,9 @@ static void bench_call_cross(void)
  * instruction and the busy CPU never sleeps, so the interrupt fires IRQ_LEAD instructions after
  * the arming clock read, and the latency is the driver's clock read after its Wait returned minus
  * that. qemu-virt-riscv64: the goldfish RTC (0x101000, PLIC line 11), an alarm in ns.
- * qemu-mps2-an505: timer 1 of the CMSDK dual timer (0x50002000, NVIC line 5), one-shot at the
- * 20 MHz system clock (50 instructions a tick, so the figure moves in steps of 50). Elsewhere
- * skipped.
+ * qemu-mps2-an505: timer 2 of the CMSDK dual timer (0x50002000, NVIC line 5), one-shot at the
+ * 20 MHz system clock (50 instructions a tick, so the figure moves in steps of 50); its timer 1 is
+ * the clock. Elsewhere skipped.
  */
 #define RTC_BASE            0x101000ul
 #define RTC_IRQ             11
@@ -252,18 +253,20 @@ static void bench_call_cross(void)
 #define RTC_ALARM_HIGH      0x0c
 #define RTC_IRQ_ENABLED     0x10
 #define RTC_CLEAR_INTERRUPT 0x1c
-#define AN505_TIMER0        0x50000000ul
 #define AN505_DUAL          0x50002000ul
 #define AN505_DUAL_IRQ      5
 #define DUAL_LOAD           0x00
+#define DUAL_VALUE          0x04
 #define DUAL_CONTROL        0x08
 #define DUAL_INTCLR         0x0c
+#define DUAL_T2             0x20 /* timer 2's registers */
+#define DUAL_FREE           0x82 /* enable, 32-bit, free running, no interrupt */
 #define DUAL_ONESHOT_IRQ    0xa3 /* enable, periodic off, interrupt, prescale 1, 32-bit, one-shot */
 #define INSTR_PER_TICK      50   /* -icount shift=0 (1 GHz) over the AN505's 20 MHz */
 #define IRQ_LEAD            20000
 #define IRQ_SAMPLES         101
 
-static volatile uint32_t *dev;
+static volatile uint32_t *dev, *an505_dual;
 static bool dev_is_rtc;
 static mica_cptr_t irq_ntfn, irq_handler;
 static volatile uint64_t woke_at;
@@ -306,21 +309,19 @@ static volatile uint32_t *map_device(mica_word_t paddr, mica_word_t va)
     return (volatile uint32_t *)va;
 }
 
-/* armv8m: mica_clock reads TIMER0, started here free running down from 0xffffffff. */
+/* armv8m: mica_clock reads the dual timer's timer 1, started here free running down from
+ * 0xffffffff (its timer 2 is irq-to-user's). */
 static bool clock_setup(void)
 {
-    volatile uint32_t *t;
-
     if (!&mica_clock_counter)
         return true; /* the arch's clock needs no help */
     if (strcmp(boot->board, "qemu-mps2-an505") != 0 ||
-        !(t = map_device(AN505_TIMER0, AN505_TIMER0)))
+        !(an505_dual = map_device(AN505_DUAL, AN505_DUAL)))
         return false;
-    t[0] = 0;          /* CTRL */
-    t[2] = 0xffffffff; /* RELOAD */
-    t[1] = 0xffffffff; /* VALUE */
-    t[0] = 1;          /* enable */
-    mica_clock_counter = &t[1];
+    an505_dual[DUAL_CONTROL / 4] = 0;
+    an505_dual[DUAL_LOAD / 4] = 0xffffffff;
+    an505_dual[DUAL_CONTROL / 4] = DUAL_FREE;
+    mica_clock_counter = &an505_dual[DUAL_VALUE / 4];
     return true;
 }
 
@@ -334,8 +335,8 @@ static bool irq_setup(void)
         dev = map_device(RTC_BASE, (mica_word_t)1 << 31);
         dev_is_rtc = true;
         line = RTC_IRQ;
-    } else if (strcmp(boot->board, "qemu-mps2-an505") == 0) {
-        dev = map_device(AN505_DUAL, AN505_DUAL);
+    } else if (strcmp(boot->board, "qemu-mps2-an505") == 0 && an505_dual) {
+        dev = an505_dual + DUAL_T2 / 4;
         line = AN505_DUAL_IRQ;
     } else {
         return false;
