@@ -164,6 +164,28 @@ static bool map_ipc(mica_cptr_t frame, mica_word_t *vaddr)
     return false;
 }
 
+mica_word_t env_recv_fault(mica_cptr_t ep, mica_cptr_t reply, mica_word_t *badge, mica_word_t mr[3])
+{
+    mica_word_t info = 0;
+
+    if (!CHECK_SYS(MICA_SYS_RECV, mica_recv(ep, reply, badge, &info), MICA_OK))
+        return 0;
+    CHECK_EQ(mica_msginfo_len(info), 3);
+    for (unsigned i = 0; i < 3; i++)
+        mr[i] = mica_get_mr(i);
+    return mica_msginfo_label(info);
+}
+
+mica_error_t env_fault_resume_at(mica_cptr_t reply, thread_fn fn, mica_word_t arg, void *stack_top)
+{
+    mica_set_mr(0, MICA_REG_PC);
+    mica_set_mr(1, 3);
+    mica_set_mr(2, (mica_word_t)(uintptr_t)fn);
+    mica_set_mr(3, (mica_word_t)(uintptr_t)stack_top);
+    mica_set_mr(4, arg);
+    return mica_send(reply, mica_msginfo(MICA_FAULT_REPLY_SET_REGS, 0, 0, 5));
+}
+
 static void thread_entry(mica_word_t index)
 {
     starts[index].fn(starts[index].arg);

@@ -75,6 +75,15 @@ bool thread_join1(struct thread *t);
 /* Let every runnable lower-priority thread run until all of them block (uses the idle sentinel). */
 void env_run_others(void);
 
+/* Faults. Receive one fault message on ep (a Recv with Reply object reply): returns its label
+ * (0, and a failed check, on error) and MR0..MR2 in mr, the handler cap's badge in *badge if
+ * badge is not NULL. */
+mica_word_t env_recv_fault(mica_cptr_t ep, mica_cptr_t reply, mica_word_t *badge,
+                           mica_word_t mr[3]);
+/* Answer that fault by moving the thread to fn(arg) on the stack below stack_top
+ * (MICA_FAULT_REPLY_SET_REGS with PC, SP and ARG0). */
+mica_error_t env_fault_resume_at(mica_cptr_t reply, thread_fn fn, mica_word_t arg, void *stack_top);
+
 /* A log shared by threads for ordering checks. */
 void log_reset(void);
 void log_put(mica_word_t v);
