@@ -164,6 +164,31 @@ static bool map_ipc(mica_cptr_t frame, mica_word_t *vaddr)
     return false;
 }
 
+mica_cptr_t env_device_untyped(mica_word_t paddr)
+{
+    for (mica_word_t i = 0; i < env_bi->untyped.end - env_bi->untyped.start; i++) {
+        const struct mica_untyped_desc *d = &env_bi->untyped_list[i];
+        if (d->is_device && paddr >= d->paddr && paddr - d->paddr < (mica_word_t)1 << d->size_bits)
+            return env_bi->untyped.start + i;
+    }
+    return 0;
+}
+
+bool env_map_device(mica_cptr_t f, mica_word_t va)
+{
+    for (int i = 0; i < 4; i++) {
+        mica_error_t err =
+            mica_frame_map(f, MICA_INIT_VSPACE, va, MICA_VM_READ | MICA_VM_WRITE, MICA_VM_DEVICE);
+        if (err != MICA_ERR_FAILED_LOOKUP)
+            return CHECK_INV(MICA_FRAME_MAP, err, MICA_OK);
+        mica_cptr_t pt = env_new(MICA_OBJ_PAGE_TABLE, MICA_PAGE_TABLE_BITS);
+        if (!pt ||
+            !CHECK_INV(MICA_PAGE_TABLE_MAP, mica_page_table_map(pt, MICA_INIT_VSPACE, va), MICA_OK))
+            return false;
+    }
+    return false;
+}
+
 mica_word_t env_recv_fault(mica_cptr_t ep, mica_cptr_t reply, mica_word_t *badge, mica_word_t mr[3])
 {
     mica_word_t info = 0;
@@ -184,6 +209,34 @@ mica_error_t env_fault_resume_at(mica_cptr_t reply, thread_fn fn, mica_word_t ar
     mica_set_mr(3, (mica_word_t)(uintptr_t)stack_top);
     mica_set_mr(4, arg);
     return mica_send(reply, mica_msginfo(MICA_FAULT_REPLY_SET_REGS, 0, 0, 5));
+}
+
+bool probe_init(struct probe *p)
+{
+    p->ep = env_new(MICA_OBJ_ENDPOINT, 0);
+    p->reply = env_new(MICA_OBJ_REPLY, 0);
+    return p->ep && p->reply && thread_create(&p->t, HELPER_PRIO, NULL, 0, true) &&
+           CHECK_INV(MICA_TCB_SET_FAULT_HANDLER, mica_tcb_set_fault_handler(p->t.tcb, p->ep),
+                     MICA_OK);
+}
+
+bool probe_run(struct probe *p, mica_cptr_t vs, thread_fn fn, mica_word_t arg)
+{
+    return CHECK_INV(MICA_TCB_CONFIGURE,
+                     mica_tcb_configure(p->t.tcb, ROOT, vs ? vs : MICA_INIT_VSPACE, p->t.ipc_vaddr,
+                                        p->t.frame),
+                     MICA_OK) &&
+           thread_restart(&p->t, fn, arg);
+}
+
+mica_word_t probe_fault(struct probe *p, mica_word_t mr[3])
+{
+    return env_recv_fault(p->ep, p->reply, NULL, mr);
+}
+
+bool probe_stop(struct probe *p)
+{
+    return CHECK_INV(MICA_TCB_SUSPEND, mica_tcb_suspend(p->t.tcb), MICA_OK);
 }
 
 static void thread_entry(mica_word_t index)

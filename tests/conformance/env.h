@@ -50,6 +50,12 @@ mica_cptr_t env_new(mica_word_t type, mica_word_t size_bits);
 /* A copy of cap in a fresh slot with the given rights and badge (Mint); 0 on error. */
 mica_cptr_t env_mint(mica_cptr_t cap, mica_word_t rights, mica_word_t badge);
 
+/* The device untyped that covers paddr, or 0. */
+mica_cptr_t env_device_untyped(mica_word_t paddr);
+/* Map frame f read-write (device memory) at va in the root's VSpace, with page tables from the
+ * pool as an MMU's walk asks. */
+bool env_map_device(mica_cptr_t f, mica_word_t va);
+
 /* A helper thread. fn runs with arg on a static stack at priority prio; when fn returns the
  * thread reports done and suspends itself. */
 typedef void (*thread_fn)(mica_word_t arg);
@@ -83,6 +89,25 @@ mica_word_t env_recv_fault(mica_cptr_t ep, mica_cptr_t reply, mica_word_t *badge
 /* Answer that fault by moving the thread to fn(arg) on the stack below stack_top
  * (MICA_FAULT_REPLY_SET_REGS with PC, SP and ARG0). */
 mica_error_t env_fault_resume_at(mica_cptr_t reply, thread_fn fn, mica_word_t arg, void *stack_top);
+
+/*
+ * A probe: one helper thread per test whose faults go to the probe's endpoint, restarted for each
+ * run, so that many runs use up neither the helper threads nor (on MPU boards, where each helper's
+ * IPC buffer takes a region of the root's VSpace) regions.
+ */
+struct probe {
+    struct thread t;
+    mica_cptr_t ep, reply;
+};
+bool probe_init(struct probe *p);
+/* Run fn(arg) on the probe in VSpace vs (0: the root's); the probe's IPC buffer must be mapped
+ * there (it is in the root's). */
+bool probe_run(struct probe *p, mica_cptr_t vs, thread_fn fn, mica_word_t arg);
+/* The probe's fault: its label and MR0..MR2 (0 and a failed check if none came). The probe
+ * waits for the reply. */
+mica_word_t probe_fault(struct probe *p, mica_word_t mr[3]);
+/* Stop the probe after a fault (TCB_Suspend). */
+bool probe_stop(struct probe *p);
 
 /* A log shared by threads for ordering checks. */
 void log_reset(void);

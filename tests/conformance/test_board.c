@@ -83,33 +83,6 @@ static void t_user_faults(void)
     CHECK_EQ(pc, VIRT_KERNEL_TEXT);
 }
 
-/* The device untyped that covers paddr, or 0. */
-static mica_cptr_t device_untyped(mica_word_t paddr)
-{
-    for (mica_word_t i = 0; i < env_bi->untyped.end - env_bi->untyped.start; i++) {
-        const struct mica_untyped_desc *d = &env_bi->untyped_list[i];
-        if (d->is_device && paddr >= d->paddr && paddr - d->paddr < (mica_word_t)1 << d->size_bits)
-            return env_bi->untyped.start + i;
-    }
-    return 0;
-}
-
-/* Map frame f read-write at va, with page tables from the pool as the walk asks. */
-static bool map_device(mica_cptr_t f, mica_word_t va)
-{
-    for (int i = 0; i < 4; i++) {
-        mica_error_t err =
-            mica_frame_map(f, MICA_INIT_VSPACE, va, MICA_VM_READ | MICA_VM_WRITE, MICA_VM_DEVICE);
-        if (err != MICA_ERR_FAILED_LOOKUP)
-            return CHECK_INV(MICA_FRAME_MAP, err, MICA_OK);
-        mica_cptr_t pt = env_new(MICA_OBJ_PAGE_TABLE, MICA_PAGE_TABLE_BITS);
-        if (!pt ||
-            !CHECK_INV(MICA_PAGE_TABLE_MAP, mica_page_table_map(pt, MICA_INIT_VSPACE, va), MICA_OK))
-            return false;
-    }
-    return false;
-}
-
 static uint64_t rtc_now(volatile uint32_t *rtc)
 {
     uint64_t lo = rtc[RTC_TIME_LOW / 4];
@@ -130,7 +103,7 @@ static void rtc_alarm(volatile uint32_t *rtc)
 static void t_rtc_driver(void)
 {
     const mica_word_t va = (mica_word_t)1 << 31;
-    mica_cptr_t ut = device_untyped(VIRT_RTC_BASE), frame = env_slot(), h = env_slot();
+    mica_cptr_t ut = env_device_untyped(VIRT_RTC_BASE), frame = env_slot(), h = env_slot();
     mica_cptr_t n = new_ntfn();
     mica_word_t bits = 0;
 
@@ -147,7 +120,7 @@ static void t_rtc_driver(void)
                    mica_untyped_retype(ut, MICA_OBJ_FRAME, MICA_PAGE_BITS, MICA_INIT_CNODE, 0, 0,
                                        frame, 1),
                    MICA_OK) ||
-        !map_device(frame, va))
+        !env_map_device(frame, va))
         return;
     volatile uint32_t *rtc = (volatile uint32_t *)va;
     CHECK_INV(MICA_IRQ_CONTROL_GET,

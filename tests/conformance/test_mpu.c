@@ -69,26 +69,11 @@ static mica_error_t map_copy(mica_cptr_t f, mica_cptr_t vs, mica_word_t rights)
     return c ? mica_frame_map(c, vs, paddr_of(f), rights, MICA_VM_CACHED) : MICA_ERR_COUNT;
 }
 
-/*
- * The test's probe thread, made once per test and restarted for each probe: fault handler
- * probe_ep, IPC buffer frame mapped in the root's VSpace (and in each VSpace image_vspace makes),
- * so that the probes do not use up the root's regions.
- */
-static struct thread probe;
-static mica_cptr_t probe_ep, probe_reply;
-
-static bool probe_init(void)
-{
-    probe_ep = new_ep();
-    probe_reply = new_reply();
-    return probe_ep && probe_reply && thread_create(&probe, HELPER_PRIO, probe_load, 0, true) &&
-           CHECK_INV(MICA_TCB_SET_FAULT_HANDLER, mica_tcb_set_fault_handler(probe.tcb, probe_ep),
-                     MICA_OK);
-}
+static struct probe probe;
 
 static bool setup(void)
 {
-    return real_mpu() && probe_init();
+    return real_mpu() && probe_init(&probe);
 }
 
 /*
@@ -108,22 +93,10 @@ static mica_cptr_t image_vspace(void)
         if (!CHECK_INV(MICA_FRAME_MAP, err, MICA_OK))
             return 0;
     }
-    if (vs && !CHECK_INV(MICA_FRAME_MAP, map_copy(probe.frame, vs, MICA_VM_READ | MICA_VM_WRITE),
+    if (vs && !CHECK_INV(MICA_FRAME_MAP, map_copy(probe.t.frame, vs, MICA_VM_READ | MICA_VM_WRITE),
                          MICA_OK))
         return 0;
     return vs;
-}
-
-/* Run fn(addr) on the probe thread in vs (0: the root's). */
-static bool probe_run(mica_cptr_t vs, thread_fn fn, mica_word_t addr)
-{
-    probe_done = 0;
-    probe_value = 0;
-    return CHECK_INV(MICA_TCB_CONFIGURE,
-                     mica_tcb_configure(probe.tcb, ROOT, vs ? vs : MICA_INIT_VSPACE,
-                                        probe.ipc_vaddr, probe.frame),
-                     MICA_OK) &&
-           thread_restart(&probe, fn, addr);
 }
 
 /* Run fn(addr) in vs (0: the root's) and expect a memory fault at addr with access kind. */
@@ -131,20 +104,24 @@ static void expect_fault(mica_cptr_t vs, thread_fn fn, mica_word_t addr, mica_wo
 {
     mica_word_t mr[3] = {0};
 
-    if (!probe_run(vs, fn, addr))
+    probe_done = 0;
+    probe_value = ~(mica_word_t)0; /* a load that works overwrites it */
+    if (!probe_run(&probe, vs, fn, addr))
         return;
-    CHECK_EQ(env_recv_fault(probe_ep, probe_reply, NULL, mr), MICA_FAULT_MEMORY);
+    CHECK_EQ(probe_fault(&probe, mr), MICA_FAULT_MEMORY);
     CHECK_EQ(mr[1], addr);
     CHECK_EQ(mr[2], kind);
     CHECK(!probe_done);
-    CHECK_INV(MICA_TCB_SUSPEND, mica_tcb_suspend(probe.tcb), MICA_OK);
+    probe_stop(&probe);
 }
 
 /* Run fn(addr) in vs (0: the root's) and expect it to finish. */
 static void expect_runs(mica_cptr_t vs, thread_fn fn, mica_word_t addr)
 {
-    if (probe_run(vs, fn, addr))
-        CHECK(thread_join1(&probe) && probe_done);
+    probe_done = 0;
+    probe_value = 0;
+    if (probe_run(&probe, vs, fn, addr))
+        CHECK(thread_join1(&probe.t) && probe_done);
 }
 
 static void t_mpu_outside(void)
