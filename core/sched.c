@@ -278,12 +278,20 @@ uint64_t sched_uncommitted(const struct sched_context *sc)
 void sched_slice_yield(struct tcb *t)
 {
     struct cpu *c = sched_cpu(t);
+    uint64_t now = hal_time_now();
 
-    sched_commit(c);
+    commit_at(c, now);
+    c->resched = true;
     if (t->sc && sc_round_robin(t->sc))
         refill_head(t->sc)->amount = t->sc->budget;
+    if (t->sc && !refill_ready(t->sc, now)) {
+        /* The charge used up the head refill: like any thread out of budget, it waits for the
+         * next one in the release queue (it was at the front before: Yield escaped budgets). */
+        sched_dequeue(t);
+        sched_enqueue(t);
+        return;
+    }
     sched_rotate(t);
-    c->resched = true;
 }
 
 /* cur_sc's head refill is used up: a round-robin context starts a new slice at the tail of its
@@ -357,7 +365,18 @@ static inline __attribute__((always_inline)) struct tcb *next(struct cpu *c, uin
         awaken(c, now);
     struct tcb *t = pick_front(c);
     if (t != c->cur || c->resched || (t && t->sc != c->cur_sc)) {
+        struct sched_context *out = c->cur_sc;
         commit_at(c, now);
+        /* The charge can use up a refill (a remnant under the minimum budget counts as used:
+         * sched_context.c) whose thread stays ready: it waits for its next refill like any
+         * other, and if it was the one picked, another is. */
+        if (out && out->tcb && !sc_round_robin(out) && out->tcb->state == TS_READY &&
+            !refill_ready(out, now)) {
+            sched_dequeue(out->tcb);
+            sched_enqueue(out->tcb);
+            if (out->tcb == t)
+                t = pick_front(c);
+        }
         if (t != c->cur || c->resched)
             c->slice_start = now;
         c->cur = t;

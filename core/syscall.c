@@ -12,6 +12,8 @@
 #include "invocation.h"
 #include "ipc.h"
 #include "irq.h"
+#include "notify.h"
+#include "preempt.h"
 #include "sched.h"
 #include "syscall.h"
 #include "tcb.h"
@@ -97,7 +99,9 @@ static int invoke(struct tcb *t, struct cte *slot, word_t info)
     case MICA_CAP_IRQ_HANDLER: err = irq_decode(&inv); break;
     default: err = MICA_ERR_ILLEGAL_OPERATION; break;
     }
-    tcb_set_reg(t, ARG(1), mica_msginfo(0, 0, 0, inv.nret));
+    /* A preempted invocation is run again from the start: its arguments must stay as they are. */
+    if (err != SYSCALL_PREEMPTED)
+        tcb_set_reg(t, ARG(1), mica_msginfo(0, 0, 0, inv.nret));
     return err;
 }
 
@@ -236,7 +240,9 @@ static inline __attribute__((always_inline)) void syscall_slow(struct tcb *t, wo
         }
         break;
     }
-    if (err != SYSCALL_BLOCKED)
+    if (err == SYSCALL_PREEMPTED)
+        hal_ctx_restart_syscall(&t->ctx);
+    else if (err != SYSCALL_BLOCKED)
         tcb_set_reg(t, ARG(7), (word_t)err);
 }
 
@@ -274,7 +280,8 @@ static inline __attribute__((always_inline)) void kernel_trap(struct cpu *c, str
         fault_raise(t, trap->fault_type, trap->fault_addr, trap->fault_detail);
         break;
     case HAL_TRAP_TIMER:
-        /* The arch disarmed the one-shot timer; sched_after_trap sees what came due. */
+        /* The arch disarmed the one-shot timer, which may have fired early (hal.h):
+         * sched_after_trap sees what came due by the clock, and sched_next arms it again. */
         c->armed = 0;
         break;
     case HAL_TRAP_IRQ: irq_handle(trap->irq); break;

@@ -15,6 +15,7 @@
 #define ICSR_PENDSVSET   (1u << 28)
 #define ICSR_PENDSTSET   (1u << 26)
 #define ICSR_PENDSTCLR   (1u << 25)
+#define ICSR_VECTPENDING (0x1ffu << 12)
 #define VTOR             SCS_REG(0xd08)
 #define CCR              SCS_REG(0xd14)
 #define CCR_DIV_0_TRP    (1u << 4)

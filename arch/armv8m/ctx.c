@@ -22,6 +22,12 @@ void hal_ctx_init(struct arch_ctx *ctx, word_t pc, word_t sp)
     ctx->r4_11[9 - 4] = ctx->ipc_buffer = ipc_buffer;
 }
 
+/* The stacked PC is past the svc, which is always 2 bytes (T1; there is no 32-bit SVC). */
+void hal_ctx_restart_syscall(struct arch_ctx *ctx)
+{
+    ctx->frame[ARCH_FRAME_PC] -= 2;
+}
+
 void hal_ctx_set_ipc_buffer(struct arch_ctx *ctx, word_t uaddr, void *kptr)
 {
     (void)kptr;

@@ -45,6 +45,14 @@ bool armv8m_irq_take(word_t irq, struct hal_trap *trap)
     return true;
 }
 
+/* ICSR.VECTPENDING: the highest-priority exception that is pending and enabled, whether or not it
+ * could preempt (nothing can preempt the kernel), so a masked line never counts. The timers'
+ * lines are NVIC lines like the rest. */
+bool hal_irq_pending(void)
+{
+    return (ICSR & ICSR_VECTPENDING) != 0;
+}
+
 bool hal_irq_valid(word_t irq)
 {
     return irq < nvic_nlines && irq != armv8m_board.clock_irq && irq != armv8m_board.timer_irq;

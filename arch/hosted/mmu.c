@@ -68,12 +68,6 @@ void hal_vspace_init(pte_t *root)
     (void)root;
 }
 
-void hal_vspace_activate(paddr_t root, word_t asid)
-{
-    active_root = root;
-    active_asid = asid;
-}
-
 /* Roots are page-aligned and ASIDs below a page's size: the token is root | asid. */
 word_t hal_vspace_token(paddr_t root, word_t asid)
 {
@@ -83,11 +77,16 @@ word_t hal_vspace_token(paddr_t root, word_t asid)
 
 void hal_vspace_load(word_t token)
 {
-    hal_vspace_activate(token & ~((1ul << HAL_PAGE_BITS) - 1),
-                        token & ((1ul << HAL_PAGE_BITS) - 1));
+    active_root = token & ~((1ul << HAL_PAGE_BITS) - 1);
+    active_asid = token & ((1ul << HAL_PAGE_BITS) - 1);
 }
 
 void hal_tlb_flush_page(word_t asid, word_t vaddr)
+{
+    (void)asid, (void)vaddr;
+}
+
+void hal_tlb_page_mapped(word_t asid, word_t vaddr)
 {
     (void)asid, (void)vaddr;
 }

@@ -24,6 +24,12 @@ void hal_ctx_init(struct arch_ctx *ctx, word_t pc, word_t sp)
 }
 
 /* The user runtime reads its IPC buffer address from tp (user/arch/riscv64). */
+/* trap.S advanced the PC past the ecall, which is always 4 bytes (there is no compressed one). */
+void hal_ctx_restart_syscall(struct arch_ctx *ctx)
+{
+    ctx->pc -= 4;
+}
+
 void hal_ctx_set_ipc_buffer(struct arch_ctx *ctx, word_t uaddr, void *kptr)
 {
     (void)kptr;

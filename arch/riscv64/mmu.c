@@ -49,8 +49,7 @@ static page_table_t kernel_tables[KERNEL_TABLES] __attribute__((aligned(4096)));
 static unsigned kernel_tables_used;
 static word_t kernel_satp;
 word_t riscv_asid_max; /* arch.h */
-_Static_assert(SATP_MODE_SV39 == 8ul << 60 && SATP_ASID_SHIFT == 44,
-               "arch.h's hal_vspace_activate");
+_Static_assert(SATP_MODE_SV39 == 8ul << 60 && SATP_ASID_SHIFT == 44, "arch.h's hal_vspace_token");
 static bool has_svpbmt;
 
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[], __data_start[],
@@ -241,6 +240,13 @@ void hal_tlb_flush_page(word_t asid, word_t vaddr)
         __asm__ volatile("sfence.vma %0, %1" ::"r"(vaddr), "r"(hw) : "memory");
     else
         __asm__ volatile("sfence.vma %0, zero" ::"r"(vaddr) : "memory");
+}
+
+/* Without Svvptc, RISC-V only guarantees that a store setting V is seen by the page walker after
+ * an SFENCE.VMA (RISC-V Privileged ISA 20240411, "Svvptc"): the same fence as a flush. */
+void hal_tlb_page_mapped(word_t asid, word_t vaddr)
+{
+    hal_tlb_flush_page(asid, vaddr);
 }
 
 void hal_tlb_flush_asid(word_t asid)

@@ -3,9 +3,9 @@
  * Benchmarks, run as the root task. Each figure is the median over BATCHES batches of the mean
  * time of one operation within a batch of BATCH operations, so the clock's own cost is spread
  * out. The clock is the arch's mica_clock(): ns of the host's CLOCK_MONOTONIC on hosted,
- * instructions retired (rdinstret) on riscv64, which -icount makes exact; on armv8m timer 1 of the
- * CMSDK dual timer, which this program maps and starts (clock_setup), 50 instructions per tick
- * under -icount shift=0.
+ * instructions retired (rdinstret) on riscv64, the PMU cycle counter (PMCCNTR_EL0) on aarch64;
+ * -icount makes both exact instruction counts. On armv8m, timer 1 of the CMSDK dual timer, which
+ * this program maps and starts (clock_setup): 50 instructions per tick under -icount shift=0.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -23,7 +23,8 @@ static char stack_a[STACK] __attribute__((aligned(16)));
 static mica_cptr_t ep, reply, ntfn, tcb_a, buf_a, sc_a, ut, next_slot;
 static const struct mica_bootinfo *boot;
 
-/* This program's pages, from the user link script where it gives them (riscv64, armv8m). */
+/* This program's pages, from the user link script where it gives them (riscv64, aarch64,
+ * armv8m). */
 extern char __mica_image_start[] __attribute__((weak)), __mica_data_start[] __attribute__((weak)),
     __mica_image_end[] __attribute__((weak));
 /* armv8m's mica_clock reads the counter this names (user/arch/armv8m/clock.c). */
@@ -50,7 +51,7 @@ static void report(const char *name, const char *what)
 {
     sort(samples, BATCHES);
     uint64_t med = samples[BATCHES / 2];
-    mica_printf("bench: %-22s median %4lu.%lu %s  (min %lu.%lu, max %lu.%lu)  %s\n", name,
+    mica_printf("bench: %-28s median %4lu.%lu %s  (min %lu.%lu, max %lu.%lu)  %s\n", name,
                 (unsigned long)(med / 10), (unsigned long)(med % 10), mica_clock_unit,
                 (unsigned long)(samples[0] / 10), (unsigned long)(samples[0] % 10),
                 (unsigned long)(samples[BATCHES - 1] / 10),
@@ -206,22 +207,33 @@ static mica_cptr_t second_vspace(void)
     return vs;
 }
 
-static void bench_call_cross(void)
+/*
+ * The round trip with the server in the second address space, with its own scheduling context or
+ * passive (the like-for-like of seL4's MCS fast path figure: a passive server in another address
+ * space, each Call lending the client's context).
+ */
+static void bench_call_cross(bool passive)
 {
+    static mica_cptr_t vs;
+    const char *name = passive ? "passive call+replyrecv cross" : "call+replyrecv cross";
     struct mica_regs r;
-    mica_cptr_t vs = second_vspace();
     mica_word_t addr;
     mica_word_t regs[2] = {(mica_word_t)server, (mica_word_t)(stack_a + STACK)};
 
+    if (!vs)
+        vs = second_vspace();
     if (!vs || mica_frame_get_address(buf_a, &addr) ||
         mica_tcb_configure(tcb_a, MICA_INIT_CNODE, vs, addr, buf_a) ||
         mica_tcb_set_priority(tcb_a, MICA_INIT_TCB, 200) ||
         mica_tcb_write_registers(tcb_a, 1, MICA_REG_PC, 2, regs)) {
-        mica_printf("bench: %-22s skipped: needs an MMU or MPU with real memory and the image "
+        mica_printf("bench: %-28s skipped: needs an MMU or MPU with real memory and the image "
                     "bounds\n",
-                    "call+replyrecv cross");
+                    name);
         return;
     }
+    /* The server ran on sc_a until it waited in Recv: from now on it has no time of its own. */
+    if (passive && mica_sched_context_unbind(sc_a))
+        mica_printf("bench: unbind failed\n");
     for (unsigned b = 0; b < BATCHES; b++) {
         uint64_t t0 = mica_clock();
         for (unsigned i = 0; i < BATCH; i++) {
@@ -231,19 +243,28 @@ static void bench_call_cross(void)
         record(b, t0, mica_clock(), BATCH);
     }
     mica_tcb_suspend(tcb_a);
-    report("call+replyrecv cross", "the same, with the server in another address space");
+    if (passive) {
+        mica_sched_context_bind(sc_a, tcb_a);
+        report(name, "the passive round trip, with the server in another address space");
+    } else {
+        report(name, "the same, with the server in another address space");
+    }
 }
 
 /*
- * IRQ to user driver: a timer device in a frame of its device untyped, its interrupt line bound to
- * a notification, and a driver thread above the root's priority waiting on it. The root arms the
- * device IRQ_LEAD instructions ahead and spins; under -icount shift=0 one virtual ns is one
- * instruction and the busy CPU never sleeps, so the interrupt fires IRQ_LEAD instructions after
- * the arming clock read, and the latency is the driver's clock read after its Wait returned minus
- * that. qemu-virt-riscv64: the goldfish RTC (0x101000, PLIC line 11), an alarm in ns.
- * qemu-mps2-an505: timer 2 of the CMSDK dual timer (0x50002000, NVIC line 5), one-shot at the
- * 20 MHz system clock (50 instructions a tick, so the figure moves in steps of 50); its timer 1 is
- * the clock. Elsewhere skipped.
+ * IRQ to user driver: a device whose interrupt the root can raise at a known instant, in a frame
+ * of its device untyped, its line bound to a notification, and a driver thread above the root's
+ * priority waiting on it; the latency is the driver's clock read after its Wait returned minus
+ * the instant the device raised the line. Skipped on boards without such a device.
+ *  - qemu-virt-riscv64: the goldfish RTC (0x101000, PLIC line 11). The root arms an alarm RTC_LEAD
+ *    ns ahead and spins; under -icount shift=0 one virtual ns is one instruction and the busy CPU
+ *    never sleeps, so the alarm fires RTC_LEAD instructions after the arming clock read.
+ *  - qemu-virt-aarch64: the PL061 GPIO (0x9030000, GIC SPI 7 = INTID 39) with pin 0 an output
+ *    whose level-high interrupt is enabled (PL061 TRM 3.3): the root's store that drives the pin
+ *    high raises the line, one instruction after its clock read.
+ *  - qemu-mps2-an505: timer 2 of the CMSDK dual timer (0x50002000, NVIC line 5), one-shot
+ *    DUAL_LEAD ticks of the 20 MHz system clock ahead (50 instructions a tick under -icount
+ *    shift=0, so the figure moves in steps of 50); its timer 1 is the clock.
  */
 #define RTC_BASE            0x101000ul
 #define RTC_IRQ             11
@@ -253,6 +274,15 @@ static void bench_call_cross(void)
 #define RTC_ALARM_HIGH      0x0c
 #define RTC_IRQ_ENABLED     0x10
 #define RTC_CLEAR_INTERRUPT 0x1c
+#define RTC_LEAD            20000
+#define GPIO_BASE           0x9030000ul
+#define GPIO_IRQ            39
+#define GPIO_DATA_PIN0      0x004 /* GPIODATA through address mask bit 0 */
+#define GPIO_DIR            0x400
+#define GPIO_IS             0x404 /* 1: level-sensitive */
+#define GPIO_IEV            0x40c /* 1: high level */
+#define GPIO_IE             0x410
+#define GPIO_IC             0x41c
 #define AN505_DUAL          0x50002000ul
 #define AN505_DUAL_IRQ      5
 #define DUAL_LOAD           0x00
@@ -263,14 +293,19 @@ static void bench_call_cross(void)
 #define DUAL_FREE           0x82 /* enable, 32-bit, free running, no interrupt */
 #define DUAL_ONESHOT_IRQ    0xa3 /* enable, periodic off, interrupt, prescale 1, 32-bit, one-shot */
 #define INSTR_PER_TICK      50   /* -icount shift=0 (1 GHz) over the AN505's 20 MHz */
-#define IRQ_LEAD            20000
+#define DUAL_LEAD           (RTC_LEAD / INSTR_PER_TICK)
 #define IRQ_SAMPLES         101
 
-static volatile uint32_t *dev, *an505_dual;
-static bool dev_is_rtc;
+static volatile uint32_t *dev_regs, *an505_dual;
+static bool dev_is_gpio, dev_is_dual;
 static mica_cptr_t irq_ntfn, irq_handler;
 static volatile uint64_t woke_at;
 static volatile unsigned wakes;
+
+static void reg_write(unsigned off, uint32_t v)
+{
+    dev_regs[off / 4] = v;
+}
 
 static void driver(mica_word_t arg)
 {
@@ -278,10 +313,14 @@ static void driver(mica_word_t arg)
     for (;;) {
         mica_wait(irq_ntfn, NULL);
         woke_at = mica_clock();
-        if (dev_is_rtc)
-            dev[RTC_CLEAR_INTERRUPT / 4] = 1;
-        else
-            dev[DUAL_INTCLR / 4] = 1;
+        if (dev_is_gpio) {
+            reg_write(GPIO_DATA_PIN0, 0);
+            reg_write(GPIO_IC, 1);
+        } else if (dev_is_dual) {
+            reg_write(DUAL_T2 + DUAL_INTCLR, 1);
+        } else {
+            reg_write(RTC_CLEAR_INTERRUPT, 1);
+        }
         mica_irq_handler_ack(irq_handler);
         wakes++;
     }
@@ -297,16 +336,21 @@ static mica_cptr_t device_untyped(mica_word_t paddr)
     return 0;
 }
 
-/* The page of device registers at paddr, mapped read-write at va (an MPU: va = paddr). */
+/* The page of device registers at paddr, mapped read-write (on an MPU at its own address, else
+ * at va); the registers' address. */
 static volatile uint32_t *map_device(mica_word_t paddr, mica_word_t va)
 {
-    mica_cptr_t ut = device_untyped(paddr), frame = next_slot++;
+    const mica_word_t offset = paddr & (((mica_word_t)1 << MICA_PAGE_BITS) - 1);
+    mica_cptr_t dev = device_untyped(paddr), frame = next_slot++;
 
-    if (!ut ||
-        mica_untyped_retype(ut, MICA_OBJ_FRAME, MICA_PAGE_BITS, MICA_INIT_CNODE, 0, 0, frame, 1) ||
+    if (boot->flags & MICA_BOOT_FLAG_MPU)
+        va = paddr - offset;
+    if (!dev ||
+        mica_untyped_retype(dev, MICA_OBJ_FRAME, MICA_PAGE_BITS, MICA_INIT_CNODE, 0, 0, frame, 1) ||
         map_copy(frame, MICA_INIT_VSPACE, va, MICA_VM_READ | MICA_VM_WRITE))
         return NULL;
-    return (volatile uint32_t *)va;
+    /* A device frame need not be the first page of its untyped. */
+    return (volatile uint32_t *)(va + offset);
 }
 
 /* armv8m: mica_clock reads the dual timer's timer 1, started here free running down from
@@ -327,73 +371,82 @@ static bool clock_setup(void)
 
 static bool irq_setup(void)
 {
-    mica_word_t line;
+    mica_word_t base, irq;
 
-    irq_ntfn = next_slot++;
-    irq_handler = next_slot++;
     if (strcmp(boot->board, "qemu-virt-riscv64") == 0) {
-        dev = map_device(RTC_BASE, (mica_word_t)1 << 31);
-        dev_is_rtc = true;
-        line = RTC_IRQ;
+        base = RTC_BASE, irq = RTC_IRQ;
+    } else if (strcmp(boot->board, "qemu-virt-aarch64") == 0) {
+        base = GPIO_BASE, irq = GPIO_IRQ, dev_is_gpio = true;
     } else if (strcmp(boot->board, "qemu-mps2-an505") == 0 && an505_dual) {
-        dev = an505_dual + DUAL_T2 / 4;
-        line = AN505_DUAL_IRQ;
+        base = 0, irq = AN505_DUAL_IRQ, dev_is_dual = true;
     } else {
         return false;
     }
-    if (!dev ||
+    dev_regs = dev_is_dual ? an505_dual : map_device(base, (mica_word_t)1 << 31);
+    irq_ntfn = next_slot++;
+    irq_handler = next_slot++;
+    if (!dev_regs ||
         mica_untyped_retype(ut, MICA_OBJ_NOTIFICATION, 0, MICA_INIT_CNODE, 0, 0, irq_ntfn, 1) ||
-        mica_irq_control_get(MICA_INIT_IRQ_CONTROL, line, MICA_INIT_CNODE, irq_handler, DEPTH) ||
+        mica_irq_control_get(MICA_INIT_IRQ_CONTROL, irq, MICA_INIT_CNODE, irq_handler, DEPTH) ||
         mica_irq_handler_set_notification(irq_handler, irq_ntfn))
         return false;
-    if (dev_is_rtc)
-        dev[RTC_IRQ_ENABLED / 4] = 1;
+    if (dev_is_gpio) {
+        reg_write(GPIO_DIR, 1);
+        reg_write(GPIO_IS, 1);
+        reg_write(GPIO_IEV, 1);
+        reg_write(GPIO_IE, 1);
+    } else if (!dev_is_dual) {
+        reg_write(RTC_IRQ_ENABLED, 1);
+    }
     return true;
 }
 
-/* Arm the device to interrupt IRQ_LEAD instructions from now; returns the clock read just before.
- */
-static uint64_t irq_arm(void)
+/* Make the device raise its interrupt; returns the clock reading the latency counts from. */
+static uint64_t irq_raise(void)
 {
-    if (!dev_is_rtc) {
+    if (dev_is_gpio) {
         uint64_t t0 = mica_clock();
-        dev[DUAL_LOAD / 4] = IRQ_LEAD / INSTR_PER_TICK;
-        dev[DUAL_CONTROL / 4] = DUAL_ONESHOT_IRQ;
+        reg_write(GPIO_DATA_PIN0, 1);
         return t0;
     }
-    uint64_t lo = dev[RTC_TIME_LOW / 4];
-    uint64_t when = (((uint64_t)dev[RTC_TIME_HIGH / 4] << 32) | lo) + IRQ_LEAD;
+    if (dev_is_dual) {
+        uint64_t t0 = mica_clock();
+        reg_write(DUAL_T2 + DUAL_LOAD, DUAL_LEAD);
+        reg_write(DUAL_T2 + DUAL_CONTROL, DUAL_ONESHOT_IRQ);
+        return t0 + DUAL_LEAD * INSTR_PER_TICK;
+    }
+    uint64_t lo = dev_regs[RTC_TIME_LOW / 4];
+    uint64_t when = (((uint64_t)dev_regs[RTC_TIME_HIGH / 4] << 32) | lo) + RTC_LEAD;
     uint64_t t0 = mica_clock();
-    dev[RTC_ALARM_HIGH / 4] = (uint32_t)(when >> 32);
-    dev[RTC_ALARM_LOW / 4] = (uint32_t)when;
-    return t0;
+    reg_write(RTC_ALARM_HIGH, (uint32_t)(when >> 32));
+    reg_write(RTC_ALARM_LOW, (uint32_t)when);
+    return t0 + RTC_LEAD;
 }
 
 static void bench_irq(void)
 {
     if (!irq_setup() || start(driver, 200)) {
-        mica_printf("bench: %-22s skipped: needs the goldfish RTC of qemu-virt-riscv64 or the "
-                    "dual timer of qemu-mps2-an505\n",
+        mica_printf("bench: %-28s skipped: needs the goldfish RTC of qemu-virt-riscv64, the "
+                    "PL061 of qemu-virt-aarch64 or the dual timer of qemu-mps2-an505\n",
                     "irq-to-user");
         return;
     }
     for (unsigned b = 0; b < IRQ_SAMPLES; b++) {
         unsigned seen = wakes;
-        uint64_t t0 = irq_arm();
-        while (wakes == seen && mica_clock() - t0 < 100 * IRQ_LEAD)
+        uint64_t start = mica_clock(), t0 = irq_raise();
+        while (wakes == seen && mica_clock() - start < 100 * RTC_LEAD)
             ;
         if (wakes == seen) {
-            mica_printf("bench: %-22s failed: no interrupt reached the driver\n", "irq-to-user");
+            mica_printf("bench: %-28s failed: no interrupt reached the driver\n", "irq-to-user");
             mica_tcb_suspend(tcb_a);
             return;
         }
-        samples[b] = (woke_at - t0 - IRQ_LEAD) * 10;
+        samples[b] = (woke_at - t0) * 10;
     }
     for (unsigned b = IRQ_SAMPLES; b < BATCHES; b++)
         samples[b] = samples[b % IRQ_SAMPLES];
     mica_tcb_suspend(tcb_a);
-    report("irq-to-user",
-           "device interrupt to the driver thread's return from Wait (-icount only)");
+    report("irq-to-user", "device interrupt to the driver thread's return from Wait (-icount)");
 }
 
 static void bench_signal(void)
@@ -480,7 +533,8 @@ int mica_main(const struct mica_bootinfo *bi)
         return 1;
     bench_call();
     bench_passive_call();
-    bench_call_cross();
+    bench_call_cross(false);
+    bench_call_cross(true);
     bench_signal();
     bench_yield();
     bench_null();

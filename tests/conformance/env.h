@@ -28,6 +28,12 @@
     10000 /* helpers' round-robin budget = timeslice (CONFIG_TIMESLICE_US's default) */
 
 extern const struct mica_bootinfo *env_bi;
+/* qemu-mps2-an505: the CMSDK dual timer's registers, mapped at their address by env_init: its
+ * timer 1 runs mica_clock, its timer 2 is free for tests. NULL elsewhere. */
+extern volatile uint32_t *env_an505_dual;
+/* Whether device untyped ut holds something of the environment's (that dual timer's frame): not
+ * to be retyped or revoked by a test. */
+bool env_device_in_use(mica_cptr_t ut);
 
 /* Set up the pool and the join machinery; false (with a message printed) if impossible. */
 bool env_init(const struct mica_bootinfo *bi);
@@ -55,6 +61,11 @@ mica_cptr_t env_device_untyped(mica_word_t paddr);
 /* Map frame f read-write (device memory) at va in the root's VSpace, with page tables from the
  * pool as an MMU's walk asks. */
 bool env_map_device(mica_cptr_t f, mica_word_t va);
+/* The page of device registers at paddr, retyped from its device untyped into *frame (a device
+ * frame need not be the untyped's first page: the untyped is split down to it, one frame per
+ * page) and mapped at va (on an MPU, va must be the page's own address). Returns the registers,
+ * or NULL after a failed check. */
+volatile uint32_t *env_device_frame(mica_word_t paddr, mica_word_t va, mica_cptr_t *frame);
 
 /* A helper thread. fn runs with arg on a static stack at priority prio; when fn returns the
  * thread reports done and suspends itself. */

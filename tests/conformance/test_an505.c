@@ -14,8 +14,7 @@
 /* The board (arch/armv8m/link.ld, arch/armv8m/board_mps2_an505.c, docs/abi.md). */
 #define AN505_KERNEL   0x10000000ul /* SSRAM1: the kernel's image */
 #define AN505_HOLE     0x5020f000ul /* an unused slot of the APB expansion window */
-#define AN505_DUAL     0x50002000ul /* the CMSDK dual timer, NVIC line 5 */
-#define AN505_DUAL_IRQ 5
+#define AN505_DUAL_IRQ 5            /* the CMSDK dual timer (env_an505_dual) */
 #define REG_PSPLIM     (MICA_REG_ARCH_BASE + 17)
 
 /* Timer 2 of the dual timer (Arm CMSDK TRM). */
@@ -185,39 +184,16 @@ static void t_an505_usagefault(void)
     expect_exception(an505_vmov, 0, MICA_EXC_ILLEGAL_INSTRUCTION, 4);
 }
 
-/* The device untyped covering paddr, emptied, and the frame of paddr's page retyped from it
- * (with the pages below it, retype being in address order) into a fresh slot; 0 on failure. */
-static mica_cptr_t device_frame(mica_word_t paddr, mica_cptr_t *ut)
-{
-    *ut = env_device_untyped(paddr);
-    if (!*ut) {
-        FAIL("no device untyped covers the page");
-        return 0;
-    }
-    mica_word_t base = env_bi->untyped_list[*ut - env_bi->untyped.start].paddr;
-    unsigned n = (unsigned)((paddr - base) >> MICA_PAGE_BITS) + 1;
-    mica_cptr_t fs = env_slots(n);
-
-    if (!fs || !CHECK_INV(MICA_CNODE_REVOKE, mica_cnode_revoke(ROOT, *ut, ROOT_DEPTH), MICA_OK) ||
-        !CHECK_INV(MICA_UNTYPED_RETYPE,
-                   mica_untyped_retype(*ut, MICA_OBJ_FRAME, MICA_PAGE_BITS, ROOT, 0, 0, fs, n),
-                   MICA_OK))
-        return 0;
-    return fs + n - 1;
-}
-
 static void t_an505_busfault(void)
 {
-    mica_cptr_t ut = 0;
+    mica_cptr_t f = 0;
 
-    if (!setup())
-        return;
-    mica_cptr_t f = device_frame(AN505_HOLE, &ut);
-    if (!f || !env_map_device(f, AN505_HOLE))
+    if (!setup() || !env_device_frame(AN505_HOLE, AN505_HOLE, &f))
         return;
     expect_memory(load_from, AN505_HOLE + 8, AN505_HOLE + 8, MICA_VM_READ, 0);
     expect_memory(store_to, AN505_HOLE + 12, AN505_HOLE + 12, MICA_VM_WRITE, 0);
-    CHECK_INV(MICA_CNODE_REVOKE, mica_cnode_revoke(ROOT, ut, ROOT_DEPTH), MICA_OK);
+    CHECK_INV(MICA_CNODE_REVOKE,
+              mica_cnode_revoke(ROOT, env_device_untyped(AN505_HOLE), ROOT_DEPTH), MICA_OK);
 }
 
 /* Start fn(arg) on the probe with its stack limit 1 KiB below its initial SP; the limit. */
@@ -337,15 +313,16 @@ static void t_an505_kernel_sp(void)
  * driver cleared and acknowledged the first. */
 static void t_an505_dual_timer(void)
 {
-    mica_cptr_t ut = 0, h = env_slot(), n = new_ntfn();
+    mica_cptr_t h = env_slot(), n = new_ntfn();
     mica_word_t bits = 0;
+    volatile uint32_t *dual = env_an505_dual; /* env_init mapped it: timer 1 is the clock */
 
     if (!setup())
         return;
-    mica_cptr_t f = device_frame(AN505_DUAL, &ut);
-    if (!f || !env_map_device(f, AN505_DUAL))
+    if (!dual) {
+        FAIL("the dual timer is not mapped");
         return;
-    volatile uint32_t *dual = (volatile uint32_t *)AN505_DUAL;
+    }
     CHECK_INV(MICA_IRQ_CONTROL_GET,
               mica_irq_control_get(MICA_INIT_IRQ_CONTROL, AN505_DUAL_IRQ, ROOT, h, ROOT_DEPTH),
               MICA_OK);
@@ -363,7 +340,6 @@ static void t_an505_dual_timer(void)
         CHECK_INV(MICA_IRQ_HANDLER_ACK, mica_irq_handler_ack(h), MICA_OK);
     }
     dual[DUAL_T2_CONTROL] = 0;
-    CHECK_INV(MICA_CNODE_REVOKE, mica_cnode_revoke(ROOT, ut, ROOT_DEPTH), MICA_OK);
 }
 
 const struct tap_test an505_tests[] = {

@@ -58,6 +58,11 @@ void inv_ret(struct inv *inv, unsigned i, word_t v)
 {
     (void)inv, (void)i, (void)v;
 }
+bool preempt_point(void)
+{
+    return false;
+}
+
 bool fault_timeout(struct tcb *t)
 {
     (void)t;
