@@ -22,6 +22,45 @@ struct scan {
     size_t errlen;
 };
 
+/*
+ * The node at an absolute path ("/cpus", "/soc/uart@10000000"), one component at a time. libfdt's
+ * fdt_path_offset resolves aliases by calling itself, and the kernel has no recursion
+ * (tools/stackcheck.py checks): node_at does the same without.
+ */
+static int node_abs(const void *dtb, const char *path, int len)
+{
+    int node = 0;
+
+    for (int i = 0; i < len;) {
+        while (i < len && path[i] == '/')
+            i++;
+        int start = i;
+        while (i < len && path[i] != '/')
+            i++;
+        if (i > start &&
+            (node = fdt_subnode_offset_namelen(dtb, node, path + start, i - start)) < 0)
+            return node;
+    }
+    return node;
+}
+
+/* An absolute path, or an alias (a path not starting with '/'), whose value is an absolute path
+ * (spec 3.6). */
+static int node_at(const void *dtb, const char *path, int len)
+{
+    if (len > 0 && path[0] != '/') {
+        int aliases = node_abs(dtb, "/aliases", 8), plen;
+        if (aliases < 0)
+            return aliases;
+        const char *target = fdt_getprop_namelen(dtb, aliases, path, len, &plen);
+        if (!target || plen <= 1 || target[0] != '/' || !memchr(target, '\0', (size_t)plen))
+            return -FDT_ERR_BADPATH;
+        path = target;
+        len = (int)strlen(target);
+    }
+    return node_abs(dtb, path, len);
+}
+
 /* A blob we may read: a valid header whose totalsize fits in max_size bytes. */
 static int validate(const void *dtb, size_t max_size)
 {
@@ -194,7 +233,7 @@ static int scan_memreserve(struct scan *s)
  */
 static int scan_reserved_memory(struct scan *s)
 {
-    int resv = fdt_path_offset(s->dtb, "/reserved-memory");
+    int resv = node_at(s->dtb, "/reserved-memory", 16);
     int ac, sc, node, ret;
 
     if (resv == -FDT_ERR_NOTFOUND)
@@ -220,7 +259,7 @@ static int scan_reserved_memory(struct scan *s)
 /* CPUs: /cpus children with device_type "cpu" (which skips cpu-map), unless disabled. */
 static int scan_cpus(struct scan *s)
 {
-    int cpus = fdt_path_offset(s->dtb, "/cpus");
+    int cpus = node_at(s->dtb, "/cpus", 5);
     int node;
     unsigned n = 0;
 
@@ -360,7 +399,7 @@ int fdt_stdout_uart(const void *dtb, paddr_t *base)
 
     if (ret)
         return ret;
-    chosen = fdt_path_offset(dtb, "/chosen");
+    chosen = node_at(dtb, "/chosen", 7);
     if (chosen < 0)
         return chosen;
     path = fdt_getprop(dtb, chosen, "stdout-path", &len);
@@ -373,7 +412,7 @@ int fdt_stdout_uart(const void *dtb, paddr_t *base)
         return -FDT_ERR_BADVALUE;
     const char *colon = memchr(path, ':', (size_t)len);
     int namelen = colon ? (int)(colon - path) : (int)strlen(path);
-    int node = fdt_path_offset_namelen(dtb, path, namelen);
+    int node = node_at(dtb, path, namelen);
     if (node < 0)
         return node;
     return node_reg0(dtb, node, base, NULL);
@@ -424,7 +463,7 @@ int fdt_timebase_frequency(const void *dtb, uint64_t *hz)
 
     if (ret)
         return ret;
-    cpus = fdt_path_offset(dtb, "/cpus");
+    cpus = node_at(dtb, "/cpus", 5);
     if (cpus < 0)
         return cpus;
     p = fdt_getprop(dtb, cpus, "timebase-frequency", &len);
@@ -478,7 +517,7 @@ static int cpu_node(const void *dtb, int index, uint64_t hwid)
 
     if (ret)
         return ret;
-    cpus = fdt_path_offset(dtb, "/cpus");
+    cpus = node_at(dtb, "/cpus", 5);
     if (cpus < 0)
         return cpus;
     fdt_for_each_subnode(node, dtb, cpus)

@@ -26,6 +26,12 @@ void hal_ctx_init(struct arch_ctx *ctx, word_t pc, word_t sp)
 }
 
 /* The user runtime reads its IPC buffer address from TPIDR_EL0 (user/arch/aarch64). */
+/* ELR_EL1 is past the svc, which is always 4 bytes (A64 has no other size). */
+void hal_ctx_restart_syscall(struct arch_ctx *ctx)
+{
+    ctx->pc -= 4;
+}
+
 void hal_ctx_set_ipc_buffer(struct arch_ctx *ctx, word_t uaddr, void *kptr)
 {
     (void)kptr;

@@ -76,6 +76,13 @@ BOOT_CODE void aarch64_irq_cpu_init(void)
     enable(IPI_SGI, true);
 }
 
+/* ISR_EL1.I (Arm ARM D19.2.61): the GIC signals an IRQ to this PE (pending, enabled and of a
+ * high enough priority), whatever PSTATE.I, which the kernel keeps set. */
+bool hal_irq_pending(void)
+{
+    return sysreg_read(isr_el1) & (1u << 7);
+}
+
 static uint32_t ack(void)
 {
     return v3() ? gicv3_ack() : gicv2_ack();

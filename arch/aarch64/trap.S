@@ -22,6 +22,9 @@
 
 /* The kernel frame of hal_user_run: x29, x30, x19-x28. */
 #define KFRAME           96
+/* For tools/stackcheck.py: hal_user_run's frame, and the C an EL0 exception runs below it.
+ * stack-usage: hal_user_run 96
+ * stack-calls: hal_user_run aarch64_sync_trap aarch64_irq_take aarch64_serror_trap */
 #define HAL_TRAP_SYSCALL 0    /* enum hal_trap_kind in core/hal.h; ctx.c checks */
 #define EC_SVC64         0x15 /* ESR_EL1.EC of an SVC from AArch64 (Arm ARM D19.2.37) */
 #define CPACR_FPEN_ON    (3 << 20)

@@ -72,6 +72,11 @@ _Noreturn void arch_boot(word_t hartid, paddr_t dtb)
 
 void arch_early_trap(word_t cause, word_t epc, word_t tval)
 {
+    unsigned cpu;
+
+    /* The final tables (riscv_mmu_init) are on before the trap vector is (riscv_cpu_init). */
+    if ((cause == 13 || cause == 15) && riscv_stack_guard(tval, &cpu))
+        kpanic("kernel stack overflow on CPU %u (sepc %lx)", cpu, (unsigned long)epc);
     kpanic("trap before the kernel was ready: scause %lx sepc %lx stval %lx", cause, epc, tval);
 }
 

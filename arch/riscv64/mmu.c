@@ -53,7 +53,7 @@ _Static_assert(SATP_MODE_SV39 == 8ul << 60 && SATP_ASID_SHIFT == 44, "arch.h's h
 static bool has_svpbmt;
 
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[], __data_start[],
-    __kernel_end[];
+    __kernel_end[], boot_stack[], boot_stack_end[];
 
 static unsigned level_shift(unsigned level)
 {
@@ -131,6 +131,28 @@ BOOT_CODE static void map_ram(const struct mem_range *r)
         kernel_map(khi, hi - khi, KPTE_RW);
 }
 
+/* Data and bss read-write, but for the guard page under each kernel stack (arch.h). */
+BOOT_CODE static void map_data(void)
+{
+    paddr_t lo = pa_of(__data_start), stacks = pa_of(boot_stack);
+
+    kernel_map(lo, stacks - lo, KPTE_RW);
+    for (unsigned i = 0; i < CONFIG_NR_CPUS; i++)
+        kernel_map(stacks + i * RISCV_KSTACK_STRIDE + PT_PAGE, RISCV_KSTACK_BYTES, KPTE_RW);
+    lo = pa_of(boot_stack_end);
+    kernel_map(lo, pa_of(__kernel_end) - lo, KPTE_RW);
+}
+
+bool riscv_stack_guard(word_t va, unsigned *cpu)
+{
+    word_t base = (word_t)boot_stack;
+
+    if (va < base || va >= (word_t)boot_stack_end)
+        return false;
+    *cpu = (unsigned)((va - base) / RISCV_KSTACK_STRIDE);
+    return (va - base) % RISCV_KSTACK_STRIDE < PT_PAGE;
+}
+
 /* 4.1.11: the implemented ASID bits are the ones that read back as 1 after writing all ones. */
 BOOT_CODE static void probe_asids(void)
 {
@@ -146,7 +168,7 @@ BOOT_CODE void riscv_mmu_init(const struct boot_params *bp, const struct mem_ran
     /* The image's sections are page aligned (link.ld), so each gets its own pages. */
     kernel_map(pa_of(__text_start), (paddr_t)(__text_end - __text_start), KPTE_TEXT);
     kernel_map(pa_of(__rodata_start), (paddr_t)(__rodata_end - __rodata_start), KPTE_RODATA);
-    kernel_map(pa_of(__data_start), (paddr_t)(__kernel_end - __data_start), KPTE_RW);
+    map_data();
     for (unsigned i = 0; i < bp->nram; i++)
         map_ram(&bp->ram[i]);
     for (unsigned i = 0; i < ndev; i++) {

@@ -29,6 +29,12 @@
  */
 #define RISCV_KERNEL_VOFFSET 0xffffffc000000000
 
+/* Kernel stacks (entry.S's boot_stack): per CPU an unmapped guard page, then the stack rounded up
+ * to whole pages, so that an overflow faults into the guard (riscv_kernel_trap) instead of
+ * writing over whatever lies below. CPU n's stack ends at boot_stack + (n + 1) * stride. */
+#define RISCV_KSTACK_BYTES  ((CONFIG_KERNEL_STACK_SIZE + 4095) & ~4095)
+#define RISCV_KSTACK_STRIDE (RISCV_KSTACK_BYTES + 4096)
+
 #ifndef __ASSEMBLER__
 #include <stddef.h>
 #include <stdint.h>

@@ -9,6 +9,7 @@
 
 #include "fdt.h"
 #include "kernel.h"
+#include "riscv.h"
 
 /* ---- the kernel's own mappings, read back through satp ---- */
 
@@ -49,6 +50,25 @@ static void check_kernel_mappings(void)
     ht_report(TEST_KERNEL_WX, ok, "a kernel PTE has the wrong rights");
 }
 
+/* An overflow runs into the guard (mmu.c), where riscv_kernel_trap reports it; here the tables
+ * are read back: the guard unmapped, the stack above it read-write, for every CPU. */
+static void check_stack_guard(void)
+{
+    extern char boot_stack[];
+    bool ok = true;
+
+    for (unsigned cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
+        char *guard = boot_stack + cpu * RISCV_KSTACK_STRIDE;
+        unsigned who = ~0u;
+        ok &= !(kernel_leaf(guard) & 1) && !(kernel_leaf(guard + HT_PAGE - 8) & 1);
+        ok &= leaf_is(kernel_leaf(guard + HT_PAGE), 3) &&
+              leaf_is(kernel_leaf(guard + RISCV_KSTACK_STRIDE - 8), 3);
+        ok &= riscv_stack_guard((word_t)guard + 16, &who) && who == cpu &&
+              !riscv_stack_guard((word_t)guard + HT_PAGE, &who);
+    }
+    ht_report(TEST_STACK_GUARD, ok, "a guard page is mapped, or a stack page is not");
+}
+
 bool ht_arch_syscall(struct arch_ctx *ctx, word_t nr)
 {
     (void)ctx, (void)nr;
@@ -62,6 +82,7 @@ _Noreturn void kernel_main(struct boot_params *bp)
 
     ht_begin(bp, "riscv64 HAL self-test");
     check_kernel_mappings();
+    check_stack_guard();
     ht_check_smp();
     word_t entry = ht_load_program();
     if (fdt_find_compatible(bp->dtb, "google,goldfish-rtc", &rtc, &size) == 0 &&

@@ -11,6 +11,7 @@
 
 #define HAL_TESTS(X)                                                                               \
     X(KERNEL_WX, "kernel text RX, rodata R, data RW, linear map NX")                               \
+    X(STACK_GUARD, "each kernel stack has an unmapped guard page below it, named as its CPU's")    \
     X(USER_RUNS, "U-mode program loaded from an ELF runs and reaches ecall")                       \
     X(ECHO, "ecall passes a0..a6 both ways, a7 = syscall number / error")                          \
     X(IPC_BUFFER, "tp holds the IPC buffer address the kernel set")                                \
