@@ -29,7 +29,15 @@
 #define EXC_RETURN_FROM   0xc /* EXC_RETURN Mode (Thread) | SPSEL (PSP): from a thread or idle */
 #define IDLE_STACK        256
 
-/* The kernel frame of hal_user_run and hal_idle: ctx (NULL for idle), trap, pad, r4-r11, lr. */
+/* The kernel frame of hal_user_run and hal_idle: ctx (NULL for idle), trap, pad, r4-r11, lr.
+ * For tools/stackcheck.py: those frames, the C an exception from the thread or the idle loop runs
+ * below them (on the main stack: the hardware stacks the thread's frame on PSP), and the 32 bytes
+ * the hardware stacks on the main stack when boot enters the kernel through PendSV.
+ * stack-usage: hal_user_run 48
+ * stack-usage: hal_idle 48
+ * stack-usage: armv8m_pendsv 32
+ * stack-calls: hal_user_run armv8m_trap armv8m_bad_stack
+ * stack-calls: hal_idle armv8m_idle_trap */
 #define KF_CTX  0
 #define KF_TRAP 4
 
