@@ -7,6 +7,8 @@
 #include "boot.h"
 #include "cap.h"
 #include "elf.h"
+#include "kernel.h"
+#include "ktime.h"
 #include "sched.h"
 #include "sched_context.h"
 #include "syscall.h"
@@ -267,7 +269,7 @@ void boot_root_task(struct boot_params *bp)
     boot_tcb_slot(t, TCB_CSPACE, MICA_INIT_CNODE);
     boot_tcb_slot(t, TCB_VSPACE, MICA_INIT_VSPACE);
     /* The root task runs on a round-robin context: never throttled, CONFIG_TIMESLICE_US slices. */
-    uint64_t slice = (uint64_t)CONFIG_TIMESLICE_US * hal_time_freq() / 1000000;
+    uint64_t slice = ktime_us_to_ticks(CONFIG_TIMESLICE_US);
     sched_context_configure((struct sched_context *)sc, slice, slice, 1, 0);
     sched_context_donate((struct sched_context *)sc, t);
     /* Context first: hal_ctx_init clears every register, including one an arch may keep the IPC

@@ -12,7 +12,7 @@
  * current scheduling context when it changes or its budget runs out, as seL4's commitTime; the
  * timer is one-shot and armed only for an event that needs it (tickless).
  */
-#include "fault.h"
+#include "ktime.h"
 #include "sched.h"
 #include "sched_context.h"
 
@@ -24,7 +24,7 @@ static uint64_t slice_ticks(void)
     static uint64_t ticks; /* the clock's frequency is fixed: work it out once */
 
     if (!ticks)
-        ticks = (uint64_t)CONFIG_TIMESLICE_US * hal_time_freq() / 1000000;
+        ticks = ktime_us_to_ticks(CONFIG_TIMESLICE_US);
     return ticks;
 }
 
@@ -295,7 +295,8 @@ void sched_slice_yield(struct tcb *t)
 }
 
 /* cur_sc's head refill is used up: a round-robin context starts a new slice at the tail of its
- * priority; a sporadic one sends a timeout fault if it can, else waits for its next refill. */
+ * priority; a sporadic one waits for its next refill, and its thread is left for the kernel loop
+ * to send a timeout fault if it has a timeout handler (kernel.c). */
 static __attribute__((noinline)) void budget_expired(struct cpu *c, struct sched_context *sc)
 {
     struct tcb *t = sc->tcb;
@@ -308,10 +309,9 @@ static __attribute__((noinline)) void budget_expired(struct cpu *c, struct sched
         sched_rotate(t);
         return;
     }
-    if (fault_timeout(t))
-        return;
     sched_dequeue(t);
     sched_enqueue(t);
+    c->timeout = t;
 }
 
 static bool others_at_prio(const struct cpu *c, const struct tcb *t)

@@ -9,23 +9,11 @@
  */
 #include "delete.h"
 #include "invocation.h"
+#include "ktime.h"
 #include "preempt.h"
 #include "sched.h"
 #include "sched_context.h"
 #include "tcb.h"
-
-static uint64_t us_to_ticks(uint64_t us)
-{
-    return us * hal_time_freq() / 1000000;
-}
-
-/* Ticks to microseconds without overflowing for any realistic uptime. */
-static uint64_t ticks_to_us(uint64_t ticks)
-{
-    uint64_t f = hal_time_freq();
-
-    return ticks / f * 1000000 + ticks % f * 1000000 / f;
-}
 
 static struct refill *refill_at(struct sched_context *sc, unsigned i)
 {
@@ -131,7 +119,7 @@ void sched_context_configure(struct sched_context *sc, uint64_t budget, uint64_t
 {
     /* The clock's frequency is fixed: worked out once, before any context can need it. */
     if (!sc_min_budget)
-        sc_min_budget = us_to_ticks(SC_MIN_BUDGET_US);
+        sc_min_budget = ktime_us_to_ticks(SC_MIN_BUDGET_US);
     sc->budget = budget;
     sc->period = period;
     sc->badge = badge;
@@ -275,8 +263,8 @@ static int sched_control_configure(struct inv *inv)
     for (unsigned i = 0; i < CONFIG_NR_CPUS; i++)
         if (cpus[i].cur_sc == sc)
             sched_commit(&cpus[i]);
-    sched_context_configure(sc, us_to_ticks(budget), us_to_ticks(period), 1 + (unsigned)inv->mr[2],
-                            inv->mr[3]);
+    sched_context_configure(sc, ktime_us_to_ticks(budget), ktime_us_to_ticks(period),
+                            1 + (unsigned)inv->mr[2], inv->mr[3]);
     requeue(sc->tcb);
     return MICA_OK;
 }
@@ -338,7 +326,7 @@ int sched_context_decode(struct inv *inv)
         /* Include the running stretch not yet charged; the next charge adds it again, so the
          * counter starts below zero by that much (mod 2^64). */
         uint64_t pending = sched_uncommitted(sc);
-        inv_ret(inv, 0, (word_t)ticks_to_us(sc->consumed + pending));
+        inv_ret(inv, 0, (word_t)ktime_ticks_to_us(sc->consumed + pending));
         sc->consumed = 0 - pending;
         return MICA_OK;
     }

@@ -13,7 +13,6 @@
 
 #include <cmocka.h>
 
-#include "fault.h"
 #include "invocation.h"
 #include "sched.h"
 #include "sched_context.h"
@@ -60,12 +59,6 @@ void inv_ret(struct inv *inv, unsigned i, word_t v)
 }
 bool preempt_point(void)
 {
-    return false;
-}
-
-bool fault_timeout(struct tcb *t)
-{
-    (void)t;
     return false;
 }
 
