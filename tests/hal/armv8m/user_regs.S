@@ -29,7 +29,8 @@ regs_kept_probe:
     movs    r1, #MICA_FAULT_USER_EXC
     movs    r2, #0
     movs    r3, #MICA_EXC_ILLEGAL
-    adr.w   r4, 1f
+    movw    r4, #:lower16:1f        /* not adr: the function may be only 2-byte aligned */
+    movt    r4, #:upper16:1f
     movs    r5, #0
     movs    r6, #0
     movs    r7, #T_EXPECT
@@ -93,7 +94,8 @@ sp_kernel_probe:
     movs    r0, #TEST_SP_KERNEL
     movs    r1, #MICA_FAULT_MEMORY
     movs    r3, #MICA_VM_WRITE
-    adr.w   r4, 1f
+    movw    r4, #:lower16:1f        /* not adr: the function may be only 2-byte aligned */
+    movt    r4, #:upper16:1f
     mov     r5, sp
     movs    r6, #2
     movs    r7, #T_EXPECT

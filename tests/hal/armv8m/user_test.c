@@ -57,8 +57,10 @@ static void report(unsigned test, bool ok)
 
 /*
  * Announce fault (type, addr, detail) for test, then run insn, which must raise it; the kernel
- * side resumes at label 1 after it. r2 holds addr for insn to use; r3 is scratch.
- * r7 is the frame pointer, so the svc saves it around the syscall number.
+ * side resumes at label 1 after it. r2 holds addr for insn to use; r3 is scratch. r7 may be the
+ * frame pointer or hold a value the compiler keeps there, so the svc saves it around the syscall
+ * number. The label's address comes from movw/movt, not adr: adr's word-aligned PC is resolved
+ * when the file is assembled, and a Thumb function may be placed only 2-byte aligned.
  */
 #define FAULT(test, type, addr, detail, insn)                                                      \
     do {                                                                                           \
@@ -66,7 +68,8 @@ static void report(unsigned test, bool ok)
         register mica_word_t r1_ __asm__("r1") = (type);                                           \
         register mica_word_t r2_ __asm__("r2") = (addr);                                           \
         register mica_word_t r3_ __asm__("r3") = (detail);                                         \
-        __asm__ volatile("adr.w r4, 1f\n\t"                                                        \
+        __asm__ volatile("movw r4, #:lower16:1f\n\t"                                               \
+                         "movt r4, #:upper16:1f\n\t"                                               \
                          "movs r5, #0\n\t"                                                         \
                          "movs r6, #0\n\t"                                                         \
                          "push {r7}\n\t"                                                           \
