@@ -42,9 +42,10 @@ static bool interrupt(word_t exc, struct hal_trap *trap)
     return false; /* PendSV or SysTick, which the kernel does not use after boot */
 }
 
-_Static_assert(HAL_TRAP_SYSCALL == 0, "trap.S stores 0 for a syscall");
+_Static_assert(MICA_SYS_CALL == 1 && MICA_SYS_REPLY_RECV == 2, "trap.S repeats the numbers");
+_Static_assert(offsetof(struct arch_ctx, r4_11[3]) == 12, "trap.S reads r7 there");
 
-bool armv8m_trap(struct arch_ctx *ctx, struct hal_trap *trap, word_t exc, word_t psp);
+struct arch_ctx *armv8m_trap(struct arch_ctx *ctx, word_t exc, word_t psp);
 bool armv8m_idle_trap(struct hal_trap *trap, word_t exc);
 
 /* The hardware frame on the thread's stack into ctx, and the SP the thread had above it. */
@@ -63,15 +64,21 @@ void armv8m_frame_in(struct arch_ctx *ctx, word_t psp)
 
 /*
  * Every exception from a thread but SVCall (trap.S has saved r4-r11): a fault goes to fault.c,
- * anything else copies the frame and is described here. Returns false to send the thread back to
- * user mode (trap.S does) when there is nothing to report.
+ * anything else copies the frame and is described here; then the core. Returns the context to run
+ * next: the same one when there is nothing to report (the clock's wrap).
  */
-bool armv8m_trap(struct arch_ctx *ctx, struct hal_trap *trap, word_t exc, word_t psp)
+struct arch_ctx *armv8m_trap(struct arch_ctx *ctx, word_t exc, word_t psp)
 {
-    if ((exc >= EXC_HARDFAULT && exc <= EXC_SECURE) || exc == EXC_DEBUGMON)
-        return armv8m_fault(ctx, trap, exc, psp);
-    armv8m_frame_in(ctx, psp);
-    return interrupt(exc, trap);
+    struct hal_trap trap;
+    bool report;
+
+    if ((exc >= EXC_HARDFAULT && exc <= EXC_SECURE) || exc == EXC_DEBUGMON) {
+        report = armv8m_fault(ctx, &trap, exc, psp);
+    } else {
+        armv8m_frame_in(ctx, psp);
+        report = interrupt(exc, &trap);
+    }
+    return report ? kernel_trap(ctx, &trap) : ctx;
 }
 
 bool armv8m_idle_trap(struct hal_trap *trap, word_t exc)

@@ -151,18 +151,20 @@ bool armv8m_fault(struct arch_ctx *ctx, struct hal_trap *trap, word_t exc, word_
     }
 }
 
-void armv8m_bad_stack(struct arch_ctx *ctx, struct hal_trap *trap, word_t frame);
+struct arch_ctx *armv8m_bad_stack(struct arch_ctx *ctx, word_t frame);
 void armv8m_kernel_trap(word_t exc, word_t exc_return, word_t msp);
 
 /*
- * hal_user_run found that the thread could not write its exception frame below its SP (TTT): an
- * SP outside its regions, maybe at kernel memory. It does not run; the frame's address is the
- * fault address, as if stacking had failed there.
+ * The return to a thread found that it could not write its exception frame below its SP (TTT):
+ * an SP outside its regions, maybe at kernel memory. It does not run; the frame's address is the
+ * fault address, as if stacking had failed there. Returns what the core picks instead.
  */
-void armv8m_bad_stack(struct arch_ctx *ctx, struct hal_trap *trap, word_t frame)
+struct arch_ctx *armv8m_bad_stack(struct arch_ctx *ctx, word_t frame)
 {
-    (void)ctx;
-    user_fault(trap, MICA_FAULT_MEMORY, frame, MICA_VM_WRITE);
+    struct hal_trap trap;
+
+    user_fault(&trap, MICA_FAULT_MEMORY, frame, MICA_VM_WRITE);
+    return kernel_trap(ctx, &trap);
 }
 
 /* Stacked PC of a kernel exception, if its frame is on the kernel stack at all. */

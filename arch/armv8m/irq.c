@@ -2,9 +2,9 @@
 /*
  * Armv8-M device interrupts through the NVIC (drivers/intc/nvic.c). Every line has the same
  * priority as every other exception, so none preempts the kernel; a line is reported from
- * hal_user_run or hal_idle, masked there (disabled in the NVIC) and unmasked by IRQHandler_Ack.
- * The lines of the two kernel timers are the kernel's: the clock's wraps are counted, never
- * reported, and the deadline timer's line is HAL_TRAP_TIMER.
+ * a thread's exception (armv8m_trap) or hal_idle, masked there (disabled in the NVIC) and unmasked
+ * by IRQHandler_Ack. The lines of the two kernel timers are the kernel's: the clock's wraps are
+ * counted, never reported, and the deadline timer's line is HAL_TRAP_TIMER.
  *
  * The NVIC latches a line's pending state on a rising edge and again when its exception returns
  * while the line is still asserted (Armv8-M ARM B3.27). The kernel reports a line from inside its

@@ -3,7 +3,7 @@
  * The armv8m HAL self-test, kernel side: a stand-in for the core that exercises every HAL path
  * with a real unprivileged program (user_test.c, linked with the user runtime and embedded as an
  * ELF). It places the program as the root task is placed (code in place, data copied), gives it
- * MPU regions through hal_mpu_encode/hal_mpu_activate, runs it with hal_user_run, answers its
+ * MPU regions through hal_mpu_encode/hal_mpu_activate, runs it with hal_user_enter, answers its
  * syscalls (hal_test.h), checks each trap against what the program said would happen, and prints
  * TAP. Built as haltest.elf, never as the kernel image. Board addresses (the AN505's timers) are
  * this test's, as the goldfish RTC's are riscv64's.
@@ -42,7 +42,7 @@ static volatile word_t kernel_data_word = INFO_CANARY;
 
 static struct mpu_region regions[HAL_MPU_REGIONS];
 static unsigned nregions;
-static word_t data_lo, unmapped;
+static word_t data_lo, unmapped, stack_base;
 static bool have_dual;
 
 /* What the program announced with T_EXPECT, and what the trap loop saw since. */
@@ -160,7 +160,7 @@ static void ret(struct arch_ctx *ctx, unsigned i, word_t v)
     hal_ctx_set(ctx, MICA_REG_ARG0 + i, v);
 }
 
-static word_t info(enum t_info which, word_t stack_base)
+static word_t info(enum t_info which)
 {
     switch (which) {
     case INFO_KERNEL_TEXT: return (word_t)(uintptr_t)finish;
@@ -217,7 +217,7 @@ static void idle_irq(unsigned test)
            "hal_idle returned something else");
 }
 
-static void syscall(struct arch_ctx *ctx, word_t stack_base)
+static void syscall(struct arch_ctx *ctx)
 {
     word_t nr = arg(ctx, 7);
     static bool first = true;
@@ -228,7 +228,7 @@ static void syscall(struct arch_ctx *ctx, word_t stack_base)
     }
     switch (nr) {
     case T_NULL: break;
-    case T_INFO: ret(ctx, 0, info((enum t_info)arg(ctx, 0), stack_base)); break;
+    case T_INFO: ret(ctx, 0, info((enum t_info)arg(ctx, 0))); break;
     case T_ECHO: {
         bool ok = true;
         for (unsigned i = 0; i < 7; i++) {
@@ -347,29 +347,49 @@ static void check_clock_wrap(void)
            "the clock went backwards, jumped, or did not count the wrap");
 }
 
-static _Noreturn void run(word_t entry, word_t sp, word_t ipc, word_t stack_base)
+/* The core's entry points (hal.h): the HAL enters these as it would enter the kernel; every trap
+ * is checked here, then the program runs on. */
+struct arch_ctx *kernel_trap(struct arch_ctx *ctx, const struct hal_trap *trap)
+{
+    switch (trap->kind) {
+    case HAL_TRAP_SYSCALL: syscall(ctx); break;
+    case HAL_TRAP_FAULT: fault(ctx, trap); break;
+    case HAL_TRAP_TIMER:
+        timer_traps++;
+        timer_seen_at = hal_time_now();
+        break;
+    case HAL_TRAP_IRQ:
+        if (trap->irq != AN505_DUAL_IRQ)
+            fail_and_stop("interrupt from an unexpected line", trap->irq, 0);
+        dual_irqs++;
+        break;
+    }
+    return ctx;
+}
+
+struct arch_ctx *kernel_syscall(struct arch_ctx *ctx)
+{
+    syscall(ctx);
+    return ctx;
+}
+
+struct arch_ctx *kernel_fastpath_call(struct arch_ctx *ctx)
+{
+    return kernel_syscall(ctx);
+}
+
+struct arch_ctx *kernel_fastpath_reply_recv(struct arch_ctx *ctx)
+{
+    return kernel_syscall(ctx);
+}
+
+static _Noreturn void run(word_t entry, word_t sp, word_t ipc)
 {
     static struct arch_ctx ctx;
-    struct hal_trap trap;
 
     hal_ctx_init(&ctx, entry, sp);
     hal_ctx_set_ipc_buffer(&ctx, ipc, hal_phys_to_virt(ipc));
-    for (;;) {
-        hal_user_run(&ctx, &trap);
-        switch (trap.kind) {
-        case HAL_TRAP_SYSCALL: syscall(&ctx, stack_base); break;
-        case HAL_TRAP_FAULT: fault(&ctx, &trap); break;
-        case HAL_TRAP_TIMER:
-            timer_traps++;
-            timer_seen_at = hal_time_now();
-            break;
-        case HAL_TRAP_IRQ:
-            if (trap.irq != AN505_DUAL_IRQ)
-                fail_and_stop("interrupt from an unexpected line", trap.irq, 0);
-            dual_irqs++;
-            break;
-        }
-    }
+    hal_user_enter(&ctx);
 }
 
 _Noreturn void kernel_main(struct boot_params *bp)
@@ -398,5 +418,6 @@ _Noreturn void kernel_main(struct boot_params *bp)
     if (hal_mpu_encode(regions, nregions, &state))
         kpanic("hal_test: the program's regions do not fit");
     hal_mpu_activate(&state);
-    run(entry, sp, ipc, sp - STACK_BYTES);
+    stack_base = sp - STACK_BYTES;
+    run(entry, sp, ipc);
 }
