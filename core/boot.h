@@ -10,6 +10,25 @@
 #define ROOT_CNODE_BITS 12
 #define ROOT_STACK_BITS 16
 
+/* ELF segment flags (p_flags). */
+#define PF_X 1u
+#define PF_W 2u
+#define PF_R 4u
+
+/* A segment's mapping rights from its p_flags (boot_vspace.c, boot_vspace_mpu.c). */
+static inline unsigned boot_segment_rights(uint32_t flags)
+{
+    unsigned r = 0;
+
+    if (flags & PF_R)
+        r |= MICA_VM_READ;
+    if (flags & PF_W)
+        r |= MICA_VM_READ | MICA_VM_WRITE; /* write-only does not exist (vm.h) */
+    if (flags & PF_X)
+        r |= MICA_VM_EXEC;
+    return r ? r : MICA_VM_READ;
+}
+
 void boot_root_task(struct boot_params *bp);
 
 /* Boot-time memory, for boot.c and boot_vspace.c only. */

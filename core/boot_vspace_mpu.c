@@ -22,9 +22,6 @@
 
 #define PAGE    ((word_t)1 << MICA_PAGE_BITS)
 #define GRANULE ((word_t)1 << MICA_MIN_FRAME_BITS)
-#define PF_X    1u
-#define PF_W    2u
-#define PF_R    4u
 
 static word_t align_down(word_t a, word_t to)
 {
@@ -34,19 +31,6 @@ static word_t align_down(word_t a, word_t to)
 static word_t align_up(word_t a, word_t to)
 {
     return (a + to - 1) & ~(to - 1);
-}
-
-static unsigned segment_rights(uint32_t flags)
-{
-    unsigned r = 0;
-
-    if (flags & PF_R)
-        r |= MICA_VM_READ;
-    if (flags & PF_W)
-        r |= MICA_VM_READ | MICA_VM_WRITE; /* write-only does not exist (vm.h) */
-    if (flags & PF_X)
-        r |= MICA_VM_EXEC;
-    return r ? r : MICA_VM_READ;
 }
 
 /* The memory a segment takes: read-only ones to the frame granule, writable ones to pages. */
@@ -128,7 +112,7 @@ unsigned boot_vspace_build(const void *image, const struct elf_info *elf, void *
         const struct elf_segment *s = &elf->segs[i];
         word_t lo, hi;
         segment_range(s, &lo, &hi);
-        next = boot_frames(vs, lo, hi, segment_rights(s->flags),
+        next = boot_frames(vs, lo, hi, boot_segment_rights(s->flags),
                            (s->flags & PF_W) ? rw_cap : MICA_RIGHT_READ, next);
     }
     next = boot_frames(vs, stack_base, stack_base + stack_size, rw, rw_cap, next);
