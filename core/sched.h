@@ -270,8 +270,17 @@ void sched_slice_yield(struct tcb *t);
 /* The kernel loop's steps: after a trap, enforce budget and timeslice; before running, move
  * released threads to the ready queues, switch, and program the timer. */
 void sched_after_trap(struct cpu *c);
-struct tcb *sched_next(struct cpu *c);
+/* The pick, after the after-trap step when trapped: one copy of the scheduler's pick for both
+ * callers below (a copy each cost 0.8 KB of code on Armv8-M). */
+struct tcb *sched_next_after(struct cpu *c, bool trapped);
+static inline struct tcb *sched_next(struct cpu *c)
+{
+    return sched_next_after(c, false);
+}
 /* Both in one call (the kernel loop's, when no invariant check runs between them). */
-struct tcb *sched_after_trap_next(struct cpu *c);
+static inline struct tcb *sched_after_trap_next(struct cpu *c)
+{
+    return sched_next_after(c, true);
+}
 
 #endif

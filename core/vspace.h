@@ -16,8 +16,9 @@
 
 /* ASIDs 1..VSPACE_ASIDS-1 go to VSpaces; 0 means "none" (an unmapped cap, the kernel-only
  * address space a thread without a VSpace runs in). A tag is generation << VSPACE_ASID_BITS | ASID:
- * VSpace caps keep theirs in data, mapped Frame and PageTable caps in extra. */
-#define VSPACE_ASID_BITS 10
+ * VSpace caps keep theirs in data, mapped Frame and PageTable caps in extra. Without an MMU the id
+ * is no hardware ASID, only the tag's index, and Kconfig makes the table small. */
+#define VSPACE_ASID_BITS CONFIG_VSPACE_ID_BITS
 #define VSPACE_ASIDS     (1u << VSPACE_ASID_BITS)
 
 static inline word_t vspace_asid(word_t tag)
@@ -99,6 +100,8 @@ extern const bool vspace_backend_present;
 extern const bool vspace_backend_tables;
 /* First user address mappings may not use (boot info's user_vaddr_top). */
 extern const word_t vspace_backend_user_top;
+/* Hardware regions a VSpace may use (MPU; boot info's mpu_regions), 0 without an MPU. */
+extern const word_t vspace_backend_regions;
 
 /* A new VSpace at vs with its ASID. */
 void vspace_backend_init(void *vs, word_t asid);

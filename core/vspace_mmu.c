@@ -14,6 +14,7 @@ compile_assert(frames_are_pages, HAL_PAGE_BITS == MICA_PAGE_BITS);
 const bool vspace_backend_present = true;
 const bool vspace_backend_tables = true;
 const word_t vspace_backend_user_top = HAL_USER_TOP;
+const word_t vspace_backend_regions = 0;
 
 static pte_t kernel_root[PT_ENTRIES] __attribute__((aligned(PT_TABLE_BYTES)));
 static bool kernel_root_ready;

@@ -4,7 +4,8 @@
  * time of one operation within a batch of BATCH operations, so the clock's own cost is spread
  * out. The clock is the arch's mica_clock(): ns of the host's CLOCK_MONOTONIC on hosted,
  * instructions retired (rdinstret) on riscv64, the PMU cycle counter (PMCCNTR_EL0) on aarch64;
- * -icount makes both exact instruction counts.
+ * -icount makes both exact instruction counts. On armv8m, timer 1 of the CMSDK dual timer, which
+ * this program maps and starts (clock_setup): 50 instructions per tick under -icount shift=0.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -23,9 +24,12 @@ static char stack_a[STACK] __attribute__((aligned(16))),
 static mica_cptr_t ep, reply, ntfn, tcb_a, buf_a, sc_a, tcb_b, sc_b, ut, next_slot;
 static const struct mica_bootinfo *boot;
 
-/* This program's pages, from the user link script where it gives them (riscv64, aarch64). */
+/* This program's pages, from the user link script where it gives them (riscv64, aarch64,
+ * armv8m). */
 extern char __mica_image_start[] __attribute__((weak)), __mica_data_start[] __attribute__((weak)),
     __mica_image_end[] __attribute__((weak));
+/* armv8m's mica_clock reads the counter this names (user/arch/armv8m/clock.c). */
+extern volatile const uint32_t *mica_clock_counter __attribute__((weak));
 static uint64_t samples[BATCHES];
 
 static void sort(uint64_t *v, unsigned n)
@@ -90,7 +94,8 @@ static void yielder(mica_word_t arg)
 }
 
 /* Where tcb_a's IPC buffer is: mapped after the boot-info frame on MMU boards (the driver's
- * invocations use it), elsewhere the frame's own address (set up in mica_main). */
+ * invocations use it), elsewhere the frame's own address (mapped there on MPU boards; set up in
+ * mica_main). */
 static mica_word_t buf_addr;
 
 static int start(void (*fn)(mica_word_t), mica_word_t prio)
@@ -137,9 +142,27 @@ static mica_error_t map_copy(mica_cptr_t f, mica_cptr_t vs, mica_word_t vaddr, m
 }
 
 /*
+ * MPU: the same from the boot frame caps of any size, each at its own address (user_frames: the
+ * image's segments, then the root's stack, which the server does not use but may share).
+ */
+static mica_cptr_t second_vspace_mpu(mica_cptr_t vs)
+{
+    for (mica_cptr_t f = boot->user_frames.start; f < boot->user_frames.end; f++) {
+        mica_word_t pa;
+        if (mica_frame_get_address(f, &pa))
+            return 0;
+        mica_word_t rights = pa < (mica_word_t)__mica_data_start ? MICA_VM_READ | MICA_VM_EXEC
+                                                                 : MICA_VM_READ | MICA_VM_WRITE;
+        if (map_copy(f, vs, pa, rights))
+            return 0;
+    }
+    return vs;
+}
+
+/*
  * A second address space holding this program's image at the same addresses (copies of the boot
  * frame caps, which come first in bi->user_frames, one per page from __mica_image_start): code
- * read-execute, data read-write, shared with the root. Needs an MMU over real memory.
+ * read-execute, data read-write, shared with the root. Needs an MMU or MPU over real memory.
  */
 static mica_cptr_t second_vspace(void)
 {
@@ -147,10 +170,12 @@ static mica_cptr_t second_vspace(void)
     mica_cptr_t vs = next_slot++;
     mica_word_t va = (mica_word_t)__mica_image_start;
 
-    if (!(boot->flags & MICA_BOOT_FLAG_MMU) || !(boot->flags & MICA_BOOT_FLAG_REAL_MEM) ||
-        !__mica_image_start ||
+    if (!(boot->flags & (MICA_BOOT_FLAG_MMU | MICA_BOOT_FLAG_MPU)) ||
+        !(boot->flags & MICA_BOOT_FLAG_REAL_MEM) || !__mica_image_start ||
         mica_untyped_retype(ut, MICA_OBJ_VSPACE, 0, MICA_INIT_CNODE, 0, 0, vs, 1))
         return 0;
+    if (boot->flags & MICA_BOOT_FLAG_MPU)
+        return second_vspace_mpu(vs);
     for (mica_cptr_t f = boot->user_frames.start; va < (mica_word_t)__mica_image_end; f++) {
         mica_word_t rights = va < (mica_word_t)__mica_data_start ? MICA_VM_READ | MICA_VM_EXEC
                                                                  : MICA_VM_READ | MICA_VM_WRITE;
@@ -224,7 +249,8 @@ static void bench_call(bool passive, bool cross, int len)
          {"passive cross len0", "passive call+replyrecv cross"}}};
     const char *name = names[passive][cross][len != 0];
     if (!server_start(cross, passive)) {
-        mica_printf("bench: %-28s skipped: needs an MMU with real memory and the image bounds\n",
+        mica_printf("bench: %-28s skipped: needs an MMU or MPU with real memory and the image "
+                    "bounds\n",
                     name);
         return;
     }
@@ -237,11 +263,12 @@ static void bench_call(bool passive, bool cross, int len)
 }
 
 /* Threads for the crowded round trip: half blocked on a notification, half ready below the
- * client's priority (they never run while it measures). Their stacks are tiny and shared by
- * the ready half, which only ever runs its loop of Yields once the bench is over, if at all. */
+ * client's priority. They share one small stack: a blocked one runs only until its first Wait
+ * (nothing signals that notification until crowd_stop has deleted them all), and a ready one
+ * never runs at all while the bench goes on. */
 #define CROWD       1000
-#define CROWD_STACK 1024
-static char crowd_stacks[CROWD / 2 + 1][CROWD_STACK] __attribute__((aligned(16)));
+#define CROWD_STACK 2048
+static char crowd_stack[CROWD_STACK] __attribute__((aligned(16)));
 
 static void crowd_blocked(mica_word_t arg)
 {
@@ -295,9 +322,8 @@ static mica_cptr_t crowd_start(void)
         return 0;
     for (unsigned i = 0; i < CROWD; i++) {
         bool blocked = i % 2 == 0;
-        mica_word_t regs[2] = {
-            blocked ? (mica_word_t)crowd_blocked : (mica_word_t)crowd_ready,
-            (mica_word_t)(crowd_stacks[blocked ? i / 2 : CROWD / 2] + CROWD_STACK)};
+        mica_word_t regs[2] = {blocked ? (mica_word_t)crowd_blocked : (mica_word_t)crowd_ready,
+                               (mica_word_t)(crowd_stack + CROWD_STACK)};
         /* The blocked half runs once, above the root, straight into its Wait. */
         if (mica_sched_control_configure(boot->sched_control.start, scs + i, 10000, 10000, 0, 0) ||
             mica_sched_context_bind(scs + i, tcbs + i) ||
@@ -358,6 +384,9 @@ static void bench_call_company(void)
  *  - qemu-virt-aarch64: the PL061 GPIO (0x9030000, GIC SPI 7 = INTID 39) with pin 0 an output
  *    whose level-high interrupt is enabled (PL061 TRM 3.3): the root's store that drives the pin
  *    high raises the line, one instruction after its clock read.
+ *  - qemu-mps2-an505: timer 2 of the CMSDK dual timer (0x50002000, NVIC line 5), one-shot
+ *    DUAL_LEAD ticks of the 20 MHz system clock ahead (50 instructions a tick under -icount
+ *    shift=0, so the figure moves in steps of 50); its timer 1 is the clock.
  */
 #define RTC_BASE            0x101000ul
 #define RTC_IRQ             11
@@ -376,10 +405,21 @@ static void bench_call_company(void)
 #define GPIO_IEV            0x40c /* 1: high level */
 #define GPIO_IE             0x410
 #define GPIO_IC             0x41c
+#define AN505_DUAL          0x50002000ul
+#define AN505_DUAL_IRQ      5
+#define DUAL_LOAD           0x00
+#define DUAL_VALUE          0x04
+#define DUAL_CONTROL        0x08
+#define DUAL_INTCLR         0x0c
+#define DUAL_T2             0x20 /* timer 2's registers */
+#define DUAL_FREE           0x82 /* enable, 32-bit, free running, no interrupt */
+#define DUAL_ONESHOT_IRQ    0xa3 /* enable, periodic off, interrupt, prescale 1, 32-bit, one-shot */
+#define INSTR_PER_TICK      50   /* -icount shift=0 (1 GHz) over the AN505's 20 MHz */
+#define DUAL_LEAD           (RTC_LEAD / INSTR_PER_TICK)
 #define IRQ_SAMPLES         101
 
-static volatile uint32_t *dev_regs;
-static bool dev_is_gpio;
+static volatile uint32_t *dev_regs, *an505_dual;
+static bool dev_is_gpio, dev_is_dual;
 static mica_cptr_t irq_ntfn, irq_handler;
 static volatile uint64_t woke_at;
 static volatile unsigned wakes;
@@ -398,6 +438,8 @@ static void driver(mica_word_t arg)
         if (dev_is_gpio) {
             reg_write(GPIO_DATA_PIN0, 0);
             reg_write(GPIO_IC, 1);
+        } else if (dev_is_dual) {
+            reg_write(DUAL_T2 + DUAL_INTCLR, 1);
         } else {
             reg_write(RTC_CLEAR_INTERRUPT, 1);
         }
@@ -416,37 +458,66 @@ static mica_cptr_t device_untyped(mica_word_t paddr)
     return 0;
 }
 
+/* The page of device registers at paddr, mapped read-write (on an MPU at its own address, else
+ * at va); the registers' address. */
+static volatile uint32_t *map_device(mica_word_t paddr, mica_word_t va)
+{
+    const mica_word_t offset = paddr & (((mica_word_t)1 << MICA_PAGE_BITS) - 1);
+    mica_cptr_t dev = device_untyped(paddr), frame = next_slot++;
+
+    if (boot->flags & MICA_BOOT_FLAG_MPU)
+        va = paddr - offset;
+    if (!dev ||
+        mica_untyped_retype(dev, MICA_OBJ_FRAME, MICA_PAGE_BITS, MICA_INIT_CNODE, 0, 0, frame, 1) ||
+        map_copy(frame, MICA_INIT_VSPACE, va, MICA_VM_READ | MICA_VM_WRITE))
+        return NULL;
+    /* A device frame need not be the first page of its untyped. */
+    return (volatile uint32_t *)(va + offset);
+}
+
+/* armv8m: mica_clock reads the dual timer's timer 1, started here free running down from
+ * 0xffffffff (its timer 2 is irq-to-user's). */
+static bool clock_setup(void)
+{
+    if (!&mica_clock_counter)
+        return true; /* the arch's clock needs no help */
+    if (strcmp(boot->board, "qemu-mps2-an505") != 0 ||
+        !(an505_dual = map_device(AN505_DUAL, AN505_DUAL)))
+        return false;
+    an505_dual[DUAL_CONTROL / 4] = 0;
+    an505_dual[DUAL_LOAD / 4] = 0xffffffff;
+    an505_dual[DUAL_CONTROL / 4] = DUAL_FREE;
+    mica_clock_counter = &an505_dual[DUAL_VALUE / 4];
+    return true;
+}
+
 static bool irq_setup(void)
 {
-    const mica_word_t va = (mica_word_t)1 << 31;
     mica_word_t base, irq;
-    mica_cptr_t dev, frame = next_slot++;
 
     if (strcmp(boot->board, "qemu-virt-riscv64") == 0) {
         base = RTC_BASE, irq = RTC_IRQ;
     } else if (strcmp(boot->board, "qemu-virt-aarch64") == 0) {
         base = GPIO_BASE, irq = GPIO_IRQ, dev_is_gpio = true;
+    } else if (strcmp(boot->board, "qemu-mps2-an505") == 0 && an505_dual) {
+        base = 0, irq = AN505_DUAL_IRQ, dev_is_dual = true;
     } else {
         return false;
     }
-    dev = device_untyped(base);
+    dev_regs = dev_is_dual ? an505_dual : map_device(base, (mica_word_t)1 << 31);
     irq_ntfn = next_slot++;
     irq_handler = next_slot++;
-    if (!dev ||
-        mica_untyped_retype(dev, MICA_OBJ_FRAME, MICA_PAGE_BITS, MICA_INIT_CNODE, 0, 0, frame, 1) ||
-        map_copy(frame, MICA_INIT_VSPACE, va, MICA_VM_READ | MICA_VM_WRITE) ||
+    if (!dev_regs ||
         mica_untyped_retype(ut, MICA_OBJ_NOTIFICATION, 0, MICA_INIT_CNODE, 0, 0, irq_ntfn, 1) ||
         mica_irq_control_get(MICA_INIT_IRQ_CONTROL, irq, MICA_INIT_CNODE, irq_handler, DEPTH) ||
         mica_irq_handler_set_notification(irq_handler, irq_ntfn))
         return false;
-    /* A device frame need not be the first page of its untyped. */
-    dev_regs = (volatile uint32_t *)(va + (base & (((mica_word_t)1 << MICA_PAGE_BITS) - 1)));
     if (dev_is_gpio) {
         reg_write(GPIO_DIR, 1);
         reg_write(GPIO_IS, 1);
         reg_write(GPIO_IEV, 1);
         reg_write(GPIO_IE, 1);
-    } else {
+    } else if (!dev_is_dual) {
         reg_write(RTC_IRQ_ENABLED, 1);
     }
     return true;
@@ -460,6 +531,12 @@ static uint64_t irq_raise(void)
         reg_write(GPIO_DATA_PIN0, 1);
         return t0;
     }
+    if (dev_is_dual) {
+        uint64_t t0 = mica_clock();
+        reg_write(DUAL_T2 + DUAL_LOAD, DUAL_LEAD);
+        reg_write(DUAL_T2 + DUAL_CONTROL, DUAL_ONESHOT_IRQ);
+        return t0 + DUAL_LEAD * INSTR_PER_TICK;
+    }
     uint64_t lo = dev_regs[RTC_TIME_LOW / 4];
     uint64_t when = (((uint64_t)dev_regs[RTC_TIME_HIGH / 4] << 32) | lo) + RTC_LEAD;
     uint64_t t0 = mica_clock();
@@ -471,8 +548,8 @@ static uint64_t irq_raise(void)
 static void bench_irq(void)
 {
     if (!irq_setup() || start(driver, 200)) {
-        mica_printf("bench: %-28s skipped: needs the goldfish RTC of qemu-virt-riscv64 or the "
-                    "PL061 of qemu-virt-aarch64\n",
+        mica_printf("bench: %-28s skipped: needs the goldfish RTC of qemu-virt-riscv64, the "
+                    "PL061 of qemu-virt-aarch64 or the dual timer of qemu-mps2-an505\n",
                     "irq-to-user");
         return;
     }
@@ -728,12 +805,19 @@ int mica_main(const struct mica_bootinfo *bi)
     mica_printf("bench: %s, %u batches of %u operations\n", bi->board, BATCHES, BATCH);
     boot = bi;
     next_slot = next + 5;
+    if (!clock_setup()) {
+        mica_printf("bench: no clock: mica_clock needs a timer this board does not have\n");
+        return 1;
+    }
     if (mica_frame_get_address(buf_a, &buf_addr))
         return 1;
     if ((bi->flags & MICA_BOOT_FLAG_MMU) &&
         map_copy(buf_a, MICA_INIT_VSPACE, bi->bootinfo_vaddr + ((mica_word_t)1 << MICA_PAGE_BITS),
                  MICA_VM_READ | MICA_VM_WRITE) == MICA_OK)
         buf_addr = bi->bootinfo_vaddr + ((mica_word_t)1 << MICA_PAGE_BITS);
+    if ((bi->flags & MICA_BOOT_FLAG_MPU) &&
+        map_copy(buf_a, MICA_INIT_VSPACE, buf_addr, MICA_VM_READ | MICA_VM_WRITE))
+        return 1;
     for (int len = 1; len >= 0; len--) {
         bench_call(false, false, len);
         bench_call(true, false, len);

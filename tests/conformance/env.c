@@ -5,13 +5,15 @@
  * small persistent part holding the join notifications and an idle sentinel: a priority-0 thread
  * that only runs when everything else is blocked, so a join can tell "stuck" from "still busy".
  */
+#include <string.h>
+
 #include "env.h"
 
 #define SENTINEL_BIT 0x1u
 #define DONE_BIT     0x2u
 #define ENV_UT_BITS  16
 #define POOL_MAX     20
-#define RESERVED     16 /* empty slots kept for the environment itself */
+#define RESERVED     32 /* empty slots kept for the environment itself */
 #define IPC_PAGES    64 /* IPC-buffer virtual pages per test, below user_vaddr_top */
 
 const struct mica_bootinfo *env_bi;
@@ -25,6 +27,7 @@ static struct {
     mica_word_t win_start, win_next, win_end;
     mica_cptr_t alloc_ut; /* where thread objects come from: the pool, or env_ut at init */
     mica_word_t ipc_base, ipc_next;
+    mica_cptr_t ipc_frames; /* MPU boards: one IPC-buffer frame per thread index (env_init) */
     unsigned nthreads;
 } env;
 
@@ -164,6 +167,109 @@ static bool map_ipc(mica_cptr_t frame, mica_word_t *vaddr)
     return false;
 }
 
+mica_cptr_t env_device_untyped(mica_word_t paddr)
+{
+    for (mica_word_t i = 0; i < env_bi->untyped.end - env_bi->untyped.start; i++) {
+        const struct mica_untyped_desc *d = &env_bi->untyped_list[i];
+        if (d->is_device && paddr >= d->paddr && paddr - d->paddr < (mica_word_t)1 << d->size_bits)
+            return env_bi->untyped.start + i;
+    }
+    return 0;
+}
+
+bool env_map_device(mica_cptr_t f, mica_word_t va)
+{
+    for (int i = 0; i < 4; i++) {
+        mica_error_t err =
+            mica_frame_map(f, MICA_INIT_VSPACE, va, MICA_VM_READ | MICA_VM_WRITE, MICA_VM_DEVICE);
+        if (err != MICA_ERR_FAILED_LOOKUP)
+            return CHECK_INV(MICA_FRAME_MAP, err, MICA_OK);
+        mica_cptr_t pt = env_new(MICA_OBJ_PAGE_TABLE, MICA_PAGE_TABLE_BITS);
+        if (!pt ||
+            !CHECK_INV(MICA_PAGE_TABLE_MAP, mica_page_table_map(pt, MICA_INIT_VSPACE, va), MICA_OK))
+            return false;
+    }
+    return false;
+}
+
+volatile uint32_t *env_device_frame(mica_word_t paddr, mica_word_t va, mica_cptr_t *frame)
+{
+    const mica_word_t page = (mica_word_t)1 << MICA_PAGE_BITS;
+    mica_cptr_t ut = env_device_untyped(paddr);
+    mica_word_t fpaddr = 0;
+
+    *frame = env_slot();
+    if (!ut) {
+        FAIL("no device untyped covers the device");
+        return NULL;
+    }
+    /* Frames come from the untyped's start upwards: one per page up to the device's. */
+    const struct mica_untyped_desc *d = &env_bi->untyped_list[ut - env_bi->untyped.start];
+    for (mica_word_t a = d->paddr; a <= paddr; a += page) {
+        if (!CHECK_INV(MICA_UNTYPED_RETYPE,
+                       mica_untyped_retype(ut, MICA_OBJ_FRAME, MICA_PAGE_BITS, MICA_INIT_CNODE, 0,
+                                           0, *frame, 1),
+                       MICA_OK))
+            return NULL;
+        if (a + page <= paddr)
+            *frame = env_slot();
+    }
+    if (!CHECK_INV(MICA_FRAME_GET_ADDRESS, mica_frame_get_address(*frame, &fpaddr), MICA_OK) ||
+        !CHECK_EQ(fpaddr, paddr & ~(page - 1)) || !env_map_device(*frame, va))
+        return NULL;
+    return (volatile uint32_t *)(va + (paddr & (page - 1)));
+}
+
+mica_word_t env_recv_fault(mica_cptr_t ep, mica_cptr_t reply, mica_word_t *badge, mica_word_t mr[3])
+{
+    mica_word_t info = 0;
+
+    if (!CHECK_SYS(MICA_SYS_RECV, mica_recv(ep, reply, badge, &info), MICA_OK))
+        return 0;
+    CHECK_EQ(mica_msginfo_len(info), 3);
+    for (unsigned i = 0; i < 3; i++)
+        mr[i] = mica_get_mr(i);
+    return mica_msginfo_label(info);
+}
+
+mica_error_t env_fault_resume_at(mica_cptr_t reply, thread_fn fn, mica_word_t arg, void *stack_top)
+{
+    mica_set_mr(0, MICA_REG_PC);
+    mica_set_mr(1, 3);
+    mica_set_mr(2, (mica_word_t)(uintptr_t)fn);
+    mica_set_mr(3, (mica_word_t)(uintptr_t)stack_top);
+    mica_set_mr(4, arg);
+    return mica_send(reply, mica_msginfo(MICA_FAULT_REPLY_SET_REGS, 0, 0, 5));
+}
+
+bool probe_init(struct probe *p)
+{
+    p->ep = env_new(MICA_OBJ_ENDPOINT, 0);
+    p->reply = env_new(MICA_OBJ_REPLY, 0);
+    return p->ep && p->reply && thread_create(&p->t, HELPER_PRIO, NULL, 0, true) &&
+           CHECK_INV(MICA_TCB_SET_FAULT_HANDLER, mica_tcb_set_fault_handler(p->t.tcb, p->ep),
+                     MICA_OK);
+}
+
+bool probe_run(struct probe *p, mica_cptr_t vs, thread_fn fn, mica_word_t arg)
+{
+    return CHECK_INV(MICA_TCB_CONFIGURE,
+                     mica_tcb_configure(p->t.tcb, ROOT, vs ? vs : MICA_INIT_VSPACE, p->t.ipc_vaddr,
+                                        p->t.frame),
+                     MICA_OK) &&
+           thread_restart(&p->t, fn, arg);
+}
+
+mica_word_t probe_fault(struct probe *p, mica_word_t mr[3])
+{
+    return env_recv_fault(p->ep, p->reply, NULL, mr);
+}
+
+bool probe_stop(struct probe *p)
+{
+    return CHECK_INV(MICA_TCB_SUSPEND, mica_tcb_suspend(p->t.tcb), MICA_OK);
+}
+
 static void thread_entry(mica_word_t index)
 {
     starts[index].fn(starts[index].arg);
@@ -184,9 +290,17 @@ static bool create(struct thread *t, unsigned index, unsigned prio, thread_fn fn
     starts[index].arg = arg;
     starts[index].t = t;
     t->tcb = env_new(MICA_OBJ_TCB, MICA_TCB_BITS);
-    t->frame = env_new(MICA_OBJ_FRAME, MICA_PAGE_BITS);
-    if (!t->tcb || !t->frame || !map_ipc(t->frame, &t->ipc_vaddr))
-        return false;
+    if (env.ipc_frames) {
+        t->frame = env.ipc_frames + index;
+        if (!t->tcb || !CHECK_INV(MICA_FRAME_GET_ADDRESS,
+                                  mica_frame_get_address(t->frame, &t->ipc_vaddr), MICA_OK))
+            return false;
+        memset((void *)(uintptr_t)t->ipc_vaddr, 0, (size_t)1 << MICA_PAGE_BITS);
+    } else {
+        t->frame = env_new(MICA_OBJ_FRAME, MICA_PAGE_BITS);
+        if (!t->tcb || !t->frame || !map_ipc(t->frame, &t->ipc_vaddr))
+            return false;
+    }
     if (!CHECK_INV(MICA_TCB_CONFIGURE,
                    mica_tcb_configure(t->tcb, ROOT, MICA_INIT_VSPACE, t->ipc_vaddr, t->frame),
                    MICA_OK) ||
@@ -318,6 +432,73 @@ static bool setup_failed(const char *what)
     return false;
 }
 
+/*
+ * armv8m's mica_clock reads a counter the program maps and starts itself (user/arch/armv8m/
+ * clock.c). On qemu-mps2-an505 that is timer 1 of the CMSDK dual timer, free running down from
+ * 0xffffffff at the 20 MHz system clock; timer 2 is left to the tests (env_an505_dual).
+ */
+extern volatile const uint32_t *mica_clock_counter __attribute__((weak));
+volatile uint32_t *env_an505_dual;
+static mica_cptr_t clock_untyped;
+
+#define AN505_DUAL    0x50002000ul
+#define DUAL_LOAD     (0x00 / 4)
+#define DUAL_VALUE    (0x04 / 4)
+#define DUAL_CONTROL  (0x08 / 4)
+#define DUAL_FREE_RUN 0x82 /* enable, 32-bit, free running, no interrupt */
+
+static bool clock_start(void)
+{
+    mica_cptr_t ut = env_device_untyped(AN505_DUAL), f = env_slot();
+
+    if (!&mica_clock_counter)
+        return true; /* the arch's clock needs no help */
+    if (strcmp(env_bi->board, "qemu-mps2-an505") != 0 || !ut ||
+        mica_untyped_retype(ut, MICA_OBJ_FRAME, MICA_PAGE_BITS, ROOT, 0, 0, f, 1) ||
+        mica_frame_map(f, MICA_INIT_VSPACE, AN505_DUAL, MICA_VM_READ | MICA_VM_WRITE,
+                       MICA_VM_DEVICE))
+        return false;
+    clock_untyped = ut;
+    env_an505_dual = (volatile uint32_t *)AN505_DUAL;
+    env_an505_dual[DUAL_CONTROL] = 0;
+    env_an505_dual[DUAL_LOAD] = 0xffffffff;
+    env_an505_dual[DUAL_CONTROL] = DUAL_FREE_RUN;
+    mica_clock_counter = &env_an505_dual[DUAL_VALUE];
+    return true;
+}
+
+/*
+ * MPU boards: every region of the root's VSpace counts, and a helper's IPC buffer mapped from a
+ * frame of its own would take one each (frames made between them keep them apart). So the
+ * threads' IPC-buffer frames are made once, consecutive, and mapped at their own addresses, where
+ * they make one region; a thread of index i always gets frame i, cleared when it is created.
+ */
+static bool ipc_frames_init(void)
+{
+    const unsigned n = MAX_THREADS + 1;
+    mica_cptr_t fs;
+
+    if (!(env_bi->flags & MICA_BOOT_FLAG_MPU))
+        return true;
+    fs = env_slots(n);
+    if (mica_untyped_retype(env.env_ut, MICA_OBJ_FRAME, MICA_PAGE_BITS, ROOT, 0, 0, fs, n))
+        return false;
+    for (unsigned i = 0; i < n; i++) {
+        mica_word_t pa;
+        if (mica_frame_get_address(fs + i, &pa) ||
+            mica_frame_map(fs + i, MICA_INIT_VSPACE, pa, MICA_VM_READ | MICA_VM_WRITE,
+                           MICA_VM_CACHED))
+            return false;
+    }
+    env.ipc_frames = fs;
+    return true;
+}
+
+bool env_device_in_use(mica_cptr_t ut)
+{
+    return ut && ut == clock_untyped;
+}
+
 bool env_init(const struct mica_bootinfo *bi)
 {
     int best = -1;
@@ -334,7 +515,7 @@ bool env_init(const struct mica_bootinfo *bi)
     if (best < 0 || bi->untyped_list[best].size_bits < ENV_UT_BITS + 1)
         return setup_failed("no RAM untyped of at least 128 KiB");
     if (bi->empty.end - bi->empty.start < RESERVED + 64)
-        return setup_failed("fewer than 80 empty root CNode slots");
+        return setup_failed("fewer than 96 empty root CNode slots");
 
     mica_cptr_t big = bi->untyped.start + (mica_word_t)best;
     unsigned big_bits = bi->untyped_list[best].size_bits;
@@ -361,9 +542,15 @@ bool env_init(const struct mica_bootinfo *bi)
     top &= ~(((mica_word_t)1 << MICA_PAGE_BITS) - 1); /* "first address not usable" may be ~0 */
     env.ipc_base = top - ((mica_word_t)(IPC_PAGES + 1) << MICA_PAGE_BITS);
     env.ipc_next = env.ipc_base + ((mica_word_t)IPC_PAGES << MICA_PAGE_BITS);
+    if (!ipc_frames_init())
+        return setup_failed("cannot map the IPC-buffer frames");
     if (!env.join_done || !env.join_sentinel || !env.arm_badged ||
         !create(&sentinel, MAX_THREADS, 0, sentinel_fn, 0, true) || !thread_start(&sentinel))
         return setup_failed("cannot start the idle sentinel thread");
+    if (!clock_start())
+        return setup_failed("no clock: mica_clock needs a timer this board does not have");
+    if (env.env_slot_next > env.win_start)
+        return setup_failed("the environment's own caps overflow RESERVED");
     env.alloc_ut = env.pool;
     return true;
 }
