@@ -9,8 +9,7 @@
 
 #include "tap.h"
 
-#include <mica/invoke.h>
-#include <mica/user.h>
+#include <mica/thread.h>
 
 /*
  * Depth that names a slot of the root CNode in (index, depth) arguments. The root CNode cap's
@@ -41,6 +40,10 @@ unsigned env_pool_bits(void);
 /* Physical address of the pool, for Frame_GetAddress checks. */
 mica_word_t env_pool_paddr(void);
 
+/* The test's toolkit environment: its allocator hands out the window's slots and draws from the
+ * pool, its VSpace window is where IPC buffers (and toolkit stacks) go. */
+struct mica_env *env_toolkit_env(void);
+
 /* Next empty slot(s) of the test's window; n consecutive slots. */
 mica_cptr_t env_slot(void);
 mica_cptr_t env_slots(unsigned n);
@@ -50,9 +53,10 @@ mica_cptr_t env_new(mica_word_t type, mica_word_t size_bits);
 /* A copy of cap in a fresh slot with the given rights and badge (Mint); 0 on error. */
 mica_cptr_t env_mint(mica_cptr_t cap, mica_word_t rights, mica_word_t badge);
 
-/* A helper thread. fn runs with arg on a static stack at priority prio; when fn returns the
- * thread reports done and suspends itself. */
-typedef void (*thread_fn)(mica_word_t arg);
+/* A helper thread, made by the toolkit's mica_thread_create (<mica/thread.h>). fn runs with arg
+ * on a static stack at priority prio; when fn returns the thread reports done and suspends
+ * itself. */
+typedef mica_thread_fn thread_fn;
 struct thread {
     mica_cptr_t tcb;
     mica_cptr_t sc;
@@ -60,6 +64,7 @@ struct thread {
     mica_word_t ipc_vaddr;
     unsigned index;
     volatile bool done;
+    struct mica_thread mt;
 };
 /* Create (but do not start) a thread; with_sc false leaves it without a SchedContext. */
 bool thread_create(struct thread *t, unsigned prio, thread_fn fn, mica_word_t arg, bool with_sc);

@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The user toolkit against the real kernel: one-call threads whose functions return, with
+ * stacks of fresh frames; sub-allocators whose reset gives every byte back to the kernel (the
+ * Untyped's watermark is 0 again); formatted output.
+ */
+#include <string.h>
+
+#include "suite.h"
+
+static volatile mica_word_t ran;
+
+static void add_one(mica_word_t arg)
+{
+    volatile char big[2048]; /* touch the stack below the first page */
+
+    big[0] = (char)arg;
+    big[sizeof(big) - 1] = (char)arg;
+    ran = arg + (mica_word_t)big[0] - (mica_word_t)big[sizeof(big) - 1] + 1;
+}
+
+/* A thread whose function returns, on a stack the toolkit made, joined through its exit
+ * notification; destroyed and made again from the same allocator. */
+static void t_thread_returns(void)
+{
+    struct mica_env *tk = env_toolkit_env();
+    mica_cptr_t done = new_ntfn();
+    struct mica_thread t;
+    struct mica_thread_attr attr = {
+        .priority = HELPER_PRIO, .budget_us = TIMESLICE_US, .exit_ntfn = done};
+
+    for (mica_word_t round = 1; round <= 3; round++) {
+        ran = 0;
+        mica_word_t used = mica_slots_in_use(&tk->alloc);
+        if (!CHECK_INV(MICA_TCB_CONFIGURE, mica_thread_create(&t, tk, &attr, add_one, 40 + round),
+                       MICA_OK))
+            return;
+        CHECK(t.stack_mem.size >= MICA_THREAD_STACK);
+        CHECK_SYS(MICA_SYS_RECV, mica_thread_join(&t), MICA_OK);
+        CHECK_EQ(t.state, MICA_THREAD_EXITED);
+        CHECK_EQ(ran, 41 + round);
+        /* Suspended by its exit path: it never runs again on its own. */
+        env_run_others();
+        CHECK_EQ(ran, 41 + round);
+        mica_thread_destroy(&t, tk);
+        CHECK_EQ(mica_slots_in_use(&tk->alloc), used);
+    }
+}
+
+/* Restart runs a new function on the same thread after it exited. */
+static void t_thread_restart(void)
+{
+    struct mica_env *tk = env_toolkit_env();
+    struct mica_thread t;
+    struct mica_thread_attr attr = {
+        .priority = HELPER_PRIO, .budget_us = TIMESLICE_US, .exit_ntfn = new_ntfn()};
+
+    ran = 0;
+    if (!CHECK_INV(MICA_TCB_CONFIGURE, mica_thread_create(&t, tk, &attr, add_one, 1), MICA_OK))
+        return;
+    CHECK_SYS(MICA_SYS_RECV, mica_thread_join(&t), MICA_OK);
+    CHECK_EQ(ran, 2);
+    CHECK_INV(MICA_TCB_WRITE_REGISTERS, mica_thread_restart(&t, add_one, 7), MICA_OK);
+    CHECK_SYS(MICA_SYS_RECV, mica_thread_join(&t), MICA_OK);
+    CHECK_EQ(ran, 8);
+}
+
+/* A thread without budget is passive: it exists but never runs until given a SchedContext. */
+static void t_thread_passive(void)
+{
+    struct mica_env *tk = env_toolkit_env();
+    struct mica_thread t;
+    struct mica_thread_attr attr = {.priority = HELPER_PRIO, .exit_ntfn = new_ntfn()};
+    mica_cptr_t sc = env_new(MICA_OBJ_SCHED_CONTEXT, 0);
+
+    ran = 0;
+    if (!CHECK_INV(MICA_TCB_CONFIGURE, mica_thread_create(&t, tk, &attr, add_one, 1), MICA_OK))
+        return;
+    CHECK_EQ(t.sc, 0);
+    env_run_others();
+    CHECK_EQ(ran, 0);
+    CHECK_INV(MICA_SCHED_CONTROL_CONFIGURE,
+              mica_sched_control_configure(env_bi->sched_control.start, sc, TIMESLICE_US,
+                                           TIMESLICE_US, 0, 0),
+              MICA_OK);
+    CHECK_INV(MICA_SCHED_CONTEXT_BIND, mica_sched_context_bind(sc, t.tcb), MICA_OK);
+    CHECK_SYS(MICA_SYS_RECV, mica_thread_join(&t), MICA_OK);
+    CHECK_EQ(ran, 2);
+}
+
+/* A priority above the authority's MCP fails, and nothing is left behind. */
+static void t_thread_bad_priority(void)
+{
+    struct mica_env *tk = env_toolkit_env();
+    struct mica_thread t;
+    struct mica_thread_attr attr = {.priority = 256, .budget_us = TIMESLICE_US};
+    mica_word_t used = mica_slots_in_use(&tk->alloc);
+
+    CHECK_INV(MICA_TCB_SET_PRIORITY, mica_thread_create(&t, tk, &attr, add_one, 1), MICA_ERR_RANGE);
+    CHECK_EQ(mica_slots_in_use(&tk->alloc), used);
+}
+
+/* A sub-allocator: objects and a thread from it, then one reset and the Untyped is empty. */
+static void t_sub_alloc_reset(void)
+{
+    struct mica_env *tk = env_toolkit_env();
+    struct mica_env sub = *tk;
+    struct mica_thread t;
+    struct mica_thread_attr attr = {
+        .priority = HELPER_PRIO, .budget_us = TIMESLICE_US, .exit_ntfn = new_ntfn()};
+    mica_cptr_t ep;
+
+    if (!CHECK_INV(MICA_UNTYPED_RETYPE, mica_alloc_sub(&sub.alloc, &tk->alloc, 16, 64), MICA_OK))
+        return;
+    sub.vspace.alloc = &sub.alloc;
+    for (int round = 0; round < 3; round++) {
+        CHECK(mica_untyped_is_empty(&sub.alloc, sub.alloc.own_ut, 16));
+        CHECK_INV(MICA_UNTYPED_RETYPE, mica_alloc_object(&sub.alloc, MICA_OBJ_ENDPOINT, 0, &ep),
+                  MICA_OK);
+        ran = 0;
+        if (!CHECK_INV(MICA_TCB_CONFIGURE, mica_thread_create(&t, &sub, &attr, add_one, 2),
+                       MICA_OK))
+            return;
+        CHECK_SYS(MICA_SYS_RECV, mica_thread_join(&t), MICA_OK);
+        CHECK_EQ(ran, 3);
+        CHECK(!mica_untyped_is_empty(&sub.alloc, sub.alloc.own_ut, 16));
+        CHECK(mica_slots_in_use(&sub.alloc) > 0);
+        CHECK_INV(MICA_CNODE_REVOKE, mica_alloc_sub_reset(&sub.alloc), MICA_OK);
+        CHECK_EQ(mica_slots_in_use(&sub.alloc), 0);
+        CHECK_CAP(ep, MICA_CAP_NULL);
+        CHECK_CAP(t.tcb, MICA_CAP_NULL);
+    }
+    CHECK(mica_untyped_is_empty(&sub.alloc, sub.alloc.own_ut, 16));
+    CHECK_INV(MICA_CNODE_DELETE, mica_alloc_sub_destroy(&sub.alloc), MICA_OK);
+}
+
+/* An allocator that runs out says so, and hands out consecutive slots for consecutive objects. */
+static void t_alloc_exhausted(void)
+{
+    struct mica_env *tk = env_toolkit_env();
+    struct mica_alloc sub;
+    mica_cptr_t first, one;
+
+    if (!CHECK_INV(MICA_UNTYPED_RETYPE, mica_alloc_sub(&sub, &tk->alloc, 14, 8), MICA_OK))
+        return;
+    /* 16 KiB: four frames fit, a fifth does not. */
+    CHECK_INV(MICA_UNTYPED_RETYPE,
+              mica_alloc_objects(&sub, MICA_OBJ_FRAME, MICA_PAGE_BITS, 4, &first), MICA_OK);
+    CHECK_EQ(first, sub.base);
+    for (mica_word_t i = 0; i < 4; i++)
+        CHECK_CAP(first + i, MICA_OBJ_FRAME);
+    CHECK_EQ(mica_alloc_object(&sub, MICA_OBJ_FRAME, MICA_PAGE_BITS, &one),
+             MICA_ERR_NOT_ENOUGH_MEMORY);
+    CHECK_EQ(mica_slots_in_use(&sub), 4);
+    /* 8 slots: four more endpoints would need room too; the slots run out first here. */
+    CHECK_INV(MICA_CNODE_REVOKE, mica_alloc_sub_reset(&sub), MICA_OK);
+    CHECK_EQ(mica_alloc_objects(&sub, MICA_OBJ_ENDPOINT, 0, 9, &first), MICA_ERR_RANGE);
+    mica_alloc_sub_destroy(&sub);
+}
+
+static void t_snprintf(void)
+{
+    char buf[64];
+
+    CHECK_EQ(mica_snprintf(buf, sizeof(buf), "%d|%5u|%-4x|%04X|%s|%.3s|%c%%", -12, 42u, 0xab,
+                           0xbeefu, "str", "abcdef", 'z'),
+             30);
+    CHECK(strcmp(buf, "-12|   42|ab  |BEEF|str|abc|z%") == 0);
+    CHECK_EQ(mica_snprintf(buf, 8, "%s", "0123456789"), 10);
+    CHECK(strcmp(buf, "0123456") == 0);
+    CHECK_EQ(
+        mica_snprintf(buf, sizeof(buf), "%lu %zx %*d", (unsigned long)-1 / 2, (size_t)0x1234, 4, 7),
+        strlen(buf));
+    CHECK_EQ(mica_snprintf(0, 0, "%s%s", "ab", "cd"), 4);
+}
+
+const struct tap_test toolkit_tests[] = {
+    TEST(t_thread_returns, "toolkit: a thread function returns, is joined and its thread reused",
+         INV(MICA_TCB_CONFIGURE, MICA_OK), SYS(MICA_SYS_RECV, MICA_OK)),
+    TEST(t_thread_restart, "toolkit: a thread that exited runs a new function after restart",
+         INV(MICA_TCB_WRITE_REGISTERS, MICA_OK)),
+    TEST(t_thread_passive, "toolkit: a thread without budget is passive until it gets one",
+         INV(MICA_SCHED_CONTEXT_BIND, MICA_OK)),
+    TEST(t_thread_bad_priority, "toolkit: a refused thread leaves no slot behind",
+         INV(MICA_TCB_SET_PRIORITY, MICA_ERR_RANGE)),
+    TEST(t_sub_alloc_reset, "toolkit: a sub-allocator's reset leaves its Untyped empty",
+         INV(MICA_CNODE_REVOKE, MICA_OK), INV(MICA_UNTYPED_RETYPE, MICA_OK)),
+    TEST(t_alloc_exhausted, "toolkit: allocators report running out of memory and slots",
+         INV(MICA_UNTYPED_RETYPE, MICA_OK)),
+    TEST0(t_snprintf, "toolkit: snprintf formats and truncates as C99 says"),
+};
+DEFINE_COUNT(toolkit);
