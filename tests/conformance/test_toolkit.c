@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include <mica/process.h>
 #include <mica/timer.h>
 
 #include "suite.h"
@@ -259,6 +260,158 @@ static void t_timed_wait(void)
     CHECK_SYS(MICA_SYS_NBRECV, mica_poll(n, &bits), MICA_ERR_WOULD_BLOCK);
 }
 
+/* tests/conformance/spawnee.c, embedded on boards that can run it (user/lib/embed.S). */
+extern const char spawnee_elf_start[] __attribute__((weak)),
+    spawnee_elf_end[] __attribute__((weak));
+
+#define SPAWN_UT_BITS 18
+#define EP_BADGE      7
+#define EXIT_BADGE    9
+#define FAULT_BADGE   11
+
+static bool can_spawn(void)
+{
+    if (!spawnee_elf_start) {
+        tap_skip("hosted: user code runs inside the kernel's process, there is no second "
+                 "program image to spawn");
+        return false;
+    }
+    if (!(env_bi->flags & MICA_BOOT_FLAG_MMU)) {
+        tap_skip("processes need an MMU board for now (docs/systems.md)");
+        return false;
+    }
+    return true;
+}
+
+static struct mica_process proc;
+
+/* Spawn the spawnee with an endpoint, an Untyped of its own, SchedControl, a shared page and two
+ * words; ut is the Untyped everything comes from. */
+static mica_error_t spawn(mica_cptr_t ut, mica_cptr_t ep, mica_cptr_t fault, mica_cptr_t page,
+                          mica_word_t crash, const void *elf, mica_word_t size)
+{
+    static struct mica_spawn_cap caps[4];
+    static struct mica_spawn_map map;
+    static struct mica_spawn_word words[2];
+    static struct mica_spawn_attr a;
+    mica_cptr_t child_ut = new_untyped(16);
+
+    caps[0] = (struct mica_spawn_cap){
+        "ep", ep, 8, MICA_RIGHT_WRITE | MICA_RIGHT_GRANT_REPLY, EP_BADGE, MICA_OBJ_ENDPOINT, 0};
+    caps[1] = (struct mica_spawn_cap){
+        "exit", ep, 9, MICA_RIGHT_WRITE | MICA_RIGHT_GRANT_REPLY, EXIT_BADGE, MICA_OBJ_ENDPOINT, 0};
+    caps[2] = (struct mica_spawn_cap){"ut", child_ut, 10, MICA_RIGHTS_ALL, 0, MICA_OBJ_UNTYPED, 16};
+    caps[3] = (struct mica_spawn_cap){"sched_control",
+                                      env_bi->sched_control.start,
+                                      11,
+                                      MICA_RIGHTS_ALL,
+                                      0,
+                                      MICA_CAP_SCHED_CONTROL,
+                                      0};
+    map = (struct mica_spawn_map){
+        "shared",       page, 1, MICA_PAGE_BITS, MICA_PROC_MAPS_LO, MICA_VM_READ | MICA_VM_WRITE,
+        MICA_VM_CACHED, 0};
+    words[0] = (struct mica_spawn_word){"x", 1234};
+    words[1] = (struct mica_spawn_word){"crash", crash};
+    a = (struct mica_spawn_attr){
+        .name = "spawnee",
+        .elf = elf,
+        .elf_size = size,
+        .priority = HELPER_PRIO,
+        .mcp = HELPER_PRIO,
+        .budget_us = TIMESLICE_US,
+        .heap_size = 8192,
+        .fault_ep = fault,
+        .caps = caps,
+        .ncaps = 4,
+        .maps = &map,
+        .nmaps = 1,
+        .words = words,
+        .nwords = 2,
+    };
+    return mica_process_spawn(&proc, env_toolkit_env(), ut, SPAWN_UT_BITS, &a);
+}
+
+/* A process from an ELF in one call: it runs, talks, makes a thread, exits; destroying it empties
+ * its Untyped, and the same Untyped takes the next one. */
+static void t_spawn(void)
+{
+    mica_cptr_t ut = new_untyped(SPAWN_UT_BITS), ep = new_ep(), reply = new_reply();
+    mica_cptr_t page = env_new(MICA_OBJ_FRAME, MICA_PAGE_BITS);
+    mica_cptr_t fault = env_mint(ep, MICA_RIGHTS_ALL, FAULT_BADGE);
+    mica_word_t badge, info, size = (mica_word_t)(spawnee_elf_end - spawnee_elf_start);
+    struct mica_env *tk = env_toolkit_env();
+
+    if (!can_spawn())
+        return;
+    /* Our view of the shared page: a copy of its cap mapped in our window. */
+    mica_cptr_t mine = env_mint(page, MICA_RIGHTS_ALL, 0);
+    mica_word_t va = mica_vspace_reserve(&tk->vspace, 4096);
+    if (!CHECK_INV(
+            MICA_FRAME_MAP,
+            mica_vspace_map(&tk->vspace, mine, va, MICA_VM_READ | MICA_VM_WRITE, MICA_VM_CACHED),
+            MICA_OK))
+        return;
+    volatile mica_word_t *sh = (volatile mica_word_t *)va;
+    for (int round = 0; round < 2; round++) {
+        mica_word_t used = mica_slots_in_use(&tk->alloc);
+        sh[0] = 0xabc0 + (mica_word_t)round;
+        sh[1] = 0;
+        if (!CHECK_INV(MICA_TCB_RESUME, spawn(ut, ep, fault, page, 0, spawnee_elf_start, size),
+                       MICA_OK))
+            return;
+        CHECK_SYS(MICA_SYS_RECV, mica_recv(ep, reply, &badge, &info), MICA_OK);
+        CHECK_EQ(badge, EP_BADGE);
+        CHECK_EQ(mica_get_mr(0), 1235);
+        CHECK_EQ(mica_get_mr(1), 0xabc0 + (mica_word_t)round);
+        CHECK_EQ(mica_get_mr(2), 77);
+        CHECK_EQ(mica_get_mr(3), 63);
+        CHECK_EQ(sh[1], 0x5eed);
+        /* Its exit status is what we answer. */
+        mica_set_mr(0, 5 + (mica_word_t)round);
+        CHECK_SYS(MICA_SYS_REPLY_RECV,
+                  mica_reply_recv(ep, reply, mica_msginfo(0, 0, 0, 1), &badge, &info), MICA_OK);
+        CHECK_EQ(badge, EXIT_BADGE);
+        CHECK_EQ(mica_msginfo_label(info), MICA_PROC_EXIT);
+        CHECK_EQ(mica_get_mr(0), 5 + (mica_word_t)round);
+        CHECK(!mica_untyped_is_empty(&tk->alloc, ut, SPAWN_UT_BITS));
+        CHECK_INV(MICA_CNODE_REVOKE, mica_process_destroy(&proc), MICA_OK);
+        CHECK(mica_untyped_is_empty(&tk->alloc, ut, SPAWN_UT_BITS));
+        CHECK_EQ(mica_slots_in_use(&tk->alloc), used + 1); /* + the child's Untyped */
+    }
+}
+
+/* A process that faults reaches its fault handler; a bad ELF is refused with nothing left. */
+static void t_spawn_fault_bad_elf(void)
+{
+    static char bad[256];
+    mica_cptr_t ut = new_untyped(SPAWN_UT_BITS), ep = new_ep(), reply = new_reply();
+    mica_cptr_t page = env_new(MICA_OBJ_FRAME, MICA_PAGE_BITS);
+    mica_cptr_t fault = env_mint(ep, MICA_RIGHTS_ALL, FAULT_BADGE);
+    mica_word_t badge, info, size = (mica_word_t)(spawnee_elf_end - spawnee_elf_start);
+    struct mica_env *tk = env_toolkit_env();
+
+    if (!can_spawn())
+        return;
+    if (!CHECK_INV(MICA_TCB_RESUME, spawn(ut, ep, fault, page, 0x40, spawnee_elf_start, size),
+                   MICA_OK))
+        return;
+    CHECK_SYS(MICA_SYS_RECV, mica_recv(ep, reply, &badge, &info), MICA_OK);
+    CHECK_EQ(badge, FAULT_BADGE);
+    CHECK_EQ(mica_msginfo_label(info), MICA_FAULT_MEMORY);
+    CHECK_EQ(mica_get_mr(1), 0x40);
+    CHECK_INV(MICA_CNODE_REVOKE, mica_process_destroy(&proc), MICA_OK);
+    CHECK(mica_untyped_is_empty(&tk->alloc, ut, SPAWN_UT_BITS));
+
+    mica_word_t used = mica_slots_in_use(&tk->alloc);
+    memcpy(bad, spawnee_elf_start, sizeof(bad));
+    bad[0] = 0;
+    CHECK_EQ(spawn(ut, ep, fault, page, 0, bad, sizeof(bad)), MICA_ERR_INVALID_ARGUMENT);
+    CHECK_EQ(spawn(ut, ep, fault, page, 0, spawnee_elf_start, 100), MICA_ERR_INVALID_ARGUMENT);
+    CHECK(mica_untyped_is_empty(&tk->alloc, ut, SPAWN_UT_BITS));
+    CHECK_EQ(mica_slots_in_use(&tk->alloc), used + 2); /* the two child Untypeds */
+}
+
 const struct tap_test toolkit_tests[] = {
     TEST(t_thread_returns, "toolkit: a thread function returns, is joined and its thread reused",
          INV(MICA_TCB_CONFIGURE, MICA_OK), SYS(MICA_SYS_RECV, MICA_OK)),
@@ -276,6 +429,11 @@ const struct tap_test toolkit_tests[] = {
          INV(MICA_SCHED_CONTROL_CONFIGURE, MICA_OK), SYS(MICA_SYS_RECV, MICA_OK)),
     TEST(t_timed_wait, "toolkit: a timed wait ends with the event or with the timeout",
          INV(MICA_TCB_CONFIGURE, MICA_OK), SYS(MICA_SYS_NBRECV, MICA_ERR_WOULD_BLOCK)),
+    TEST(t_spawn, "toolkit: a process spawned from an ELF runs, exits and is taken apart",
+         INV(MICA_TCB_RESUME, MICA_OK), INV(MICA_CNODE_REVOKE, MICA_OK),
+         SYS(MICA_SYS_REPLY_RECV, MICA_OK)),
+    TEST(t_spawn_fault_bad_elf, "toolkit: a spawned process faults to its handler; bad ELFs fail",
+         INV(MICA_TCB_RESUME, MICA_OK), SYS(MICA_SYS_RECV, MICA_OK)),
     TEST0(t_snprintf, "toolkit: snprintf formats and truncates as C99 says"),
 };
 DEFINE_COUNT(toolkit);

@@ -272,6 +272,7 @@ mica_error_t mica_alloc_sub(struct mica_alloc *sub, struct mica_alloc *parent, u
     /* The physical address only matters for device memory; RAM sub-allocators do not use it. */
     if ((err = mica_alloc_sub_from(sub, parent, ut, 0, ut_bits, nslots)))
         mica_alloc_free(parent, ut);
+    sub->owns_ut = !err;
     return err;
 }
 
@@ -296,7 +297,7 @@ mica_error_t mica_alloc_sub_destroy(struct mica_alloc *sub)
 
     if (sub->parent) {
         mica_slot_free_range(sub->parent, sub->base, sub->count);
-        if (!err)
+        if (!err && sub->owns_ut)
             err = mica_alloc_free(sub->parent, sub->own_ut);
     }
     sub->nut = 0;

@@ -37,6 +37,7 @@ struct mica_alloc {
     struct mica_ut ut[MICA_ALLOC_MAX_UT];
     struct mica_alloc *parent; /* sub-allocators: where the slot range and the untyped came from */
     mica_cptr_t own_ut;        /* sub-allocators: their untyped, a slot of the parent */
+    bool owns_ut;              /* sub-allocators: made own_ut (mica_alloc_sub), deletes it */
 };
 
 /* An empty allocator over slots [base, base + count) of CSpace root cnode. */
@@ -96,8 +97,9 @@ mica_cptr_t mica_alloc_mint(struct mica_alloc *a, mica_cptr_t src, mica_word_t r
  * mica_alloc_sub_reset: Revoke of its Untyped (every object made from it, wherever its caps went)
  * and Delete of every slot of its range (copies of other caps put there). The Untyped is kept,
  * so the parent's memory does not move: a restarted service reuses the same memory.
- * mica_alloc_sub_destroy also gives the slots back and deletes the Untyped (whose memory then
- * returns to the parent only when the parent's untyped has no other children).
+ * mica_alloc_sub_destroy also gives the slots back and, if mica_alloc_sub made the Untyped,
+ * deletes it (its memory then returns to the parent only when the parent's untyped has no other
+ * children); an Untyped given to mica_alloc_sub_from stays the caller's.
  */
 mica_error_t mica_alloc_sub(struct mica_alloc *sub, struct mica_alloc *parent, unsigned ut_bits,
                             mica_word_t nslots);
