@@ -190,6 +190,15 @@ static mica_error_t give(struct mica_process *p, const struct mica_spawn_attr *a
     unsigned bits = info->cnode_bits;
     mica_error_t err = MICA_OK;
 
+    if (a->ut_bits) {
+        struct mica_spawn_cap ut = {"ut",      0, a->ut_slot, MICA_RIGHTS_ALL, 0, MICA_OBJ_UNTYPED,
+                                    a->ut_bits};
+        struct mica_spawn_attr one = {.caps = &ut, .ncaps = 1};
+        if ((err = mica_alloc_object(&p->alloc, MICA_OBJ_UNTYPED, a->ut_bits, &ut.src)) ||
+            (err = give(p, &one, info)))
+            return err;
+    }
+
     for (unsigned i = 0; i < a->ncaps && !err; i++) {
         const struct mica_spawn_cap *c = &a->caps[i];
         err = mica_cnode_mint(p->cnode, c->slot, bits, p->alloc.cnode, c->src, DEPTH, c->rights,

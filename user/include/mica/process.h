@@ -119,6 +119,10 @@ struct mica_spawn_attr {
     mica_word_t stack_size;                     /* default MICA_THREAD_STACK */
     mica_word_t heap_size;                      /* bytes at MICA_PROC_HEAP (0: none) */
     unsigned cnode_bits;                        /* default 8 */
+    /* An Untyped of 2^ut_bits for the process's own objects, carved from its memory and given
+     * as cap "ut" in slot ut_slot (0 bits: none). */
+    unsigned ut_bits;
+    mica_word_t ut_slot;
     mica_cptr_t fault_ep; /* the spawner's cap (already badged) the process faults to */
     const struct mica_spawn_cap *caps;
     unsigned ncaps;
