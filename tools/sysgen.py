@@ -169,7 +169,7 @@ class PD:
         self.heap = t.get("heap", 0)
         self.memory = t.get("memory", 0)
         self.supervisor = t.get("supervisor")
-        self.fault_handler = t.get("fault_handler", self.supervisor)
+        self.fault_handler = t.get("fault_handler")
         self.autostart = t.get("autostart", True)
         self.sched_control = t.get("sched_control", False)
         self.cnode_bits = t.get("cnode_bits", 0)
@@ -181,7 +181,8 @@ class PD:
 class System:
     """A checked system description for one board."""
 
-    def __init__(self, path, facts):
+    def __init__(self, path, facts, image=True):
+        self.image = image
         self.path = path
         self.dir = os.path.dirname(os.path.abspath(path))
         self.facts = facts
@@ -272,7 +273,9 @@ class System:
             self.c.error("system", 0, f"system '{self.name}'",
                          f"does not run on board {f.board} (boards = {as_list(boards)})",
                          key="boards")
-        if f.arch == "hosted":
+        if not self.image:
+            pass  # only checking the description against the board's facts
+        elif f.arch == "hosted":
             self.c.error("system", 0, f"system '{self.name}'",
                          "hosted runs user code inside the kernel's process; a system needs "
                          "separate program images (an MMU or MPU board)")
@@ -341,6 +344,8 @@ class System:
             sup = self.by_name.get(pd.supervisor) if pd.supervisor else None
             if sup is None:
                 continue
+            if "fault_handler" not in pd.t:
+                pd.fault_handler = sup.name
             sup.children.append(pd)
             if sup.supervisor:
                 self.c.error("pd", pd.index, f"pd '{pd.name}'", f"supervisor '{sup.name}' is "
@@ -350,10 +355,9 @@ class System:
                 self.c.error("pd", pd.index, f"pd '{pd.name}'", f"priority {pd.priority} is "
                              f"above its supervisor '{sup.name}' ({sup.priority})",
                              key="priority")
-            if pd.mcp > sup.mcp:
+            if "mcp" in pd.t and pd.mcp > sup.mcp:
                 self.c.error("pd", pd.index, f"pd '{pd.name}'", f"mcp {pd.mcp} is above its "
-                             f"supervisor '{sup.name}''s mcp ({sup.mcp})",
-                             key="mcp" if "mcp" in pd.t else "priority")
+                             f"supervisor '{sup.name}''s mcp ({sup.mcp})", key="mcp")
             if pd.fault_handler != sup.name:
                 self.c.error("pd", pd.index, f"pd '{pd.name}'", "a supervised PD's faults go "
                              f"to its supervisor '{sup.name}', not '{pd.fault_handler}'",
@@ -792,11 +796,27 @@ def build_blob(sys_, elf_dir):
     return bytes(blob)
 
 
-def load(path, values):
-    """The checked System for the board in .config values; raises SystemError_."""
+def load(path, values, image=True):
+    """The checked System for the board in .config values; raises SystemError_. With image
+    False only the description is checked (not whether this board can build a system image)."""
     if not os.path.isfile(path):
         raise SystemError_([f"{path}: no such system file"])
-    return System(path, Facts(values))
+    return System(path, Facts(values), image)
+
+
+def board_values(board):
+    """A board's configuration as configure.py would make it from its defconfig (no build
+    directory needed)."""
+    srcdir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    sys.path.insert(0, srcdir)
+    import configure
+    klib = configure.import_kconfiglib()
+    if board not in configure.boards():
+        raise SystemError_([f"unknown board '{board}' (known: {', '.join(configure.boards())})"])
+    cfg = configure.Config(klib)
+    defconfig = os.path.join(srcdir, "config", "boards", f"{board}_defconfig")
+    cfg.load(defconfig, defconfig)
+    return {f"CONFIG_{n}": sym.str_value for n, sym in cfg.kconf.syms.items()}
 
 
 def ninja_text(sys_, rel):
@@ -831,13 +851,16 @@ def ninja_text(sys_, rel):
 def main():
     p = argparse.ArgumentParser(prog="sysgen.py", description=__doc__.splitlines()[0])
     p.add_argument("mode", choices=["check", "blob"])
-    p.add_argument("--config", required=True, help="the build directory's .config")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--config", help="the build directory's .config")
+    where.add_argument("--board", help="check for this board's default configuration")
     p.add_argument("--elf-dir", help="where the PD programs' ELFs are (blob)")
     p.add_argument("--out", help="the table to write (blob)")
     p.add_argument("system")
     args = p.parse_args()
     try:
-        sys_ = load(args.system, read_config(args.config))
+        values = read_config(args.config) if args.config else board_values(args.board)
+        sys_ = load(args.system, values, image=args.mode != "check")
         if args.mode == "blob":
             blob = build_blob(sys_, args.elf_dir or ".")
             with open(args.out + ".tmp", "wb") as f:
