@@ -39,7 +39,8 @@ PROC_FIRST_FREE = 4
 SPAWN_SLOT_MARGIN = 64  # user/lib/process.c SLOT_MARGIN
 NAME_LEN = 20  # MICA_PROC_NAME_LEN, with its NUL
 MIN_BUDGET_US = 10  # the kernel's SC_MIN_BUDGET_US
-MAX_CAPS, MAX_MAPS = 64, 16  # user/lib/system.c
+MAX_CAPS, MAX_MAPS, MAX_WORDS = 64, 16, 24  # user/lib/system.c
+FAULT_BIT = 0x80000000  # MICA_SYS_FAULT_BIT: badges of faults and exits; clients' are below
 # Interrupt lines a board's interrupt controller has (the kernel checks again: IRQControl_Get).
 IRQ_LINES = {"riscv64": 255, "aarch64": 1019, "armv8m": 479}
 DEFAULT_MPU_REGIONS = 8  # PMSAv8 on Cortex-M33 silicon (docs/abi.md); CONFIG_MPU_REGIONS if set
@@ -47,7 +48,8 @@ DEFAULT_MPU_REGIONS = 8  # PMSAv8 on Cortex-M33 silicon (docs/abi.md); CONFIG_MP
 KEYS = {
     "system": {"name", "boards", "include", "lib"},
     "pd": {"name", "program", "priority", "mcp", "budget_us", "period_us", "stack", "heap",
-           "memory", "supervisor", "fault_handler", "autostart", "sched_control", "cnode_bits"},
+           "memory", "supervisor", "fault_handler", "autostart", "sched_control", "cnode_bits",
+           "faults_on"},
     "channel": {"name", "type", "server", "clients", "waiter", "signallers", "grant"},
     "memory": {"name", "size", "map"},
     "device": {"name", "board", "paddr", "size", "pd", "rights", "vaddr"},
@@ -173,6 +175,8 @@ class PD:
         self.autostart = t.get("autostart", True)
         self.sched_control = t.get("sched_control", False)
         self.cnode_bits = t.get("cnode_bits", 0)
+        self.faults_on = t.get("faults_on")
+        self.words = []  # (name, value, extra): a server's clients, by badge
         self.caps = []  # (name, obj, rights, badge, type, extra) in slot order from 4
         self.maps = []  # (name, obj, vaddr, rights, attr, size)
         self.children = []
@@ -307,6 +311,7 @@ class System:
                 self.typed("pd", i, t, "autostart", bool),
                 self.typed("pd", i, t, "sched_control", bool),
                 self.typed("pd", i, t, "cnode_bits", int, 4, 16),
+                self.typed("pd", i, t, "faults_on", str),
             ])
             if not ok:
                 continue
@@ -404,9 +409,10 @@ class System:
                              key)
             if pd is None:
                 continue
-            if not isinstance(badge, int) or badge <= 0 or badge >= 2**32:
-                self.c.error(section, i, e, f"badge of '{name}' must be 1..2^32-1 (0 would "
-                             "not tell its messages apart)", key=key, needle=f'"{name}"')
+            if not isinstance(badge, int) or badge <= 0 or badge >= FAULT_BIT:
+                self.c.error(section, i, e, f"badge of '{name}' must be 1..2^31-1 (0 would "
+                             "not tell its messages apart; faults use bit 31)", key=key,
+                             needle=f'"{name}"')
                 continue
             if badge in badges:
                 self.c.error(section, i, e, f"badge {badge} given twice", key=key,
@@ -417,6 +423,7 @@ class System:
 
     def check_channels(self):
         names = set()
+        self.endpoints = {}
         for i, t in enumerate(self.tables("channel")):
             e = entity("channel", t, i)
             if not self.typed("channel", i, t, "name", str) or \
@@ -439,6 +446,7 @@ class System:
                 if server is None:
                     continue
                 obj = self.new_obj(K_ENDPOINT, name)
+                self.endpoints[name] = (obj, server)
                 self.add_cap(server, "channel", i, e, name, obj, R_ALL, 0, CAP_ENDPOINT)
                 grant = R_GRANT if t.get("grant", False) else 0
                 for pd, badge in clients:
@@ -448,6 +456,7 @@ class System:
                         continue
                     self.add_cap(pd, "channel", i, e, name, obj, R_WRITE | R_GRANT_REPLY | grant,
                                  badge, CAP_ENDPOINT)
+                    server.words.append((pd.name, badge, name))
             elif t["type"] == "notification":
                 for k in ("server", "clients"):
                     if k in t:
@@ -571,8 +580,18 @@ class System:
         """Fault endpoints, cap slots, mapping addresses, CSpace sizes, MPU regions."""
         handlers = {pd.fault_handler for pd in self.pds if pd.fault_handler}
         self.faults = {}
+        for pd in self.pds:
+            if pd.faults_on is None:
+                continue
+            ep = self.endpoints.get(pd.faults_on)
+            if ep is None or ep[1] is not pd:
+                self.c.error("pd", pd.index, f"pd '{pd.name}'", f"faults_on '{pd.faults_on}' is "
+                             "not an endpoint channel it serves", key="faults_on")
+            elif pd.name in handlers:
+                self.faults[pd.name] = ep[0]
         for name in sorted(handlers, key=lambda n: self.by_name[n].index):
-            self.faults[name] = self.new_obj(K_ENDPOINT, f"faults:{name}")
+            if name not in self.faults:
+                self.faults[name] = self.new_obj(K_ENDPOINT, f"faults:{name}")
         # The faults and exits of the others go to the loader (MICA_SYS_LOADER_FAULTS).
         loader = self.new_obj(K_ENDPOINT, "faults:sysloader") \
             if any(not pd.fault_handler for pd in self.pds) else None
@@ -580,10 +599,17 @@ class System:
             else None
         for pd in self.pds:
             pd.fault_obj = self.faults[pd.fault_handler] if pd.fault_handler else loader
-            fixed = [("exit", pd.fault_obj, R_WRITE | R_GRANT_REPLY, pd.index + 1, CAP_ENDPOINT,
-                      0)]
-            if pd.name in self.faults:
+            fixed = [("exit", pd.fault_obj, R_WRITE | R_GRANT_REPLY, FAULT_BIT | (pd.index + 1),
+                      CAP_ENDPOINT, 0)]
+            if pd.name in self.faults and pd.faults_on is None:
                 fixed.append(("faults", self.faults[pd.name], R_ALL, 0, CAP_ENDPOINT, 0))
+            # A handler learns whom a fault badge names.
+            for child in self.pds:
+                if child.fault_handler == pd.name:
+                    pd.words.append((child.name, FAULT_BIT | (child.index + 1), "faults"))
+            if len(pd.words) > MAX_WORDS:
+                self.c.error("pd", pd.index, f"pd '{pd.name}'", f"{len(pd.words)} named "
+                             f"clients, the loader takes {MAX_WORDS}")
             pd.caps = fixed + pd.caps
             if len(pd.caps) > MAX_CAPS:
                 self.c.error("pd", pd.index, f"pd '{pd.name}'", f"{len(pd.caps)} caps, the "
@@ -742,10 +768,14 @@ def build_blob(sys_, elf_dir):
         if pd.children:
             pd.slots_needed += sum(c.spawn_slots for c in pd.children)
         size_pd(sys_, pd, pd.pages)
-    pds, caps, maps = bytearray(), bytearray(), bytearray()
-    ncap = nmap = 0
+    pds, caps, maps, words = bytearray(), bytearray(), bytearray(), bytearray()
+    ncap = nmap = nword = 0
     for pd in sys_.pds:
-        first_cap, first_map = ncap, nmap
+        first_cap, first_map, first_word = ncap, nmap, nword
+        for name, value, channel in pd.words:
+            slot = pd.slot.get(pd.faults_on if channel == "faults" and pd.faults_on else channel, 0)
+            words += struct.pack("<4I", s(name), value, slot, 0)
+            nword += 1
         for name, obj, rights, badge, ctype, extra in pd.caps:
             caps += struct.pack("<8I", s(name), obj, pd.slot[name], rights, badge, ctype, extra,
                                 0)
@@ -758,22 +788,23 @@ def build_blob(sys_, elf_dir):
         flags = (F_AUTOSTART if pd.autostart else 0) | \
             (F_SCHED_CONTROL if pd.sched_control_slot else 0) | \
             (F_HANDLER if pd.name in sys_.faults else 0)
-        pds += struct.pack("<23I", s(pd.name), pd.elf, pd.priority, pd.mcp, pd.budget,
+        pds += struct.pack("<24I", s(pd.name), pd.elf, pd.priority, pd.mcp, pd.budget,
                            pd.period, pd.stack, pd.heap, pd.cnode_bits_final, pd.ut_bits,
-                           pd.own_ut_bits, pd.own_ut_slot, sup, fobj, pd.index + 1, first_cap,
-                           len(pd.caps), first_map, len(pd.maps), flags, pd.bundle_base,
-                           pd.sched_control_slot, 0)
+                           pd.own_ut_bits, pd.own_ut_slot, sup, fobj, FAULT_BIT | (pd.index + 1),
+                           first_cap, len(pd.caps), first_map, len(pd.maps), first_word,
+                           len(pd.words), flags, pd.bundle_base, pd.sched_control_slot)
     s(sys_.name)
     for name, _ in elfs:
         s(name)
     for o in sys_.objs:
         s(o[1])
-    hdr_size = 16 * 4
+    hdr_size = 18 * 4
     off_pd = hdr_size
     off_obj = off_pd + len(pds)
     off_cap = off_obj + len(sys_.objs) * 32
     off_map = off_cap + len(caps)
-    off_elf = off_map + len(maps)
+    off_word = off_map + len(maps)
+    off_elf = off_word + len(words)
     off_str = off_elf + len(elfs) * 16
     strings.extend(b"\0" * (-len(strings) % 8))
     data_off = off_str + len(strings)
@@ -788,11 +819,11 @@ def build_blob(sys_, elf_dir):
             size = total
         objs += struct.pack("<8I", kind, str_off[name], size, paddr & 0xFFFFFFFF, paddr >> 32,
                             ntfn, badge, 0)
-    hdr = struct.pack("<16I", MAGIC, VERSION, total, len(sys_.pds), len(sys_.objs), ncap, nmap,
-                      len(elfs), off_pd, off_obj, off_cap, off_map, off_elf, off_str,
-                      len(strings), str_off[sys_.name])
-    blob = hdr + pds + objs + caps + maps + elf_table + strings + elf_data
-    assert len(blob) == total and len(pds) == 23 * 4 * len(sys_.pds)
+    hdr = struct.pack("<18I", MAGIC, VERSION, total, len(sys_.pds), len(sys_.objs), ncap, nmap,
+                      nword, len(elfs), off_pd, off_obj, off_cap, off_map, off_word, off_elf,
+                      off_str, len(strings), str_off[sys_.name])
+    blob = hdr + pds + objs + caps + maps + words + elf_table + strings + elf_data
+    assert len(blob) == total and len(pds) == 24 * 4 * len(sys_.pds)
     return bytes(blob)
 
 

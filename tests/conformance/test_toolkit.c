@@ -311,8 +311,8 @@ static mica_error_t spawn(mica_cptr_t ut, mica_cptr_t ep, mica_cptr_t fault, mic
     map = (struct mica_spawn_map){
         "shared",       page, 1, MICA_PAGE_BITS, MICA_PROC_MAPS_LO, MICA_VM_READ | MICA_VM_WRITE,
         MICA_VM_CACHED, 0};
-    words[0] = (struct mica_spawn_word){"x", 1234};
-    words[1] = (struct mica_spawn_word){"crash", crash};
+    words[0] = (struct mica_spawn_word){"x", 1234, 0};
+    words[1] = (struct mica_spawn_word){"crash", crash, 0};
     a = (struct mica_spawn_attr){
         .name = "spawnee",
         .elf = elf,

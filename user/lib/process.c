@@ -60,6 +60,16 @@ const struct mica_named *mica_proc_find(const struct mica_procinfo *info, unsign
     return 0;
 }
 
+const char *mica_proc_client(const struct mica_procinfo *info, mica_word_t slot, mica_word_t badge)
+{
+    for (mica_word_t i = 0; i < info->nnamed && i < MICA_PROC_MAX_NAMED; i++) {
+        const struct mica_named *n = &info->named[i];
+        if (n->kind == MICA_NAMED_WORD && n->value == badge && n->extra == slot)
+            return n->name;
+    }
+    return 0;
+}
+
 /* Write into frame f of another VSpace: map a copy of its cap at the spawner's scratch page. The
  * copy lives in one of the process's slots, deleted (and so unmapped) by scratch_end. */
 static void *scratch_begin(struct mica_process *p, struct mica_env *env, mica_cptr_t f,
@@ -82,6 +92,17 @@ static void scratch_end(struct mica_process *p, mica_cptr_t copy)
 {
     if (copy)
         mica_alloc_free(&p->alloc, copy);
+}
+
+/* Map one page of the new VSpace and tell the spawner's page hook. */
+static mica_error_t pmap(struct mica_process *p, mica_cptr_t f, mica_word_t vaddr,
+                         mica_word_t rights, mica_word_t attr)
+{
+    mica_error_t err = mica_vspace_map(&p->vspace, f, vaddr, rights, attr);
+
+    if (!err && p->attr->page_hook)
+        p->attr->page_hook(p->attr->page_ctx, vaddr, f, rights);
+    return err;
 }
 
 /* The segments in address order; the number of distinct pages they cover. */
@@ -122,8 +143,7 @@ static mica_error_t load_image(struct mica_process *p, struct mica_env *env,
             continue;
         for (mica_word_t v = page_down(s->vaddr); v < s->vaddr + s->memsz && !err; v += PAGE) {
             if (v != last) {
-                if (f >= first &&
-                    (err = mica_vspace_map(&p->vspace, f, last, rights, MICA_VM_CACHED)))
+                if (f >= first && (err = pmap(p, f, last, rights, MICA_VM_CACHED)))
                     break;
                 f++;
                 last = v;
@@ -145,7 +165,7 @@ static mica_error_t load_image(struct mica_process *p, struct mica_env *env,
         }
     }
     if (!err && f >= first)
-        err = mica_vspace_map(&p->vspace, f, last, rights, MICA_VM_CACHED);
+        err = pmap(p, f, last, rights, MICA_VM_CACHED);
     return err;
 }
 
@@ -156,9 +176,9 @@ static mica_error_t map_fresh(struct mica_process *p, mica_word_t bytes, mica_wo
     mica_word_t n = page_up(bytes) / PAGE;
     mica_error_t err = mica_alloc_objects(&p->alloc, MICA_OBJ_FRAME, MICA_PAGE_BITS, n, first);
 
-    return err ? err
-               : mica_vspace_map_frames(&p->vspace, *first, n, MICA_PAGE_BITS, vaddr, rights,
-                                        MICA_VM_CACHED);
+    for (mica_word_t i = 0; i < n && !err; i++)
+        err = pmap(p, *first + i, vaddr + i * PAGE, rights, MICA_VM_CACHED);
+    return err;
 }
 
 static void name_copy(char *dst, const char *src, unsigned size)
@@ -217,12 +237,11 @@ static mica_error_t give(struct mica_process *p, const struct mica_spawn_attr *a
         for (mica_word_t j = 0; j < m->n && !err; j++)
             if (!(err = mica_cnode_copy(p->alloc.cnode, copies + j, DEPTH, p->alloc.cnode,
                                         m->frames + j, DEPTH, MICA_RIGHTS_ALL)))
-                err = mica_vspace_map(&p->vspace, copies + j, m->vaddr + (j << m->frame_bits),
-                                      m->rights, m->attr);
+                err = pmap(p, copies + j, m->vaddr + (j << m->frame_bits), m->rights, m->attr);
         add_named(info, m->name, MICA_NAMED_MEM, m->vaddr, m->n << m->frame_bits, m->paddr);
     }
     for (unsigned i = 0; i < a->nwords; i++)
-        add_named(info, a->words[i].name, MICA_NAMED_WORD, a->words[i].value, 0, 0);
+        add_named(info, a->words[i].name, MICA_NAMED_WORD, a->words[i].value, 0, a->words[i].extra);
     return err;
 }
 

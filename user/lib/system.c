@@ -10,6 +10,7 @@
 
 #define MAX_CAPS  64
 #define MAX_MAPS  16
+#define MAX_WORDS 24
 #define MAX_EXTRA 256 /* the loader's bundles for a supervisor */
 
 static bool in_blob(uint32_t size, uint32_t off, uint32_t n, uint32_t each)
@@ -28,8 +29,9 @@ static const char *check_refs(const struct mica_sys *s)
         if (pd->name >= h->str_size || pd->elf >= h->nelf)
             return "a PD names a string or ELF that does not exist";
         if ((uint64_t)pd->first_cap + pd->ncaps > h->ncap || pd->ncaps > MAX_CAPS ||
-            (uint64_t)pd->first_map + pd->nmaps > h->nmap || pd->nmaps > MAX_MAPS)
-            return "a PD's caps or maps are outside their tables";
+            (uint64_t)pd->first_map + pd->nmaps > h->nmap || pd->nmaps > MAX_MAPS ||
+            (uint64_t)pd->first_word + pd->nwords > h->nword || pd->nwords > MAX_WORDS)
+            return "a PD's caps, maps or words are outside their tables";
         if ((pd->supervisor != MICA_SYS_NONE && pd->supervisor >= h->npd) ||
             (pd->fault_obj != MICA_SYS_NONE && pd->fault_obj >= h->nobj))
             return "a PD's supervisor or fault endpoint does not exist";
@@ -43,6 +45,9 @@ static const char *check_refs(const struct mica_sys *s)
     for (uint32_t i = 0; i < h->nmap; i++)
         if (s->map[i].obj >= h->nobj || s->map[i].name >= h->str_size)
             return "a mapping names an object that does not exist";
+    for (uint32_t i = 0; i < h->nword; i++)
+        if (s->word[i].name >= h->str_size)
+            return "a word names a string that does not exist";
     for (uint32_t i = 0; i < h->nobj; i++)
         if (s->obj[i].name >= h->str_size ||
             (s->obj[i].kind == MICA_SYS_IRQ && s->obj[i].ntfn >= h->nobj))
@@ -67,6 +72,7 @@ mica_error_t mica_sys_open(struct mica_sys *s, const void *blob, mica_word_t siz
              !in_blob(h->size, h->off_obj, h->nobj, sizeof(*s->obj)) ||
              !in_blob(h->size, h->off_cap, h->ncap, sizeof(*s->cap)) ||
              !in_blob(h->size, h->off_map, h->nmap, sizeof(*s->map)) ||
+             !in_blob(h->size, h->off_word, h->nword, sizeof(*s->word)) ||
              !in_blob(h->size, h->off_elf, h->nelf, sizeof(*s->elf)) ||
              !in_blob(h->size, h->off_str, 1, h->str_size) || h->str_size == 0 ||
              ((const uint8_t *)blob)[h->off_str + h->str_size - 1] != 0)
@@ -79,6 +85,7 @@ mica_error_t mica_sys_open(struct mica_sys *s, const void *blob, mica_word_t siz
     s->obj = (const void *)(s->base + h->off_obj);
     s->cap = (const void *)(s->base + h->off_cap);
     s->map = (const void *)(s->base + h->off_map);
+    s->word = (const void *)(s->base + h->off_word);
     s->elf = (const void *)(s->base + h->off_elf);
     *why = check_refs(s);
     return *why ? MICA_ERR_INVALID_ARGUMENT : MICA_OK;
@@ -144,6 +151,7 @@ mica_error_t mica_sys_spawn(struct mica_process *p, struct mica_env *env, const 
 {
     static struct mica_spawn_cap caps[MAX_CAPS + 1 + MAX_EXTRA];
     static struct mica_spawn_map maps[MAX_MAPS + 4];
+    static struct mica_spawn_word words[MAX_WORDS];
     static struct mica_spawn_attr a;
     const struct mica_sys_pd *d = &s->pd[pd];
     const struct mica_sys_elf *elf = &s->elf[d->elf];
@@ -185,6 +193,10 @@ mica_error_t mica_sys_spawn(struct mica_process *p, struct mica_env *env, const 
     }
     for (unsigned i = 0; i < src->nextra_maps; i++)
         maps[nm++] = src->extra_maps[i];
+    for (uint32_t i = 0; i < d->nwords; i++) {
+        const struct mica_sys_word *w = &s->word[d->first_word + i];
+        words[i] = (struct mica_spawn_word){mica_sys_str(s, w->name), w->value, w->slot};
+    }
     a = (struct mica_spawn_attr){
         .name = mica_sys_str(s, d->name),
         .elf = s->base + elf->offset,
@@ -204,6 +216,10 @@ mica_error_t mica_sys_spawn(struct mica_process *p, struct mica_env *env, const 
         .ncaps = nc,
         .maps = maps,
         .nmaps = nm,
+        .words = words,
+        .nwords = d->nwords,
+        .page_hook = src->page_hook,
+        .page_ctx = src->page_ctx,
     };
     return mica_process_spawn(p, env, src->ut, d->ut_bits, &a);
 }

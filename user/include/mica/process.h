@@ -78,6 +78,9 @@ struct mica_procinfo {
 /* The entry of kind with that name, or NULL. */
 const struct mica_named *mica_proc_find(const struct mica_procinfo *info, unsigned kind,
                                         const char *name);
+/* Who sends with badge through the cap in slot: the name of a MICA_NAMED_WORD with that value and
+ * extra (a system's servers are told their clients this way), or NULL. */
+const char *mica_proc_client(const struct mica_procinfo *info, mica_word_t slot, mica_word_t badge);
 
 /* A capability for the new CSpace: src (a cptr of the spawner) is minted into slot with rights
  * and badge (0: keep), and listed in the process info under name (NULL: not listed) with its
@@ -105,10 +108,17 @@ struct mica_spawn_map {
     mica_word_t paddr; /* shown as the entry's extra */
 };
 
+/* A number for the process, listed as MICA_NAMED_WORD (extra: e.g. the slot of the channel a
+ * client with badge `value` uses). */
 struct mica_spawn_word {
     const char *name;
-    mica_word_t value;
+    mica_word_t value, extra;
 };
+
+/* Told about every page mica_process_spawn maps into the new VSpace: its address, the spawner's
+ * frame cap (in the process's slots) and the rights. A pager keeps this to share or copy pages. */
+typedef void (*mica_spawn_page_hook)(void *ctx, mica_word_t vaddr, mica_cptr_t frame,
+                                     mica_word_t rights);
 
 struct mica_spawn_attr {
     const char *name;
@@ -131,6 +141,8 @@ struct mica_spawn_attr {
     const struct mica_spawn_word *words;
     unsigned nwords;
     bool suspended; /* do not start it (mica_process_start does) */
+    mica_spawn_page_hook page_hook;
+    void *page_ctx;
 };
 
 struct mica_process {

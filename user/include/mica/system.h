@@ -24,10 +24,14 @@
 
 struct mica_sys_header {
     uint32_t magic, version, size;
-    uint32_t npd, nobj, ncap, nmap, nelf;
-    uint32_t off_pd, off_obj, off_cap, off_map, off_elf, off_str, str_size;
+    uint32_t npd, nobj, ncap, nmap, nword, nelf;
+    uint32_t off_pd, off_obj, off_cap, off_map, off_word, off_elf, off_str, str_size;
     uint32_t sys_name; /* string offset */
 };
+
+/* Badges of fault messages and exits: bit 31 and the PD's index + 1. Channel badges of clients
+ * are below it, so a PD that takes faults on a channel it serves (faults_on) tells them apart. */
+#define MICA_SYS_FAULT_BIT 0x80000000u
 
 enum mica_sys_pd_flag {
     MICA_SYS_AUTOSTART = 1,     /* its spawner starts it at once */
@@ -44,10 +48,10 @@ struct mica_sys_pd {
     uint32_t supervisor;               /* PD index, or MICA_SYS_NONE: the loader spawns it */
     uint32_t fault_obj, fault_badge;   /* its fault endpoint (MICA_SYS_NONE: none) and badge */
     uint32_t first_cap, ncaps, first_map, nmaps;
-    uint32_t flags;       /* enum mica_sys_pd_flag */
-    uint32_t bundle_base; /* supervisors: first slot of their children's bundles */
+    uint32_t first_word, nwords; /* who its clients are: named words of its info */
+    uint32_t flags;              /* enum mica_sys_pd_flag */
+    uint32_t bundle_base;        /* supervisors: first slot of their children's bundles */
     uint32_t sched_control_slot;
-    uint32_t reserved;
 };
 
 /* The endpoint where the faults and exits of PDs without a supervisor or fault handler go: the
@@ -85,6 +89,12 @@ struct mica_sys_map {
     uint32_t reserved[3];
 };
 
+/* A client of a PD: the PD called name sends with badge value through the PD's cap in slot
+ * (a channel it serves, or where its faults come). */
+struct mica_sys_word {
+    uint32_t name, value, slot, reserved;
+};
+
 struct mica_sys_elf {
     uint32_t name, offset, size, reserved;
 };
@@ -96,6 +106,7 @@ struct mica_sys {
     const struct mica_sys_obj *obj;
     const struct mica_sys_cap *cap;
     const struct mica_sys_map *map;
+    const struct mica_sys_word *word;
     const struct mica_sys_elf *elf;
 };
 
@@ -136,6 +147,8 @@ struct mica_sys_sources {
     unsigned nextra_caps;
     const struct mica_spawn_map *extra_maps;
     unsigned nextra_maps;
+    mica_spawn_page_hook page_hook; /* as struct mica_spawn_attr's */
+    void *page_ctx;
 };
 mica_error_t mica_sys_spawn(struct mica_process *p, struct mica_env *env, const struct mica_sys *s,
                             uint32_t pd, const struct mica_sys_sources *src);
