@@ -141,9 +141,11 @@ static _Noreturn void serve_faults(mica_cptr_t ep)
     for (;;) {
         if (mica_recv(ep, reply, &badge, &info) != MICA_OK)
             continue;
-        mica_word_t label = mica_msginfo_label(info);
-        const char *name =
-            badge >= 1 && badge <= sys.h->npd ? mica_sys_str(&sys, sys.pd[badge - 1].name) : "?";
+        mica_word_t label = mica_msginfo_label(info), pd = (badge & ~MICA_SYS_FAULT_BIT) - 1;
+        const char *name = (badge & MICA_SYS_FAULT_BIT) && pd < sys.h->npd
+                               ? mica_sys_str(&sys, sys.pd[pd].name)
+                               : "?";
+
         if (label == MICA_PROC_EXIT)
             mica_printf("sysloader: pd '%s' exited with status %ld\n", name, (long)mica_get_mr(0));
         else
