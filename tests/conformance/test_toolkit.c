@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include <mica/port.h>
 #include <mica/process.h>
 #include <mica/timer.h>
 
@@ -412,6 +413,63 @@ static void t_spawn_fault_bad_elf(void)
     CHECK_EQ(mica_slots_in_use(&tk->alloc), used + 2); /* the two child Untypeds */
 }
 
+#define PORT_MSGS 20
+
+static struct mica_port port_rx;
+static volatile mica_word_t port_in_order;
+
+static void port_receiver(mica_word_t arg)
+{
+    mica_word_t msg[2];
+
+    (void)arg;
+    port_in_order = 0;
+    for (mica_word_t i = 0; i < PORT_MSGS; i++)
+        if (mica_port_recv(&port_rx, msg, true) == MICA_OK && msg[0] == i && msg[1] == ~i)
+            port_in_order++;
+}
+
+/* A port of four slots between the root (the sender, at the higher priority) and a helper: the
+ * sender fills it, is pushed back, and runs again each time the receiver makes room. */
+static void t_port_backpressure(void)
+{
+    struct mica_env *tk = env_toolkit_env();
+    struct mica_mem m;
+    struct mica_port tx;
+    struct thread th;
+    mica_cptr_t data = new_ntfn(), space = new_ntfn();
+    mica_word_t msg[2];
+
+    if (!CHECK_INV(MICA_UNTYPED_RETYPE,
+                   mica_vspace_alloc(&tk->vspace, 4096, MICA_VM_READ | MICA_VM_WRITE, false, &m),
+                   MICA_OK))
+        return;
+    CHECK_EQ(mica_port_format(m.ptr, m.size, 2, 4), 4);
+    CHECK_EQ(mica_port_attach(&tx, m.ptr, true, data, space), MICA_OK);
+    CHECK_EQ(mica_port_attach(&port_rx, m.ptr, false, space, data), MICA_OK);
+    for (mica_word_t i = 0; i < 4; i++) {
+        msg[0] = i;
+        msg[1] = ~i;
+        CHECK_EQ(mica_port_send(&tx, msg, false), MICA_OK);
+    }
+    CHECK_EQ(mica_port_depth(&tx), 4);
+    CHECK_EQ(mica_port_send(&tx, msg, false), MICA_ERR_WOULD_BLOCK);
+    if (!thread_spawn(&th, HELPER_PRIO, port_receiver, 0))
+        return;
+    for (mica_word_t i = 4; i < PORT_MSGS; i++) {
+        msg[0] = i;
+        msg[1] = ~i;
+        CHECK_SYS(MICA_SYS_RECV, mica_port_send(&tx, msg, true), MICA_OK);
+    }
+    CHECK(thread_join1(&th));
+    CHECK_EQ(port_in_order, PORT_MSGS);
+    CHECK_EQ(tx.sent, PORT_MSGS);
+    CHECK_EQ(tx.max_depth, 4);
+    CHECK(tx.blocked >= PORT_MSGS - 4 - 1);
+    CHECK_EQ(port_rx.received, PORT_MSGS);
+    CHECK_EQ(mica_port_recv(&port_rx, msg, false), MICA_ERR_WOULD_BLOCK);
+}
+
 const struct tap_test toolkit_tests[] = {
     TEST(t_thread_returns, "toolkit: a thread function returns, is joined and its thread reused",
          INV(MICA_TCB_CONFIGURE, MICA_OK), SYS(MICA_SYS_RECV, MICA_OK)),
@@ -434,6 +492,8 @@ const struct tap_test toolkit_tests[] = {
          SYS(MICA_SYS_REPLY_RECV, MICA_OK)),
     TEST(t_spawn_fault_bad_elf, "toolkit: a spawned process faults to its handler; bad ELFs fail",
          INV(MICA_TCB_RESUME, MICA_OK), SYS(MICA_SYS_RECV, MICA_OK)),
+    TEST(t_port_backpressure, "toolkit: a full port pushes its sender back, messages in order",
+         INV(MICA_UNTYPED_RETYPE, MICA_OK), SYS(MICA_SYS_RECV, MICA_OK)),
     TEST0(t_snprintf, "toolkit: snprintf formats and truncates as C99 says"),
 };
 DEFINE_COUNT(toolkit);
