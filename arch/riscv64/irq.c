@@ -50,25 +50,24 @@ void riscv_irq_init(const void *dtb)
 
 /*
  * Device untypeds: the registers of every device that interrupts through the PLIC, rounded out to
- * pages, except the console UART, which the kernel drives. The PLIC itself, the CLINT and
- * sifive_test are not among them, so user space can map none of those.
+ * pages. That includes the console UART, the only one QEMU virt has: the kernel drives only its
+ * transmit side (it polls the line status and writes the transmit register), so a user driver
+ * may own receiving and the interrupt enable register, and both may transmit
+ * (docs/porting.md, "The console"). The PLIC itself, the CLINT and sifive_test are not among
+ * them, so user space can map none of those.
  */
 void riscv_irq_devices(struct boot_params *bp)
 {
     const paddr_t page = (paddr_t)1 << HAL_PAGE_BITS;
     struct mem_range dev[ARCH_MAX_RAM_RANGES];
-    paddr_t console = 0;
     unsigned n = 0;
 
     bp->ndevice = 0;
-    fdt_stdout_uart(bp->dtb, &console);
     if (fdt_intc_devices(bp->dtb, plic_compat_found, dev, ARCH_MAX_RAM_RANGES, &n))
         klog_warn("riscv64: could not list the PLIC's devices; no device untypeds\n");
     for (unsigned i = 0; i < n; i++) {
         paddr_t lo = dev[i].base & ~(page - 1);
         paddr_t hi = (dev[i].base + dev[i].size + page - 1) & ~(page - 1);
-        if (console >= lo && console < hi)
-            continue;
         bp->device[bp->ndevice++] = (struct mem_range){lo, hi - lo};
     }
 }
