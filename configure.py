@@ -265,6 +265,7 @@ def system_ninja(cfg, path, builddir, rel):
     with open(os.path.join(builddir, "system.ninja"), "w") as f:
         f.write(sysgen.ninja_text(system, rel))
     dirs = {os.path.join(system.dir, pd.program) for pd in system.pds}
+    dirs |= {os.path.dirname(src) for src in system.lib_sources()}
     return [os.path.abspath(path)] + sorted(dirs)
 
 

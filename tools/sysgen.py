@@ -682,18 +682,21 @@ class System:
     # ---- output ----
 
     def programs(self):
-        """{program dir: [source paths]} for the PDs' programs and the system's lib dirs."""
-        s = self.tables("system")[0]
-        lib = []
-        for d in as_list(s.get("lib", [])):
-            lib += sorted(os.path.join(self.dir, d, n) for n in os.listdir(os.path.join(self.dir, d))
-                          if n.endswith(".c"))
+        """{program dir: [source paths]} for the PDs' programs."""
         progs = {}
         for pd in self.pds:
             d = os.path.join(self.dir, pd.program)
             progs[pd.program] = sorted(os.path.join(d, n) for n in os.listdir(d)
-                                       if n.endswith(".c")) + lib
+                                       if n.endswith(".c"))
         return progs
+
+    def lib_sources(self):
+        """Sources of the system's lib directories, linked into every program."""
+        lib = []
+        for d in as_list(self.tables("system")[0].get("lib", [])):
+            lib += sorted(os.path.join(self.dir, d, n)
+                          for n in os.listdir(os.path.join(self.dir, d)) if n.endswith(".c"))
+        return lib
 
     def includes(self):
         s = self.tables("system")[0]
@@ -858,15 +861,18 @@ def ninja_text(sys_, rel):
            "rule sys_ucc",
            "  command = $cc -MD -MF $out.d $ucflags $sys_includes -c $in -o $out",
            "  depfile = $out.d", "  deps = gcc", "  description = UCC $in"]
-    elfs = []
+    elfs, lib = [], []
+    for src in sys_.lib_sources():
+        obj = f"obj/sys/lib/{os.path.basename(src)}.o"
+        out.append(f"build {obj}: sys_ucc {rel(src)}")
+        lib.append(obj)
     for prog, srcs in sorted(sys_.programs().items()):
         objs = []
         for src in srcs:
-            obj = f"obj/sys/{prog}/{os.path.basename(os.path.dirname(src))}/" \
-                  f"{os.path.basename(src)}.o"
+            obj = f"obj/sys/{prog}/{os.path.basename(src)}.o"
             out.append(f"build {obj}: sys_ucc {rel(src)}")
             objs.append(obj)
-        out.append(f"build sys/{prog}.elf: ulink {' '.join(objs)} libmicauser.a | "
+        out.append(f"build sys/{prog}.elf: ulink {' '.join(objs + lib)} libmicauser.a | "
                    "$user_linkscript")
         elfs.append(f"sys/{prog}.elf")
     out += ["rule sysgen",

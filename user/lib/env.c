@@ -12,4 +12,5 @@ void mica_env_init_root(struct mica_env *env, const struct mica_bootinfo *bi)
     env->flags = bi->flags;
     env->user_top = bi->user_vaddr_top;
     env->scratch = 0;
+    env->board = bi->board;
 }

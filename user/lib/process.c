@@ -288,7 +288,12 @@ static mica_error_t build(struct mica_process *p, struct mica_env *env,
     info = (struct mica_procinfo){.magic = MICA_PROCINFO_MAGIC, .flags = env->flags};
     info.user_top = env->user_top;
     name_copy(info.name, a->name, sizeof(info.name));
+    name_copy(info.board, env->board, sizeof(info.board));
+
     info.cnode_bits = bits;
+    info.priority = a->priority;
+    info.mcp = a->mcp;
+
     info.empty = (struct mica_slot_range){MICA_PROC_FIRST_FREE, (mica_word_t)1 << bits};
     info.heap = a->heap_size ? MICA_PROC_HEAP : 0;
     info.heap_size = page_up(a->heap_size);
@@ -394,6 +399,7 @@ void mica_env_init_proc(struct mica_env *env, const struct mica_procinfo *info)
     env->flags = info->flags;
     env->user_top = info->user_top;
     env->scratch = 0;
+    env->board = info->board;
 }
 
 _Noreturn void mica_proc_exit(const struct mica_procinfo *info, int status)

@@ -17,8 +17,8 @@
 
 #include <mica/mica.h>
 
-#define MICA_ALLOC_MAX_SLOTS 4096 /* slots one allocator manages */
-#define MICA_ALLOC_MAX_UT    16   /* untypeds one allocator draws from */
+#define MICA_ALLOC_MAX_SLOTS 4096                     /* slots one allocator manages */
+#define MICA_ALLOC_MAX_UT    MICA_BOOTINFO_MAX_UNTYPE /* untypeds one allocator draws from */
 
 struct mica_ut {
     mica_cptr_t cap;

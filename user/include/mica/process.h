@@ -65,8 +65,10 @@ struct mica_procinfo {
     mica_word_t user_top; /* boot info's user_vaddr_top */
     char name[32];
     char board[32];
+    mica_word_t priority, mcp;
     mica_word_t cnode_bits;
     struct mica_slot_range empty; /* free slots of its CSpace */
+
     mica_word_t heap, heap_size;
     mica_word_t window_lo, window_hi;
     mica_word_t stack_base, stack_top;

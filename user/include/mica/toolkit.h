@@ -22,6 +22,7 @@ struct mica_env {
     mica_word_t flags;         /* boot info's MICA_BOOT_FLAG_* */
     mica_word_t user_top;      /* first user address the kernel refuses */
     mica_word_t scratch;       /* a page of the window for writing into others' frames (lazy) */
+    const char *board;         /* boot info's board name */
 };
 
 /* Virtual-address window a root task's env hands out (threads' stacks and IPC buffers, scratch
