@@ -32,13 +32,18 @@ int mica_proc_main(const struct mica_procinfo *info)
     demo_log_init(info);
     mem = demo_cap(info, "mem");
     volatile mica_word_t *buf = (mica_word_t *)call(MEM_MMAP, 1, PAGES, 0);
-    if (!mem || buf == 0 || buf == (mica_word_t *)~(mica_word_t)0)
+    if (!mem || buf == 0 || buf == (mica_word_t *)~(mica_word_t)0) {
+        demo_log("mmap failed\n");
         return 1;
+    }
     for (unsigned i = 0; i < PAGES; i++)
         buf[i * WORDS] = 0x1000 + i;
     mica_word_t child = call(MEM_FORK, 0, 0, 0);
-    if (child == ~(mica_word_t)0)
+    if (child == ~(mica_word_t)0) {
+        demo_log("fork failed\n");
         return 2;
+    }
+
     const mica_word_t *want = child ? want_parent : want_child;
     buf[0] = want[0];
     buf[(child ? 1 : 2) * WORDS] = want[child ? 1 : 2];

@@ -19,6 +19,7 @@
 #define MAX_PAGES 160
 #define MMAP_BASE 0xd0000000ul
 #define CHILD_UT  17      /* the forked child's objects and copies */
+#define MMAP_UT   17      /* the parent's mmap'd pages and its copies */
 #define CHILD_ID  0x4000u /* the child's fault badge: MICA_SYS_FAULT_BIT | CHILD_ID */
 #define CHILD_MEM 0x4000u /* the child's client badge on "mem" */
 #define NREPLY    4
@@ -47,10 +48,10 @@ static struct mica_env env;
 static struct mica_sys sys;
 static const struct mica_procinfo *info;
 static uint32_t me, demo_pd;
-static mica_cptr_t ep, child_ut, sched_control;
+static mica_cptr_t ep, child_ut, mmap_ut, sched_control;
 static struct mica_process parent_proc;
-static struct mica_alloc child_alloc;
-static struct mica_vspace child_vs;
+static struct mica_alloc child_alloc, mmap_alloc;
+static struct mica_vspace child_vs, parent_vs;
 static struct proc parent, child;
 static mica_cptr_t reply[NREPLY];
 static bool reply_held[NREPLY];
@@ -147,9 +148,12 @@ static bool cow(struct proc *p, struct page *pg)
 static void on_fault(struct proc *p, mica_word_t label)
 {
     if (label == MICA_PROC_EXIT) {
+        if (mica_get_mr(0))
+            demo_log("%s exited with status %ld\n", p->what, (long)mica_get_mr(0));
         p->exited = true;
         return;
     }
+
     mica_word_t addr = mica_get_mr(1), access = mica_get_mr(2);
     struct page *pg = find_page(p, addr);
     faults_total++;
@@ -168,13 +172,22 @@ static mica_word_t mmap_pages(struct proc *p, mica_word_t n)
     mica_cptr_t f;
     mica_word_t va = p->next_mmap;
 
-    if (n == 0 || n > 64 || p->npages + n > MAX_PAGES ||
-        mica_alloc_objects(p->alloc, MICA_OBJ_FRAME, MICA_PAGE_BITS, n, &f))
+    mica_error_t err;
+
+    if (n == 0 || n > 64 || p->npages + n > MAX_PAGES)
         return 0;
+    if ((err = mica_alloc_objects(p->alloc, MICA_OBJ_FRAME, MICA_PAGE_BITS, n, &f))) {
+        demo_log("mmap: no memory (error %d)\n", err);
+
+        return 0;
+    }
     for (mica_word_t i = 0; i < n; i++) {
-        if (mica_vspace_map(p->vs, f + i, va + i * PAGE, MICA_VM_READ | MICA_VM_WRITE,
-                            MICA_VM_CACHED))
+        if ((err = mica_vspace_map(p->vs, f + i, va + i * PAGE, MICA_VM_READ | MICA_VM_WRITE,
+                                   MICA_VM_CACHED))) {
+            demo_log("mmap: map at 0x%lx failed (error %d)\n", (unsigned long)(va + i * PAGE), err);
             return 0;
+        }
+
         p->pages[p->npages++] =
             (struct page){va + i * PAGE, f + i, MICA_VM_READ | MICA_VM_WRITE, false, true};
     }
@@ -306,6 +319,8 @@ static mica_error_t fork_parent(void)
         return MICA_ERR_RANGE;
     if ((err = child_pages()) || (err = child_cspace(cnode, guarded, tcb, vs, fault_ep)))
         return err;
+    if (!nregs)
+        nregs = count_regs(parent.tcb);
     if ((err = mica_tcb_read_registers(parent.tcb, 0, nregs, regs)))
         return err;
     /* As if its Call had returned: badge 0, one message register, MR0 = 0, no error. */
@@ -320,7 +335,11 @@ static mica_error_t fork_parent(void)
         (err = mica_sched_control_configure(sched_control, sc, d->budget_us, period, 0, 0)) ||
         (err = mica_sched_context_bind(sc, tcb)))
         return err;
-    return mica_tcb_write_registers(tcb, 1, 0, nregs, regs);
+    /* All of them, then the argument registers again: an arch's own ids may name the same
+     * registers (riscv64's x10..x17 are ARG0..ARG7), and the last write must be the reply's. */
+    if ((err = mica_tcb_write_registers(tcb, 0, 0, nregs, regs)))
+        return err;
+    return mica_tcb_write_registers(tcb, 1, MICA_REG_ARG0, 8, &regs[MICA_REG_ARG0]);
 }
 
 static mica_cptr_t bundle_cap(void *ctx, uint32_t pd, uint32_t j)
@@ -355,8 +374,10 @@ static void forktest_done(void)
     }
     if (child.live)
         mica_alloc_sub_reset(&child_alloc);
+    mica_alloc_sub_destroy(&mmap_alloc);
     mica_process_destroy(&parent_proc);
     clean = mica_untyped_is_empty(&env.alloc, child_ut, CHILD_UT) &&
+            mica_untyped_is_empty(&env.alloc, mmap_ut, MMAP_UT) &&
             mica_untyped_is_empty(&env.alloc,
                                   mica_sys_bundle_slot(&sys, me, demo_pd) +
                                       mica_sys_bundle_size(&sys, demo_pd) - 2,
@@ -397,11 +418,18 @@ static mica_error_t forktest_start(void)
     child = (struct proc){.barrier = -1};
     buf_copied = buf_reused = other_copied = shared_at_fork = 0;
 
-    mica_error_t err = mica_sys_spawn(&parent_proc, &env, &sys, demo_pd, &src);
+    mica_error_t err = mica_alloc_sub_from(&mmap_alloc, &env.alloc, mmap_ut, 0, MMAP_UT, 128);
     if (err)
         return err;
-    parent.alloc = &parent_proc.alloc;
-    parent.vs = &parent_proc.vspace;
+    if ((err = mica_sys_spawn(&parent_proc, &env, &sys, demo_pd, &src))) {
+        mica_alloc_sub_destroy(&mmap_alloc);
+        return err;
+    }
+    /* Its mmap'd pages, their page tables and its copies come from our pool, not its own. */
+    parent_vs = parent_proc.vspace;
+    parent_vs.alloc = &mmap_alloc;
+    parent.alloc = &mmap_alloc;
+    parent.vs = &parent_vs;
     parent.tcb = parent_proc.tcb;
     parent.live = true;
     return MICA_OK;
@@ -466,9 +494,11 @@ static int request(mica_word_t label, mica_word_t badge)
     }
     case MEM_FORKTEST:
         if (console_reply >= 0 || (err = forktest_start())) {
+            demo_log("cannot run forkdemo: error %d\n", console_reply >= 0 ? -1 : (int)err);
             mica_set_mr(0, 0);
             return 6;
         }
+
         console_reply = hold();
         return -1;
     case MEM_MMAP: mica_set_mr(0, p ? mmap_pages(p, mica_get_mr(0)) : 0); return 1;
@@ -509,7 +539,8 @@ static bool setup(void)
     demo_pd = mica_sys_find_pd(&sys, "forkdemo");
     if (!ep || me == MICA_SYS_NONE || demo_pd == MICA_SYS_NONE ||
         sys.pd[demo_pd].supervisor != me ||
-        mica_alloc_object(&env.alloc, MICA_OBJ_UNTYPED, CHILD_UT, &child_ut))
+        mica_alloc_object(&env.alloc, MICA_OBJ_UNTYPED, CHILD_UT, &child_ut) ||
+        mica_alloc_object(&env.alloc, MICA_OBJ_UNTYPED, MMAP_UT, &mmap_ut))
         return false;
     for (unsigned i = 0; i < NREPLY; i++)
         if (mica_alloc_object(&env.alloc, MICA_OBJ_REPLY, 0, &reply[i]))
@@ -535,8 +566,6 @@ int mica_proc_main(const struct mica_procinfo *pi)
             mica_word_t who = badge & ~(mica_word_t)MICA_SYS_FAULT_BIT;
             struct proc *p = who == CHILD_ID ? &child : who == demo_pd + 1 ? &parent : 0;
             if (p && p->live) {
-                if (!nregs && p == &parent)
-                    nregs = count_regs(parent.tcb);
                 on_fault(p, mica_msginfo_label(msg));
                 release_barrier();
                 if (parent.exited && (!child.live || child.exited))
@@ -544,8 +573,6 @@ int mica_proc_main(const struct mica_procinfo *pi)
             }
             continue;
         }
-        if (!nregs && parent.live)
-            nregs = count_regs(parent.tcb);
         int n = request(mica_msginfo_label(msg), badge);
         if (n >= 0)
             mica_send(reply[cur], mica_msginfo(0, 0, 0, (unsigned)n));

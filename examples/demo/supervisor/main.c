@@ -25,10 +25,9 @@ struct child {
     struct mica_process proc;
     int state;
     unsigned restarts, faults, empty_ok, empty_bad, in_a_row;
-    int timeout;          /* the timer's handle while a timeout runs */
-    mica_cptr_t wake;     /* our notification, badged with this child's bit */
-    mica_cptr_t bundle;   /* its first bundle slot */
-    mica_word_t slots_in; /* our slots in use before its first spawn */
+    int timeout;        /* the timer's handle while a timeout runs */
+    mica_cptr_t wake;   /* our notification, badged with this child's bit */
+    mica_cptr_t bundle; /* its first bundle slot */
 };
 
 static struct mica_env env;
@@ -88,14 +87,18 @@ static void teardown(struct child *c)
     c->timeout = 0;
     if (c->state != PD_RUNNING)
         return;
+    mica_word_t range = c->proc.alloc.count, before = mica_slots_in_use(&env.alloc);
     mica_process_destroy(&c->proc);
     c->state = PD_STOPPED;
-    if (mica_untyped_is_empty(&env.alloc, bundle_ut(c), sys.pd[c->pd].ut_bits) &&
-        mica_slots_in_use(&env.alloc) == c->slots_in) {
+    bool empty = mica_untyped_is_empty(&env.alloc, bundle_ut(c), sys.pd[c->pd].ut_bits);
+    mica_word_t freed = before - mica_slots_in_use(&env.alloc);
+    if (empty && freed == range) {
         c->empty_ok++;
     } else {
         c->empty_bad++;
-        demo_log("'%s' torn down, but its Untyped or our slots are not as before!\n", c->name);
+        demo_log("'%s' torn down, but %s (%lu slots given back of %lu)\n", c->name,
+                 empty ? "not all our slots came back" : "its Untyped is not empty",
+                 (unsigned long)freed, (unsigned long)range);
     }
 }
 
@@ -234,8 +237,8 @@ int mica_proc_main(const struct mica_procinfo *pi)
     }
     for (unsigned i = 0; i < nkids; i++) {
         struct child *c = &kids[i];
-        c->slots_in = mica_slots_in_use(&env.alloc);
         c->state = PD_STOPPED;
+
         if (!(sys.pd[c->pd].flags & MICA_SYS_AUTOSTART))
             continue;
         mica_error_t err = spawn(c);
