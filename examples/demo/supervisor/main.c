@@ -102,7 +102,10 @@ static void teardown(struct child *c)
     }
 }
 
-static const char *const fault_names[] = {"none",           "memory",     "unknown syscall",
+static void on_timeout(struct child *c);
+
+static const char *const fault_names[] = {
+"none",           "memory",     "unknown syscall",
                                           "user exception", "capability", "timeout"};
 
 static void on_fault(struct child *c, mica_word_t label)
@@ -123,8 +126,14 @@ static void on_fault(struct child *c, mica_word_t label)
              c->name, label < 6 ? fault_names[label] : "unknown", (unsigned long)pc,
              (unsigned long)addr, c->empty_ok, c->empty_ok + c->empty_bad, ms);
     c->state = PD_WAITING;
-    if (mica_timer_after(&timer, ms * 1000, c->wake, &c->timeout) != MICA_OK)
-        c->state = PD_STOPPED;
+    mica_error_t err = mica_timer_after(&timer, ms * 1000, c->wake, &c->timeout);
+    if (err) {
+        demo_log("no timer for the back-off of '%s' (error %d): restarting it now\n", c->name,
+                 err);
+        c->state = PD_WAITING;
+        on_timeout(c);
+    }
+
 }
 
 static void on_timeout(struct child *c)
@@ -159,6 +168,7 @@ static mica_word_t request(mica_word_t label)
     struct child *c;
 
     if (label == SUP_PS) {
+
         mica_word_t i = mica_get_mr(0);
         if (i >= nkids) {
             mica_set_mr(0, ~(mica_word_t)0);
