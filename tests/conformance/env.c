@@ -308,6 +308,8 @@ static void env_toolkit(struct mica_env *tk, mica_word_t base, mica_word_t n, mi
     tk->sched_control = env_bi->sched_control.start;
     tk->flags = env_bi->flags;
     tk->user_top = env_bi->user_vaddr_top;
+    tk->scratch = 0;
+    tk->board = env_bi->board;
 }
 
 static bool setup_failed(const char *what)

@@ -23,24 +23,30 @@ static bool cas(volatile mica_word_t *p, mica_word_t from, mica_word_t to)
  * was cancelled, or replaced by the next one). The kernel allows no more than that budget per
  * period, so by the time we have it all the period has rolled over at least once: the timeout is
  * over. We spin on Poll (a syscall, so that hosted's time moves, and one that charges nothing
- * itself) and ask for the time consumed only every SPIN_BATCH polls: SchedContext_Consumed
- * reports whole microseconds and restarts from zero, so asking too often rounds it all away.
- * Returns whether the budget was spent with the word unchanged. */
-#define SPIN_BATCH 64
+ * itself). SchedContext_Consumed reports whole microseconds and restarts from zero, so asking
+ * after every poll would round everything away where a poll is quick (under QEMU -icount, a
+ * poll is a fraction of a microsecond); asking after too many would make no progress per period
+ * where polls are slow (QEMU on host time): the batch starts at one poll and doubles while
+ * nothing was counted. Returns whether the budget was spent with the word unchanged. */
+#define SPIN_BATCH_MAX 64
 
 static bool spend_budget(struct mica_sleeper *s, mica_word_t w)
 {
     mica_word_t used = 0, us;
+    unsigned batch = 1;
 
     mica_sched_context_consumed(s->thread.sc, &us); /* from now on */
     while (used < MICA_TIMER_SPIN_US) {
-        for (unsigned i = 0; i < SPIN_BATCH; i++) {
+        for (unsigned i = 0; i < batch; i++) {
             if (s->st != w)
                 return false;
             mica_poll(s->go, 0); /* a new timeout's signal: we see its word anyway */
         }
-        if (mica_sched_context_consumed(s->thread.sc, &us) == MICA_OK)
-            used += us;
+        if (mica_sched_context_consumed(s->thread.sc, &us) != MICA_OK)
+            continue;
+        if (!us && batch < SPIN_BATCH_MAX)
+            batch *= 2;
+        used += us;
     }
     return true;
 }

@@ -104,8 +104,7 @@ static void teardown(struct child *c)
 
 static void on_timeout(struct child *c);
 
-static const char *const fault_names[] = {
-"none",           "memory",     "unknown syscall",
+static const char *const fault_names[] = {"none",           "memory",     "unknown syscall",
                                           "user exception", "capability", "timeout"};
 
 static void on_fault(struct child *c, mica_word_t label)
@@ -128,12 +127,10 @@ static void on_fault(struct child *c, mica_word_t label)
     c->state = PD_WAITING;
     mica_error_t err = mica_timer_after(&timer, ms * 1000, c->wake, &c->timeout);
     if (err) {
-        demo_log("no timer for the back-off of '%s' (error %d): restarting it now\n", c->name,
-                 err);
+        demo_log("no timer for the back-off of '%s' (error %d): restarting it now\n", c->name, err);
         c->state = PD_WAITING;
         on_timeout(c);
     }
-
 }
 
 static void on_timeout(struct child *c)

@@ -16,7 +16,10 @@
 #include <mica/thread.h>
 
 #define MICA_TIMER_MAX_SLEEPERS 8
-#define MICA_TIMER_SPIN_US      20 /* a sleeper's budget: twice the kernel's minimum */
+/* A sleeper's budget. The kernel takes an overrun (the budget is checked at kernel entries) out
+ * of later periods in steps of budget - 10 us; 100 us keeps a slow poll's overrun (QEMU on host
+ * time) from costing whole periods. */
+#define MICA_TIMER_SPIN_US 100
 
 struct mica_sleeper {
     struct mica_thread thread;
