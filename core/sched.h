@@ -35,11 +35,14 @@ struct cpu {
     uint64_t slice_start;         /* when cur was switched in (round robin within a priority) */
     uint64_t commit_time;         /* cur_sc has been charged up to this time */
     uint64_t armed;               /* the deadline last given to hal_timer_set; 0 = not known */
+    struct tcb *timeout;          /* its budget ran out: a timeout fault to raise (kernel.c) */
     uint32_t l2[SCHED_L2_WORDS];
     struct ready_queue ready[MICA_NUM_PRIORITIES];
 };
 
 extern struct cpu cpus[CONFIG_NR_CPUS];
+/* CPUs the kernel runs on, 1..CONFIG_NR_CPUS (boot sets it); the others' state stays empty. */
+extern unsigned sched_ncpus;
 
 static inline struct cpu *sched_cpu(const struct tcb *t)
 {

@@ -872,8 +872,10 @@ def ninja_text(sys_, rel):
             obj = f"obj/sys/{prog}/{os.path.basename(src)}.o"
             out.append(f"build {obj}: sys_ucc {rel(src)}")
             objs.append(obj)
-        out.append(f"build sys/{prog}.elf: ulink {' '.join(objs + lib)} libmicauser.a | "
+        out.append(f"build sys/{prog}.debug.elf: ulink {' '.join(objs + lib)} libmicauser.a | "
                    "$user_linkscript")
+        # The table carries them stripped; a debugger loads sys/PROG.debug.elf.
+        out.append(f"build sys/{prog}.elf: strip_debug sys/{prog}.debug.elf")
         elfs.append(f"sys/{prog}.elf")
     out += ["rule sysgen",
             "  command = $python $srcdir/tools/sysgen.py blob --config .config --elf-dir sys "

@@ -26,7 +26,7 @@ static uint32_t claimed[(PLIC_MAX_SOURCES + 1) / 32];
 static const char *const plic_compat[] = {"riscv,plic0", "sifive,plic-1.0.0"};
 static const char *plic_compat_found;
 
-void riscv_irq_init(const void *dtb)
+BOOT_CODE void riscv_irq_init(const void *dtb)
 {
     paddr_t base, size;
     uint32_t ndev;
@@ -50,30 +50,27 @@ void riscv_irq_init(const void *dtb)
 
 /*
  * Device untypeds: the registers of every device that interrupts through the PLIC, rounded out to
- * pages. That includes the console UART, the only one QEMU virt has: the kernel drives only its
- * transmit side (it polls the line status and writes the transmit register), so a user driver
- * may own receiving and the interrupt enable register, and both may transmit
- * (docs/porting.md, "The console"). The PLIC itself, the CLINT and sifive_test are not among
- * them, so user space can map none of those.
+ * pages (fdt_device_untypeds, which leaves out the console UART's page), and then the console
+ * UART's page too: it is the only UART QEMU virt has, and the kernel drives only its transmit side
+ * (it polls the line status and writes the transmit register), so a user driver may own receiving
+ * and the interrupt enable register, and both may transmit (docs/porting.md, "The console").
+ * The PLIC itself, the CLINT and sifive_test are not among them, so user space can map none of
+ * those.
  */
-void riscv_irq_devices(struct boot_params *bp)
+BOOT_CODE void riscv_irq_devices(struct boot_params *bp)
 {
     const paddr_t page = (paddr_t)1 << HAL_PAGE_BITS;
-    struct mem_range dev[ARCH_MAX_RAM_RANGES];
-    unsigned n = 0;
+    paddr_t console;
 
-    bp->ndevice = 0;
-    if (fdt_intc_devices(bp->dtb, plic_compat_found, dev, ARCH_MAX_RAM_RANGES, &n))
-        klog_warn("riscv64: could not list the PLIC's devices; no device untypeds\n");
-    for (unsigned i = 0; i < n; i++) {
-        paddr_t lo = dev[i].base & ~(page - 1);
-        paddr_t hi = (dev[i].base + dev[i].size + page - 1) & ~(page - 1);
-        bp->device[bp->ndevice++] = (struct mem_range){lo, hi - lo};
-    }
+    if (fdt_device_untypeds(bp->dtb, plic_compat_found, page, bp))
+        klog_warn("riscv64: could not list all of the PLIC's devices; %u device untypeds\n",
+                  bp->ndevice);
+    if (fdt_stdout_uart(bp->dtb, &console) == 0 && bp->ndevice < ARCH_MAX_RAM_RANGES)
+        bp->device[bp->ndevice++] = (struct mem_range){console & ~(page - 1), page};
 }
 
 /* Only the boot hart takes device interrupts; the others' contexts stay disabled (see above). */
-void riscv_irq_cpu_init(void)
+BOOT_CODE void riscv_irq_cpu_init(void)
 {
     if (hal_cpu_id() == 0)
         plic_context_init(boot_context);
@@ -92,6 +89,12 @@ word_t riscv_irq_claim(void)
 
 /* Source 0 does not exist (PLIC spec: "interrupt ID 0 means no interrupt"). The timer is not a
  * PLIC source on RISC-V, so every PLIC line is the user's to claim. */
+/* SEIP only rises for lines the PLIC enables, STIP once the deadline passed, SSIP for an IPI. */
+bool hal_irq_pending(void)
+{
+    return csr_read(sip) & csr_read(sie) & (SIE_SEIE | SIE_STIE | SIE_SSIE);
+}
+
 bool hal_irq_valid(word_t irq)
 {
     return irq >= 1 && irq <= plic_sources;
