@@ -39,8 +39,9 @@ static void hw_tx(char c)
     regs[0] = (uint8_t)c;
 }
 #elif defined(CONFIG_UART_PL011)
-/* PL011 (QEMU virt aarch64): DR +0, FR +0x18 (RXFE bit 4, TXFF bit 5), IMSC +0x38 (RXIM, RTIM),
- * ICR +0x44. Not run yet: the aarch64 backend has no whole kernel. */
+/* PL011 (QEMU virt aarch64): DR +0, FR +0x18 (RXFE bit 4, TXFF bit 5), IMSC +0x38 (receive and
+ * receive-timeout interrupts), ICR +0x44. */
+
 static volatile uint32_t *regs;
 static void hw_init(void)
 {
