@@ -40,6 +40,7 @@ SPAWN_SLOT_MARGIN = 64  # user/lib/process.c SLOT_MARGIN
 NAME_LEN = 20  # MICA_PROC_NAME_LEN, with its NUL
 MIN_BUDGET_US = 10  # the kernel's SC_MIN_BUDGET_US
 MAX_CAPS, MAX_MAPS, MAX_WORDS = 64, 16, 24  # user/lib/system.c
+MAX_PDS, MAX_OBJS, MAX_BUNDLE = 32, 128, 256  # user/sysloader/main.c
 FAULT_BIT = 0x80000000  # MICA_SYS_FAULT_BIT: badges of faults and exits; clients' are below
 # Interrupt lines a board's interrupt controller has (the kernel checks again: IRQControl_Get).
 IRQ_LINES = {"riscv64": 255, "aarch64": 1019, "armv8m": 479}
@@ -629,8 +630,14 @@ class System:
             if len(pd.maps) > MAX_MAPS:
                 self.c.error("pd", pd.index, f"pd '{pd.name}'", f"{len(pd.maps)} mappings, the "
                              f"loader takes {MAX_MAPS}")
+        if len(self.pds) > MAX_PDS or len(self.objs) > MAX_OBJS:
+            self.c.error("system", 0, f"system '{self.name}'", f"{len(self.pds)} PDs and "
+                         f"{len(self.objs)} objects, the loader takes {MAX_PDS} and {MAX_OBJS}")
         for pd in self.pds:
             bundles = sum(self.bundle_size(c) for c in pd.children)
+            if bundles > MAX_BUNDLE:
+                self.c.error("pd", pd.index, f"pd '{pd.name}'", f"its children's bundles take "
+                             f"{bundles} caps, the loader hands out {MAX_BUNDLE}")
             pd.slots_needed = pd.bundle_base + bundles + 256
             if self.facts.mpu:
                 # text, rodata, data+bss, stack, IPC buffer, info page, heap, one per mapping
