@@ -300,16 +300,11 @@ static void sentinel_fn(mica_word_t arg)
 static void env_toolkit(struct mica_env *tk, mica_word_t base, mica_word_t n, mica_cptr_t ut,
                         unsigned ut_bits, mica_word_t win_lo, mica_word_t win_hi)
 {
+    mica_env_init_root(tk, env_bi);
     mica_alloc_init(&tk->alloc, ROOT, base, n);
     mica_alloc_add_untyped(&tk->alloc, ut, 0, ut_bits, false);
-    mica_vspace_init(&tk->vspace, MICA_INIT_VSPACE, &tk->alloc, env_bi->flags, win_lo, win_hi,
-                     true);
-    tk->self_tcb = MICA_INIT_TCB;
-    tk->sched_control = env_bi->sched_control.start;
-    tk->flags = env_bi->flags;
-    tk->user_top = env_bi->user_vaddr_top;
-    tk->scratch = 0;
-    tk->board = env_bi->board;
+    tk->vspace.next = win_lo;
+    tk->vspace.end = win_hi;
 }
 
 static bool setup_failed(const char *what)

@@ -225,7 +225,6 @@ static void t_timer_order(void)
     CHECK(!t1 || t1 - t0 >= 5000);
     if (t1)
         tap_printf("# timer: a 5000 us sleep took %lu us (rdtime)\n", (unsigned long)(t1 - t0));
-
 }
 
 static void signal_later(mica_word_t arg)
@@ -289,6 +288,23 @@ static bool can_spawn(void)
 
 static struct mica_process proc;
 
+/* What a spawn test gives the spawnee: the Untyped everything comes from, its endpoint (ours,
+ * received with reply), a badged copy for its faults, a shared page. */
+static struct spawn_objs {
+    mica_cptr_t ut, ep, reply, fault, page;
+    mica_word_t size;
+} so;
+
+static void spawn_objs(void)
+{
+    so.ut = new_untyped(SPAWN_UT_BITS);
+    so.ep = new_ep();
+    so.reply = new_reply();
+    so.page = env_new(MICA_OBJ_FRAME, MICA_PAGE_BITS);
+    so.fault = env_mint(so.ep, MICA_RIGHTS_ALL, FAULT_BADGE);
+    so.size = (mica_word_t)(spawnee_elf_end - spawnee_elf_start);
+}
+
 /* Spawn the spawnee with an endpoint, an Untyped of its own, SchedControl, a shared page and two
  * words; ut is the Untyped everything comes from. */
 static mica_error_t spawn(mica_cptr_t ut, mica_cptr_t ep, mica_cptr_t fault, mica_cptr_t page,
@@ -340,14 +356,14 @@ static mica_error_t spawn(mica_cptr_t ut, mica_cptr_t ep, mica_cptr_t fault, mic
  * its Untyped, and the same Untyped takes the next one. */
 static void t_spawn(void)
 {
-    mica_cptr_t ut = new_untyped(SPAWN_UT_BITS), ep = new_ep(), reply = new_reply();
-    mica_cptr_t page = env_new(MICA_OBJ_FRAME, MICA_PAGE_BITS);
-    mica_cptr_t fault = env_mint(ep, MICA_RIGHTS_ALL, FAULT_BADGE);
-    mica_word_t badge, info, size = (mica_word_t)(spawnee_elf_end - spawnee_elf_start);
+    mica_word_t badge, info;
     struct mica_env *tk = env_toolkit_env();
 
     if (!can_spawn())
         return;
+    spawn_objs();
+    mica_cptr_t ut = so.ut, ep = so.ep, reply = so.reply, fault = so.fault, page = so.page;
+    mica_word_t size = so.size;
     /* Our view of the shared page: a copy of its cap mapped in our window. */
     mica_cptr_t mine = env_mint(page, MICA_RIGHTS_ALL, 0);
     mica_word_t va = mica_vspace_reserve(&tk->vspace, 4096);
@@ -389,14 +405,14 @@ static void t_spawn(void)
 static void t_spawn_fault_bad_elf(void)
 {
     static char bad[256];
-    mica_cptr_t ut = new_untyped(SPAWN_UT_BITS), ep = new_ep(), reply = new_reply();
-    mica_cptr_t page = env_new(MICA_OBJ_FRAME, MICA_PAGE_BITS);
-    mica_cptr_t fault = env_mint(ep, MICA_RIGHTS_ALL, FAULT_BADGE);
-    mica_word_t badge, info, size = (mica_word_t)(spawnee_elf_end - spawnee_elf_start);
+    mica_word_t badge, info;
     struct mica_env *tk = env_toolkit_env();
 
     if (!can_spawn())
         return;
+    spawn_objs();
+    mica_cptr_t ut = so.ut, ep = so.ep, reply = so.reply, fault = so.fault, page = so.page;
+    mica_word_t size = so.size;
     if (!CHECK_INV(MICA_TCB_RESUME, spawn(ut, ep, fault, page, 0x40, spawnee_elf_start, size),
                    MICA_OK))
         return;

@@ -14,6 +14,8 @@ import threading
 import time
 
 SRCDIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(SRCDIR, "tools"))
+import sysgen  # noqa: E402
 SYSGEN = os.path.join(SRCDIR, "tools", "sysgen.py")
 BAD_DIR = os.path.join(SRCDIR, "tests", "systems", "bad")
 DEMO = os.path.join(SRCDIR, "examples", "demo", "system.toml")
@@ -232,7 +234,10 @@ def prepare_demo(board, results, builddir, build):
                         (r.stdout + r.stderr).splitlines())
             return False
     if build:
-        r = subprocess.run(["ninja", "-C", builddir], capture_output=True, text=True,
+        # Only the image QEMU boots: the demo directory's test images are the board's own.
+        image = "mica." + sysgen.read_config(os.path.join(builddir, ".config")).get(
+            "CONFIG_QEMU_IMAGE", "elf")
+        r = subprocess.run(["ninja", "-C", builddir, image], capture_output=True, text=True,
                            timeout=1800)
         if r.returncode:
             results.add(group, "fail", "demo system: build", "ninja failed",
@@ -242,22 +247,12 @@ def prepare_demo(board, results, builddir, build):
     return True
 
 
-def read_config(path):
-    values = {}
-    with open(path) as f:
-        for line in f:
-            m = re.match(r"^CONFIG_(\w+)=(.*)$", line.strip())
-            if m:
-                v = m.group(2)
-                values[m.group(1)] = v[1:-1] if v.startswith('"') and v.endswith('"') else v
-    return values
-
-
 def boot_demo(board, results, builddir):
     """Boot the demo with the board's command line plus QEMU_SYSTEM_TEST_ARGS (from the demo
     build's own configuration) and drive it; the whole console goes to demo-console.log."""
     group = board.name
-    cfg = read_config(os.path.join(builddir, ".config"))
+    cfg = {k[len("CONFIG_"):]: v for k, v in
+           sysgen.read_config(os.path.join(builddir, ".config")).items()}
     args = shlex.split(cfg.get("QEMU_ARGS", "")) + \
         shlex.split(cfg.get("QEMU_SYSTEM_TEST_ARGS", ""))
     image = os.path.join(builddir, "mica." + cfg.get("QEMU_IMAGE", "elf"))

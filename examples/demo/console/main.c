@@ -12,12 +12,7 @@ static mica_cptr_t uart, sup, crashy, mem, producer;
 
 static void put(const char *s, unsigned len)
 {
-    while (len) {
-        unsigned n = len < DEMO_MSG_BYTES ? len : DEMO_MSG_BYTES;
-        mica_call(uart, mica_msginfo(UART_WRITE, 0, 0, demo_put_bytes(s, n)), 0);
-        s += n;
-        len -= n;
-    }
+    demo_uart_write(uart, s, len);
 }
 
 static void print_sink(void *ctx, const char *s, size_t len)

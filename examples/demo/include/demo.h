@@ -37,6 +37,9 @@ enum { MEM_FORKTEST = 1, MEM_STATS, MEM_MMAP, MEM_MUNMAP, MEM_FORK, MEM_BARRIER 
 mica_cptr_t demo_cap(const struct mica_procinfo *info, const char *name);
 void *demo_mem(const struct mica_procinfo *info, const char *name, mica_word_t *size);
 
+/* Write bytes to the UART driver (its cap), in as many Writes as they need. */
+void demo_uart_write(mica_cptr_t uart, const char *s, unsigned len);
+
 /* printf through the log server (its cap "log"); nothing if the PD has none. */
 void demo_log_init(const struct mica_procinfo *info);
 int demo_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -79,6 +79,16 @@ void demo_get_name(unsigned first, char *name)
     name[MICA_PROC_NAME_LEN - 1] = 0;
 }
 
+void demo_uart_write(mica_cptr_t uart, const char *s, unsigned len)
+{
+    while (len) {
+        unsigned n = len < DEMO_MSG_BYTES ? len : DEMO_MSG_BYTES;
+        mica_call(uart, mica_msginfo(UART_WRITE, 0, 0, demo_put_bytes(s, n)), 0);
+        s += n;
+        len -= n;
+    }
+}
+
 void demo_log_init(const struct mica_procinfo *info)
 {
     log_ep = demo_cap(info, "log");

@@ -10,16 +10,6 @@
 
 static mica_cptr_t uart;
 
-static void out(const char *s, unsigned len)
-{
-    while (len) {
-        unsigned n = len < DEMO_MSG_BYTES ? len : DEMO_MSG_BYTES;
-        mica_call(uart, mica_msginfo(UART_WRITE, 0, 0, demo_put_bytes(s, n)), 0);
-        s += n;
-        len -= n;
-    }
-}
-
 int mica_proc_main(const struct mica_procinfo *info)
 {
     static struct mica_env env;
@@ -39,7 +29,7 @@ int mica_proc_main(const struct mica_procinfo *info)
             unsigned n = demo_get_bytes(text, sizeof(text));
             const char *who = mica_proc_client(info, self->value, badge);
             int len = mica_snprintf(line, sizeof(line), "[%s] %.*s", who ? who : "?", (int)n, text);
-            out(line, len < (int)sizeof(line) ? (unsigned)len : sizeof(line) - 1);
+            demo_uart_write(uart, line, len < (int)sizeof(line) ? (unsigned)len : sizeof(line) - 1);
         }
         mica_send(reply, mica_msginfo(0, 0, 0, 0));
     }
