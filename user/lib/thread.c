@@ -8,6 +8,18 @@
 
 #define DEPTH MICA_WORD_BITS
 
+/* Arches whose threads run on their own memory have no pool (user/arch/hosted has one). */
+__attribute__((weak)) void *mica_arch_stack_get(mica_word_t size)
+{
+    (void)size;
+    return 0;
+}
+
+__attribute__((weak)) void mica_arch_stack_put(void *stack)
+{
+    (void)stack;
+}
+
 static void mica_thread_entry(mica_word_t self)
 {
     struct mica_thread *t = (struct mica_thread *)self;
@@ -40,8 +52,17 @@ static mica_error_t make_stack(struct mica_thread *t, struct mica_env *env,
 {
     mica_word_t size = attr->stack_size ? attr->stack_size : MICA_THREAD_STACK;
 
+    t->stack_size = size;
     if (attr->stack) {
         t->sp = ((mica_word_t)attr->stack + size) & ~(mica_word_t)15;
+        return MICA_OK;
+    }
+    /* Where mappings are bookkeeping (hosted), a thread runs on host memory: a frame's would be
+     * zeroed by the kernel when reused, over what ASan still marks as the dead thread's frames. */
+    if (!(env->flags & MICA_BOOT_FLAG_REAL_MEM)) {
+        if (!(t->host_stack = mica_arch_stack_get(size)))
+            return MICA_ERR_NOT_ENOUGH_MEMORY;
+        t->sp = ((mica_word_t)t->host_stack + size) & ~(mica_word_t)15;
         return MICA_OK;
     }
     mica_error_t err =
@@ -136,5 +157,8 @@ void mica_thread_destroy(struct mica_thread *t, struct mica_env *env)
     if (t->ipc_frame)
         mica_alloc_free(&env->alloc, t->ipc_frame);
     mica_vspace_free(&env->vspace, &t->stack_mem);
+    if (t->host_stack)
+        mica_arch_stack_put(t->host_stack);
+    t->host_stack = 0;
     t->tcb = t->sc = t->ipc_frame = 0;
 }

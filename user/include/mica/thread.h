@@ -19,7 +19,10 @@ struct mica_thread_attr {
      * thread). period_us 0 means period = budget (round robin). badge: reported in timeouts. */
     mica_word_t budget_us, period_us, sc_badge;
     /* The stack: the caller's (stack, stack_size), or stack NULL: stack_size bytes (default
-     * MICA_THREAD_STACK) of fresh frames, with an unmapped guard page below on MMU boards. */
+     * MICA_THREAD_STACK) of fresh frames, with an unmapped guard page below on MMU boards. On
+     * hosted, where threads run on the host and a frame's memory goes back to the kernel (which
+     * zeroes it) when its Untyped is revoked, the stack comes from the runtime's own pool
+     * instead: MICA_HOSTED_STACKS stacks of up to MICA_HOSTED_STACK bytes. */
     void *stack;
     mica_word_t stack_size;
     mica_cptr_t fault_ep;  /* fault handler (0: none) */
@@ -27,14 +30,23 @@ struct mica_thread_attr {
     bool suspended;        /* create only; mica_thread_start runs it */
 };
 
-#define MICA_THREAD_STACK 16384
+#define MICA_THREAD_STACK  16384
+#define MICA_HOSTED_STACKS 32
+#define MICA_HOSTED_STACK  32768
+
+/* The user runtime's stacks on arches whose threads run on host memory (hosted): a stack of at
+ * least size bytes, or NULL (none left, too big, or an arch without a pool); and back. */
+void *mica_arch_stack_get(mica_word_t size);
+void mica_arch_stack_put(void *stack);
 
 enum mica_thread_state { MICA_THREAD_CREATED, MICA_THREAD_RUNNING, MICA_THREAD_EXITED };
 
 struct mica_thread {
     mica_cptr_t tcb, sc, ipc_frame;
     mica_word_t ipc_vaddr;
-    struct mica_mem stack_mem; /* when the toolkit made the stack */
+    struct mica_mem stack_mem; /* when the toolkit made the stack of frames */
+    void *host_stack;          /* hosted: when the runtime's stack pool gave it */
+    mica_word_t stack_size;    /* the stack's usable size, whoever made it */
     mica_word_t sp;
     mica_thread_fn fn;
     mica_word_t arg;
