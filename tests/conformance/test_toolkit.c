@@ -295,14 +295,17 @@ static struct spawn_objs {
     mica_word_t size;
 } so;
 
-static void spawn_objs(void)
+static bool spawn_objs(void)
 {
+    if (!can_spawn())
+        return false;
     so.ut = new_untyped(SPAWN_UT_BITS);
     so.ep = new_ep();
     so.reply = new_reply();
     so.page = env_new(MICA_OBJ_FRAME, MICA_PAGE_BITS);
     so.fault = env_mint(so.ep, MICA_RIGHTS_ALL, FAULT_BADGE);
     so.size = (mica_word_t)(spawnee_elf_end - spawnee_elf_start);
+    return true;
 }
 
 /* Spawn the spawnee with an endpoint, an Untyped of its own, SchedControl, a shared page and two
@@ -359,9 +362,8 @@ static void t_spawn(void)
     mica_word_t badge, info;
     struct mica_env *tk = env_toolkit_env();
 
-    if (!can_spawn())
+    if (!spawn_objs())
         return;
-    spawn_objs();
     mica_cptr_t ut = so.ut, ep = so.ep, reply = so.reply, fault = so.fault, page = so.page;
     mica_word_t size = so.size;
     /* Our view of the shared page: a copy of its cap mapped in our window. */
@@ -408,9 +410,8 @@ static void t_spawn_fault_bad_elf(void)
     mica_word_t badge, info;
     struct mica_env *tk = env_toolkit_env();
 
-    if (!can_spawn())
+    if (!spawn_objs())
         return;
-    spawn_objs();
     mica_cptr_t ut = so.ut, ep = so.ep, reply = so.reply, fault = so.fault, page = so.page;
     mica_word_t size = so.size;
     if (!CHECK_INV(MICA_TCB_RESUME, spawn(ut, ep, fault, page, 0x40, spawnee_elf_start, size),
