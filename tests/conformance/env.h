@@ -9,8 +9,7 @@
 
 #include "tap.h"
 
-#include <mica/invoke.h>
-#include <mica/user.h>
+#include <mica/thread.h>
 
 /*
  * Depth that names a slot of the root CNode in (index, depth) arguments. The root CNode cap's
@@ -47,6 +46,10 @@ unsigned env_pool_bits(void);
 /* Physical address of the pool, for Frame_GetAddress checks. */
 mica_word_t env_pool_paddr(void);
 
+/* The test's toolkit environment: its allocator hands out the window's slots and draws from the
+ * pool, its VSpace window is where IPC buffers (and toolkit stacks) go. */
+struct mica_env *env_toolkit_env(void);
+
 /* Next empty slot(s) of the test's window; n consecutive slots. */
 mica_cptr_t env_slot(void);
 mica_cptr_t env_slots(unsigned n);
@@ -67,9 +70,10 @@ bool env_map_device(mica_cptr_t f, mica_word_t va);
  * or NULL after a failed check. */
 volatile uint32_t *env_device_frame(mica_word_t paddr, mica_word_t va, mica_cptr_t *frame);
 
-/* A helper thread. fn runs with arg on a static stack at priority prio; when fn returns the
- * thread reports done and suspends itself. */
-typedef void (*thread_fn)(mica_word_t arg);
+/* A helper thread, made by the toolkit's mica_thread_create (<mica/thread.h>). fn runs with arg
+ * on a static stack at priority prio; when fn returns the thread reports done and suspends
+ * itself. */
+typedef mica_thread_fn thread_fn;
 struct thread {
     mica_cptr_t tcb;
     mica_cptr_t sc;
@@ -77,6 +81,7 @@ struct thread {
     mica_word_t ipc_vaddr;
     unsigned index;
     volatile bool done;
+    struct mica_thread mt;
 };
 /* Create (but do not start) a thread; with_sc false leaves it without a SchedContext. */
 bool thread_create(struct thread *t, unsigned prio, thread_fn fn, mica_word_t arg, bool with_sc);

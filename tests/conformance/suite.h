@@ -26,6 +26,7 @@ DECLARE_TESTS(mcs);
 DECLARE_TESTS(fault);
 DECLARE_TESTS(board);
 DECLARE_TESTS(an505);
+DECLARE_TESTS(toolkit);
 
 /* Word-sized pointer arguments for helper threads. */
 #define ARG(p) ((mica_word_t)(uintptr_t)(p))

@@ -392,10 +392,12 @@ static void t_passive_spin_on_donated_budget(void)
     CHECK_SYS(MICA_SYS_CALL, call_err, MICA_OK);
     CHECK_EQ(chain_done, 2500);
     /* Every round trip ran on the client's context, and it was throttled like a spinning thread:
-     * the filler got the rest of each period (the bounds of t_budget_enforced). */
+     * the filler got the rest of each period (t_budget_enforced's bounds; with a slow trap,
+     * CONFIG_HOSTED_TRAP_NS, there are many periods, and each may end with less than the 10 us
+     * minimum budget left unused, which the filler gets too). */
     CHECK(w >= 200);
     CHECK(100 * (f + 1000) >= (virtual_time() ? 380 : 200) * w &&
-          f <= (virtual_time() ? 4 * w + 300 : 5 * w + 1000));
+          f <= (virtual_time() ? 810 * (w / 190 + 1) + 300 : 5 * w + 1000));
     CHECK_EQ(consumed(ts_[2].sc), 0);
     CHECK_EQ(consumed(ts_[3].sc), 0);
 }
