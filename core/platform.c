@@ -15,13 +15,14 @@
 struct platform_callbacks platform_cb;
 
 /* The kernel address of something the description names by physical address. */
-static const void *phys(const void *p)
+static BOOT_CODE const void *phys(const void *p)
 {
     return p ? hal_phys_to_virt((paddr_t)(uintptr_t)p) : NULL;
 }
 
 /* Append [base, base + size) to ranges (ARCH_MAX_RAM_RANGES of them); 0, or why it cannot be. */
-static const char *add_range(struct mem_range *ranges, unsigned *n, uint64_t base, uint64_t size)
+static BOOT_CODE const char *add_range(struct mem_range *ranges, unsigned *n, uint64_t base,
+                                       uint64_t size)
 {
     if (size == 0)
         return NULL;
@@ -34,8 +35,9 @@ static const char *add_range(struct mem_range *ranges, unsigned *n, uint64_t bas
 }
 
 /* Every range of the description's array a (n entries) into ranges; why names the first bad one. */
-static int add_ranges(struct mem_range *ranges, unsigned *nranges, const struct mica_range *a,
-                      uint32_t n, const char *what, char *why, size_t len)
+static BOOT_CODE int add_ranges(struct mem_range *ranges, unsigned *nranges,
+                                const struct mica_range *a, uint32_t n, const char *what, char *why,
+                                size_t len)
 {
     const struct mica_range *r = phys(a);
 

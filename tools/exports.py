@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: MIT
 """The symbols libmica.a keeps global (the partial link in build.ninja.in localises the rest):
-the functions the embedding API declares (include/mica/kernel.h), plus the patterns an arch's own
-programs need (hosted: hosted_*, which its user runtime and host programs call). One name or
-llvm-objcopy wildcard per line, for `llvm-objcopy --wildcard --keep-global-symbols`. The list is
-read from the header, not kept by hand, and tests/run checks the library against it.
+the functions the embedding API declares (include/mica/kernel.h, run through the C preprocessor
+for the board's target first: Armv8-M's exception handlers are declared for M-profile only), plus
+the patterns an arch's own programs need (hosted: hosted_*, which its user runtime and host
+programs call). One name or llvm-objcopy wildcard per line, for `llvm-objcopy --wildcard
+--keep-global-symbols`. The list is read from the header, not kept by hand, and tests/run checks
+the library against it.
 
   exports.py --out exports.txt HEADER [--pattern GLOB ...]"""
 

@@ -6,6 +6,7 @@
  * the UART is only used when the firmware asked for it (MICA_PLATFORM_OWN_CONSOLE: uart_init is
  * called, otherwise uart_putc drops).
  */
+#include "compiler.h"
 #include "hal.h"
 #include "platform.h"
 #include "uart.h"
@@ -13,7 +14,7 @@
 #include "fdt.h"
 #endif
 
-void uart_console_init(const void *dtb)
+BOOT_CODE void uart_console_init(const void *dtb)
 {
     paddr_t base = CONFIG_UART_BASE;
 

@@ -3,7 +3,7 @@
  * The embedding API: how firmware starts Mica (docs/embedding.md). The firmware brings its board
  * up, describes the platform in a struct mica_platform and calls mica_start once, on one CPU, in
  * the mode the arch runs the kernel in; Mica takes that CPU over and never returns. The kernel's
- * own board images start through the same call (arch/<arch>/board.S is their firmware).
+ * own board images start through the same call (arch/<arch>/board.c is their firmware).
  */
 #ifndef MICA_KERNEL_H
 #define MICA_KERNEL_H
@@ -22,6 +22,15 @@ extern "C" {
 struct mica_range {
     uint64_t base;
     uint64_t size;
+};
+
+/*
+ * Armv8-M: the priority Mica gives one of the firmware's own exceptions (its vector table's entry
+ * names the firmware's handler, not one of Mica's below).
+ */
+struct mica_priority {
+    uint32_t exception; /* its number: 12 (DebugMonitor), 15 (SysTick) or 16 + an NVIC line */
+    uint32_t priority;  /* 0 (the most urgent) to 255, as the priority registers take it */
 };
 
 /* flags: Mica drives the console device itself: the UART the devicetree's /chosen/stdout-path
@@ -72,15 +81,37 @@ struct mica_platform {
 
     /* riscv64: the calling hart's id (mhartid), which S-mode cannot read. Others ignore it. */
     uint64_t boot_cpu_id;
+
+    /* Armv8-M (others ignore them): the firmware's vector table, nvectors entries (the initial SP,
+     * Reset, exceptions 2-15, then one per NVIC line), which VTOR points at from mica_start on.
+     * Mica's entries name its handlers (below): HardFault, MemManage, BusFault, UsageFault and
+     * SecureFault mica_exception_handler, SVCall mica_svc_handler, PendSV mica_pendsv_handler,
+     * and every NVIC line Mica may use (its timers' and those user drivers may claim)
+     * mica_exception_handler. Every other entry is the firmware's: Mica never enables, disables
+     * or claims it. Mica's exceptions run at the lowest priority; priorities sets the
+     * firmware's (npriorities entries; those it does not list keep what the firmware set). */
+    void (*const *vectors)(void);
+    uint32_t nvectors;
+    const struct mica_priority *priorities;
+    uint32_t npriorities;
 };
 
 /*
  * Start Mica on this CPU. Called once, with interrupts off, in the mode the kernel runs in:
- * riscv64 S-mode with satp = 0; aarch64 EL1 or EL2 with the MMU and data cache off; hosted from
- * main. Mica's own .bss is zeroed here; nothing else is written outside the RAM it was given.
- * On a description it cannot use it prints why (when it has a console) and calls halt.
+ * riscv64 S-mode with satp = 0; aarch64 EL1 or EL2 with the MMU and data cache off; Armv8-M
+ * privileged Thread mode; hosted from main. Mica's own .bss is zeroed here; nothing else is written
+ * outside the RAM it was given. On a description it cannot use it prints why (when it has a
+ * console) and calls halt.
  */
 __attribute__((noreturn)) void mica_start(const struct mica_platform *platform);
+
+#if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'
+/* Armv8-M: Mica's exception handlers, for the firmware's vector table (struct mica_platform's
+ * vectors). Only the hardware calls them. */
+void mica_svc_handler(void);
+void mica_pendsv_handler(void);
+void mica_exception_handler(void);
+#endif
 
 #ifdef __cplusplus
 }
