@@ -203,7 +203,7 @@ def generate(cfg, builddir):
     cfg.kconf.write_autoconf(os.path.join(gendir, "autoconf.h"))
 
     libfdt_dir = ""
-    if cfg.sym("FDT") == "y":
+    if cfg.sym("FDT") == "y" or cfg.sym("FUZZ") == "y":  # the fuzz build fuzzes core/fdt.c
         libfdt_dir = rel(libfdt_src.ensure(SRCDIR))
 
     app = cfg.sym("APP_DIR")

@@ -3,9 +3,10 @@
  * The hosted machine: a Linux process. hosted_boot maps the "physical RAM" arena (host_reset.c),
  * aligned to its size so that Untyped blocks are naturally aligned host addresses, and enters the
  * kernel; halting returns from hosted_boot with the status, so a program may boot the machine
- * again (host_entry.c boots it once; the fuzz targets once per input). The console is stdout or a
- * capture buffer. With host_fault.c, host_reset.c, host_entry.c and the user runtime's clock, the
- * only code that calls host libc.
+ * again (host_entry.c boots it once; the fuzz targets once per input). The console is stdout (or
+ * nothing, when quiet), and its last 4 KiB are kept for the program around the machine. With
+ * host_fault.c, host_reset.c, host_entry.c and the user runtime's clock, the only code that calls
+ * host libc.
  */
 #define _DEFAULT_SOURCE
 #include <setjmp.h>
@@ -27,7 +28,8 @@ static unsigned tail_len;
 HOSTED_STATE_END
 static jmp_buf halt_jmp;
 static int halt_status;
-static bool capture;
+static bool quiet;
+static void (*halt_hook)(int status);
 HOSTED_STATE_BEGIN
 
 void hal_platform_init(struct boot_params *bp)
@@ -43,29 +45,41 @@ unsigned hal_cpu_id(void)
 
 void hal_console_putc(char c)
 {
-    if (capture)
-        tail[tail_len++ % CONSOLE_TAIL] = c;
-    else
+    tail[tail_len++ % CONSOLE_TAIL] = c;
+    if (!quiet)
         putchar(c);
 }
 
-void hosted_console_capture(bool on)
+void hosted_console_quiet(bool on)
 {
-    capture = on;
+    quiet = on;
 }
 
-void hosted_console_dump(void)
+size_t hosted_console_tail(char *buf, size_t size)
 {
-    unsigned n = tail_len < CONSOLE_TAIL ? tail_len : CONSOLE_TAIL;
+    size_t n = tail_len < CONSOLE_TAIL ? tail_len : CONSOLE_TAIL;
 
-    for (unsigned i = tail_len - n; i != tail_len; i++)
-        fputc(tail[i % CONSOLE_TAIL], stderr);
+    if (!size)
+        return 0;
+    if (n > size - 1)
+        n = size - 1;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = tail[(tail_len - n + i) % CONSOLE_TAIL];
+    buf[n] = '\0';
+    return n;
+}
+
+void hosted_on_halt(void (*hook)(int status))
+{
+    halt_hook = hook;
 }
 
 /* The kernel only runs on the stack hosted_boot called it on, so this unwinds to hosted_boot. */
 _Noreturn void hal_halt(int status)
 {
     fflush(stdout);
+    if (halt_hook)
+        halt_hook(status);
     halt_status = status;
     longjmp(halt_jmp, 1);
 }

@@ -23,10 +23,16 @@ int hosted_boot(void);
 #define HOSTED_HALT_DEADLOCK 2 /* nothing runnable and no timer armed (irq.c) */
 #define HOSTED_HALT_PANIC    3 /* kpanic (core/klog.c) */
 
-/* With on, console output goes to a buffer holding the last 4 KiB of the current boot instead of
- * stdout; hosted_console_dump writes that tail to stderr (a fuzz target's crash report). */
-void hosted_console_capture(bool on);
-void hosted_console_dump(void);
+/* hook(status) is called when the machine halts, before hosted_boot returns, still on the
+ * kernel's stack: a fuzz target that aborts there gets the kernel's call chain in its crash
+ * report. NULL (the default) for none. */
+void hosted_on_halt(void (*hook)(int status));
+
+/* The console: stdout, or nothing while quiet is on; either way the last 4 KiB the current boot
+ * printed are kept, and hosted_console_tail copies them into buf (NUL-terminated, at most size - 1
+ * characters; returns how many). */
+void hosted_console_quiet(bool on);
+size_t hosted_console_tail(char *buf, size_t size);
 
 /* Where the machine's whole state is: its data and bss sections and, once it booted, the RAM
  * arena, as the last boot left them (the sections hold ASan's redzones in a sanitizer build: read
