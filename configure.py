@@ -203,7 +203,8 @@ def generate(cfg, builddir):
     cfg.kconf.write_autoconf(os.path.join(gendir, "autoconf.h"))
 
     libfdt_dir = ""
-    if cfg.sym("FDT") == "y" or cfg.sym("FUZZ") == "y":  # the fuzz build fuzzes core/fdt.c
+    # The fuzz and coverage builds run core/fdt.c on hosted too (tests/fuzz/fuzz_fdt.c).
+    if "y" in (cfg.sym("FDT"), cfg.sym("FUZZ"), cfg.sym("COVERAGE")):
         libfdt_dir = rel(libfdt_src.ensure(SRCDIR))
 
     app = cfg.sym("APP_DIR")

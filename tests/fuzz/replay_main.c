@@ -3,6 +3,7 @@
  * A main for the fuzz targets without libFuzzer (the coverage build, docs/build.md): runs the
  * target once on each file named, and on each file of each directory named, in name order.
  */
+#define _DEFAULT_SOURCE
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>

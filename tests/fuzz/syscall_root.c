@@ -42,6 +42,11 @@ static mica_cptr_t safe_frame[NHELPERS + 1];
 static mica_cptr_t fixed[MAX_FIXED], untypeds[MICA_BOOTINFO_MAX_UNTYPE + 4];
 static unsigned nfixed, nuntypeds, next_stack;
 static mica_cptr_t recent[NRECENT];
+/* Slots that the setup filled with objects of each kind, for the typed picker. */
+enum kind { K_TCB, K_SC, K_EP, K_NTFN, K_REPLY, K_IPC, K_FRAME, K_PT, K_VSPACE, K_IRQH, NKINDS };
+#define KIND_MAX 12
+static mica_cptr_t kinds[NKINDS][KIND_MAX];
+static unsigned nkind[NKINDS];
 static unsigned recent_pos;
 static const char *safe_buf[NSAFE];
 static int mpu;
@@ -142,6 +147,17 @@ static mica_cptr_t cap_or(mica_cptr_t want)
     unsigned b = next();
 
     return b < 144 ? want : b < 160 ? 0 : cap();
+}
+
+/* A cap for an operation on a kind of object: mostly one the setup made of that kind (the fuzz
+ * may since have deleted, moved or replaced it), else one that recently got a cap, else any. */
+static mica_cptr_t typed(enum kind k)
+{
+    unsigned b = next();
+
+    if (b < 128 && nkind[k])
+        return kinds[k][b % nkind[k]];
+    return b < 160 ? recent[b % NRECENT] : cap();
 }
 
 static mica_cptr_t untyped(void)
@@ -473,7 +489,7 @@ static mica_error_t op_invocation(unsigned op)
         return invoke(obj, &m);
     case OP_TCB_CONFIGURE: {
         static const mica_word_t addrs[] = {0, 1024, 2048, 3072, 0x40000000, 1, 512, 4096};
-        obj = cap();
+        obj = typed(K_TCB);
         msg_init(&m, MICA_TCB_CONFIGURE, 1, 3);
         unsigned b = next();
         m.mr[0] = b < 240 ? addrs[b % 8] : val();
@@ -485,7 +501,7 @@ static mica_error_t op_invocation(unsigned op)
     }
     case OP_TCB_SET_PRIORITY:
     case OP_TCB_SET_MC_PRIORITY:
-        obj = cap();
+        obj = typed(K_TCB);
         msg_init(&m, op == OP_TCB_SET_PRIORITY ? MICA_TCB_SET_PRIORITY : MICA_TCB_SET_MC_PRIORITY,
                  1, 1);
         m.mr[0] = prio();
@@ -513,7 +529,19 @@ static mica_error_t op_invocation(unsigned op)
             [OP_FRAME_GET_ADDRESS] = MICA_FRAME_GET_ADDRESS,
             [OP_PAGE_TABLE_UNMAP] = MICA_PAGE_TABLE_UNMAP,
         };
-        obj = cap();
+        static const unsigned char kind_of[] = {
+            [OP_TCB_SUSPEND] = K_TCB,
+            [OP_TCB_RESUME] = K_TCB,
+            [OP_TCB_UNBIND_NOTIFICATION] = K_TCB,
+            [OP_SCHED_CONTEXT_UNBIND] = K_SC,
+            [OP_SCHED_CONTEXT_CONSUMED] = K_SC,
+            [OP_IRQ_HANDLER_ACK] = K_IRQH,
+            [OP_IRQ_HANDLER_CLEAR] = K_IRQH,
+            [OP_FRAME_UNMAP] = K_FRAME,
+            [OP_FRAME_GET_ADDRESS] = K_FRAME,
+            [OP_PAGE_TABLE_UNMAP] = K_PT,
+        };
+        obj = typed(kind_of[op]);
         msg_init(&m, labels[op], 0, 0);
         return invoke(obj, &m);
     }
@@ -521,7 +549,7 @@ static mica_error_t op_invocation(unsigned op)
     case OP_TCB_WRITE_REGISTERS: {
         bool write = op == OP_TCB_WRITE_REGISTERS;
         unsigned base = write;
-        obj = cap();
+        obj = typed(K_TCB);
         unsigned b = next();
         mica_word_t first = b < 240 ? b % (MICA_REG_ARCH_BASE + 2) : val();
         b = next();
@@ -545,9 +573,17 @@ static mica_error_t op_invocation(unsigned op)
             [OP_SCHED_CONTEXT_BIND] = MICA_SCHED_CONTEXT_BIND,
             [OP_IRQ_HANDLER_SET_NOTIFICATION] = MICA_IRQ_HANDLER_SET_NOTIFICATION,
         };
-        obj = cap();
+        static const unsigned char kinds_of[][2] = {
+            [OP_TCB_BIND_NOTIFICATION] = {K_TCB, K_NTFN},
+            [OP_TCB_SET_FAULT_HANDLER] = {K_TCB, K_EP},
+            [OP_TCB_SET_TIMEOUT_HANDLER] = {K_TCB, K_EP},
+            [OP_SCHED_CONTEXT_BIND] = {K_SC, K_TCB},
+            [OP_IRQ_HANDLER_SET_NOTIFICATION] = {K_IRQH, K_NTFN},
+        };
+        obj = typed(kinds_of[op][0]);
         msg_init(&m, labels[op], 0, 1);
-        m.caps[0] = cap();
+        /* SchedContext_Bind takes a TCB or a notification. */
+        m.caps[0] = typed(op == OP_SCHED_CONTEXT_BIND && next() & 1 ? K_NTFN : kinds_of[op][1]);
         return invoke(obj, &m);
     }
     case OP_SCHED_CONTROL_CONFIGURE: {
@@ -559,7 +595,7 @@ static mica_error_t op_invocation(unsigned op)
         b = next();
         m.mr[1] = b < 240 ? us[b % 8] : val();
         m.mr[2] = next() % 10, m.mr[3] = val();
-        m.caps[0] = cap();
+        m.caps[0] = typed(K_SC);
         return invoke(obj, &m);
     }
     case OP_IRQ_CONTROL_GET:
@@ -573,7 +609,7 @@ static mica_error_t op_invocation(unsigned op)
             remember(m.mr[1]);
         return err;
     case OP_FRAME_MAP: {
-        obj = cap();
+        obj = typed(K_FRAME);
         msg_init(&m, MICA_FRAME_MAP, 3, 1);
         mica_word_t va = vaddr();
         if (mpu && next() < 192) {
@@ -583,19 +619,19 @@ static mica_error_t op_invocation(unsigned op)
                 va = r.r[2];
         }
         m.mr[0] = va, m.mr[1] = vm_rights(), m.mr[2] = next() % 3;
-        m.caps[0] = cap_or(MICA_INIT_VSPACE);
+        m.caps[0] = typed(K_VSPACE);
         return invoke(obj, &m);
     }
     case OP_FRAME_REMAP:
-        obj = cap();
+        obj = typed(K_FRAME);
         msg_init(&m, MICA_FRAME_REMAP, 2, 0);
         m.mr[0] = vm_rights(), m.mr[1] = next() % 3;
         return invoke(obj, &m);
     case OP_PAGE_TABLE_MAP:
-        obj = cap();
+        obj = typed(K_PT);
         msg_init(&m, MICA_PAGE_TABLE_MAP, 1, 1);
         m.mr[0] = vaddr();
-        m.caps[0] = cap_or(MICA_INIT_VSPACE);
+        m.caps[0] = typed(K_VSPACE);
         return invoke(obj, &m);
     default: { /* OP_INVOKE_ANY: any label on any cap */
         obj = cap();
@@ -614,12 +650,12 @@ static mica_error_t op_ipc(unsigned op)
         [OP_CALL] = MICA_SYS_CALL,     [OP_RECV] = MICA_SYS_RECV,
         [OP_NBRECV] = MICA_SYS_NBRECV, [OP_REPLY_RECV] = MICA_SYS_REPLY_RECV,
     };
-    struct mica_regs r = {{cap(), 0, 0, 0, 0, 0, 0, nrs[op]}};
+    struct mica_regs r = {{typed(K_IPC), 0, 0, 0, 0, 0, 0, nrs[op]}};
     struct msg m;
 
     if (op == OP_RECV || op == OP_NBRECV || op == OP_REPLY_RECV) {
         unsigned b = next();
-        r.r[6] = b < 160 ? helper_reply[b % NHELPERS] : b < 176 ? 0 : cap();
+        r.r[6] = b < 32 ? 0 : typed(K_REPLY);
         recv_slot();
     }
     if (op != OP_RECV && op != OP_NBRECV) {
@@ -774,7 +810,44 @@ static bool setup_helpers(void)
             mica_tcb_write_registers(helper_tcb[i], 1, MICA_REG_PC, 3, regs))
             return false;
     }
-    return mica_tcb_set_priority(MICA_INIT_TCB, MICA_INIT_TCB, PRIO) == MICA_OK;
+    return true;
+}
+
+static void add_kind(enum kind k, mica_cptr_t c)
+{
+    if (nkind[k] < KIND_MAX)
+        kinds[k][nkind[k]++] = c;
+}
+
+/* The scratch slots setup_objects filled (its types[] order), and the fixed objects. */
+static void setup_kinds(void)
+{
+    add_kind(K_TCB, MICA_INIT_TCB);
+    add_kind(K_TCB, scratch + 9);
+    add_kind(K_SC, MICA_INIT_SCHED_CONTEXT);
+    add_kind(K_SC, scratch + 10);
+    for (unsigned i = 0; i < NHELPERS; i++) {
+        add_kind(K_TCB, helper_tcb[i]);
+        add_kind(K_SC, helper_sc[i]);
+        add_kind(K_REPLY, helper_reply[i]);
+    }
+    add_kind(K_EP, scratch + 0);
+    add_kind(K_EP, scratch + 1);
+    add_kind(K_NTFN, scratch + 2);
+    add_kind(K_NTFN, scratch + 3);
+    add_kind(K_REPLY, scratch + 4);
+    add_kind(K_REPLY, scratch + 5);
+    for (unsigned k = K_EP; k <= K_REPLY; k++)
+        for (unsigned i = 0; i < nkind[k]; i++)
+            add_kind(K_IPC, kinds[k][i]);
+    add_kind(K_FRAME, scratch + 7);
+    add_kind(K_FRAME, scratch + 8);
+    add_kind(K_FRAME, safe_frame[NHELPERS]);
+    add_kind(K_FRAME, MICA_INIT_IPC_BUFFER);
+    add_kind(K_FRAME, MICA_INIT_BOOTINFO);
+    add_kind(K_PT, scratch + 13);
+    add_kind(K_VSPACE, MICA_INIT_VSPACE);
+    add_kind(K_VSPACE, scratch + 12);
 }
 
 static bool setup(const struct mica_bootinfo *bi)
@@ -811,6 +884,7 @@ static bool setup(const struct mica_bootinfo *bi)
     add_fixed(big);
     for (unsigned i = 0; i < NRECENT; i++)
         recent[i] = scratch + i;
+    setup_kinds();
     return setup_helpers();
 }
 
@@ -821,6 +895,15 @@ int mica_main(const struct mica_bootinfo *bi)
         if (!setup(bi))
             halt(FUZZ_HALT_SETUP);
         setup_done = true;
+        /* Down to the helpers' priority, behind them: from here on any thread may restart this
+         * one (at the crt0 entry, which calls mica_main again) or give it another IPC buffer, so
+         * a raw syscall: the runtime's stubs would store the reply's MRs into that buffer. */
+        struct mica_regs r = {{MICA_INIT_TCB, mica_msginfo(MICA_TCB_SET_PRIORITY, 0, 1, 1), PRIO, 0,
+                               0, 0, 0, MICA_SYS_CALL}};
+        struct mica_ipc_buffer *b = buf();
+        if (b)
+            b->caps[0] = MICA_INIT_TCB;
+        mica_syscall(&r);
     }
     worker(0);
     return 0;
