@@ -177,8 +177,13 @@ def check_tools(cfg):
     tools = ["clang", "ld.lld", "llvm-ar", "ninja"]
     if cfg.sym("ARCH") != "hosted":
         tools += ["llvm-objcopy", "llvm-size"]
+    if cfg.sym("COVERAGE") == "y":
+        tools += ["llvm-profdata", "llvm-cov"]
     for tool in tools:
         debdeps.require_tool(tool)
+    if cfg.sym("FUZZ") == "y":
+        debdeps.require_file(os.path.join(clang_resource_dir(), "lib", "linux",
+                                          "libclang_rt.fuzzer-x86_64.a"), "libclang-rt-14-dev")
     qemu = cfg.sym("QEMU_SYSTEM")
     if qemu:
         try:

@@ -21,6 +21,8 @@ PACKAGES = {
     "linux-source-6.1": "/usr/src/linux-source-6.1.tar.xz",
     "libcmocka-dev": "/usr/include/cmocka.h",
     "gdb-multiarch": "/usr/bin/gdb-multiarch",
+    # clang's sanitizer, libFuzzer and profile runtimes (unit tests, CONFIG_FUZZ, CONFIG_COVERAGE)
+    "libclang-rt-14-dev": "/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a",
 }
 
 # Program -> the Debian package that provides it.
@@ -30,6 +32,9 @@ TOOL_PACKAGE = {
     "llvm-ar": "llvm",
     "llvm-objcopy": "llvm",
     "llvm-size": "llvm",
+    "llvm-cov": "llvm",
+    "llvm-profdata": "llvm",
+    "llvm-objdump": "llvm",
     "ninja": "ninja-build",
     "xz": "xz-utils",
     "qemu-system-riscv64": "qemu-system-misc",
@@ -75,6 +80,13 @@ def install_missing(prog, packages=None):
                  ["apt-get", "-q", "install", "-y", "--no-install-recommends"] + missing):
         if subprocess.run(args, env=env).returncode != 0:
             sys.exit(f"{prog}: error: '{' '.join(args)}' failed")
+
+
+def require_file(path, package):
+    """Raise MissingDependency naming the Debian package when `path` does not exist."""
+    if not os.path.exists(path):
+        raise MissingDependency(f"{path} not found (Debian package {package}; "
+                                f"--install-deps installs it)")
 
 
 def require_tool(tool):
