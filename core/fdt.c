@@ -298,6 +298,8 @@ static int translate(const void *dtb, int node, uint64_t *addr)
             uint64_t parent = read_cells(r + cac, pac);
             uint64_t size = read_cells(r + cac + pac, csc);
             if (*addr >= child && *addr - child < size) {
+                if (parent + (*addr - child) < parent)
+                    return -FDT_ERR_BADVALUE; /* the window runs past the top */
                 *addr = *addr - child + parent;
                 found = true;
                 break;
