@@ -89,8 +89,10 @@ class Config:
     def load(self, path, what, replace=True, ignore=None):
         if not os.path.isfile(path):
             raise ConfigureError(f"{what}: {path} does not exist")
-        # A fragment may override what the defconfig set.
+        # A fragment may override what the defconfig set, or repeat it (a whole .config, as
+        # `ninja coverage` in a hosted build directory passes).
         self.kconf.warn_assign_override = replace
+        self.kconf.warn_assign_redun = replace
         try:
             self.kconf.load_config(path, replace=replace)
         except (OSError, self.klib.KconfigError) as e:

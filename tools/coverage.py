@@ -52,14 +52,40 @@ def core_summary(builddir, profdata, objs):
     return files
 
 
+def uncovered(profdata, objs):
+    """{core file: [(line number, text)]} of lines llvm-cov counts as executable and not run."""
+    cmd = ["llvm-cov", "show", f"-instr-profile={profdata}", objs[0]]
+    cmd += [a for o in objs[1:] for a in ("-object", o)]
+    out = subprocess.run(cmd, capture_output=True, text=True).stdout
+    core = os.path.join(SRCDIR, "core") + os.sep
+    lines, current = {}, None
+    for line in out.splitlines():
+        if line.startswith("/") and line.endswith(":"):
+            path = os.path.realpath(line[:-1])
+            current = os.path.relpath(path, SRCDIR) if path.startswith(core) else None
+            continue
+        parts = line.split("|", 2)
+        if current and len(parts) == 3 and parts[1].strip() == "0":
+            lines.setdefault(current, []).append((int(parts[0]), parts[2].rstrip()))
+    return lines
+
+
 def main():
     p = argparse.ArgumentParser(prog="tools/coverage.py", description=__doc__.split("\n")[0])
     p.add_argument("--build-dir", required=True)
     p.add_argument("--corpus", action="append", default=[], metavar="TARGET=DIR",
                    help="also replay DIR with TARGET (e.g. a campaign's corpus)")
+    p.add_argument("--uncovered", action="store_true",
+                   help="list every uncovered line of core/ (from the last run's profiles)")
     args = p.parse_args()
     builddir = os.path.abspath(args.build_dir)
     out = os.path.join(builddir, "coverage")
+    if args.uncovered:
+        for f, lines in sorted(uncovered(os.path.join(out, "mica.profdata"),
+                                         objects(builddir)).items()):
+            for n, text in lines:
+                print(f"{f}:{n}: {text}")
+        return 0
     profiles = os.path.join(out, "profiles")
     os.makedirs(profiles, exist_ok=True)
     for old in glob.glob(os.path.join(profiles, "*.profraw")):
@@ -106,7 +132,7 @@ def main():
         f"{f} {n - c}" for f, (c, n) in sorted(files.items(), key=lambda i: i[1][0] - i[1][1])[:8]))
     if missing:
         print(f"{PROG}: not built on hosted, so not measured: {', '.join(missing)}")
-    print(f"{PROG}: HTML report: {os.path.relpath(os.path.join(html, 'index.html'))}")
+    print(f"{PROG}: HTML report: {os.path.join(html, 'index.html')}")
     print(f"core/ line coverage: {100.0 * covered / max(total, 1):.1f}% "
           f"({covered} of {total} lines, {len(files)} files)")
     if tests_rc:
