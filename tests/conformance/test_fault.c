@@ -149,6 +149,24 @@ static void t_set_regs_ids_do_not_wrap(void)
     CHECK_SYS(SYS_UNKNOWN, result, MICA_ERR_UNKNOWN_SYSCALL);
 }
 
+/* A handler that receives the fault without a Reply object cannot answer: the thread stays
+ * stopped, and Resume continues it as it is. */
+static void t_handler_without_reply_object(void)
+{
+    mica_cptr_t ep = new_ep();
+    mica_word_t info = 0;
+
+    if (!start_faulter(ep, unknown_syscall, NUMBER))
+        return;
+    CHECK_SYS(MICA_SYS_RECV, mica_recv(ep, 0, 0, &info), MICA_OK);
+    CHECK_EQ(mica_msginfo_label(info), MICA_FAULT_UNKNOWN_SYSCALL);
+    env_run_others();
+    CHECK(!th.done);
+    CHECK_INV(MICA_TCB_RESUME, mica_tcb_resume(th.tcb), MICA_OK);
+    CHECK(thread_join1(&th));
+    CHECK_SYS(SYS_UNKNOWN, result, MICA_ERR_UNKNOWN_SYSCALL);
+}
+
 /* A thread function that returns faults (user exception); the handler restarts it elsewhere. */
 static void returns(mica_word_t arg)
 {
@@ -378,6 +396,9 @@ const struct tap_test fault_tests[] = {
          SYS(MICA_SYS_SEND, MICA_OK), INV(MICA_TCB_READ_REGISTERS, MICA_OK)),
     TEST(t_set_regs_ids_do_not_wrap, "fault: reply register ids past the last do not wrap to PC",
          SYS(MICA_SYS_SEND, MICA_OK), SYS(SYS_UNKNOWN, MICA_ERR_UNKNOWN_SYSCALL)),
+    TEST(t_handler_without_reply_object,
+         "fault: received without a Reply object, the thread stays stopped until resumed",
+         SYS(MICA_SYS_RECV, MICA_OK), INV(MICA_TCB_RESUME, MICA_OK)),
     TEST(t_return_fault_restart, "fault: returning thread function faults until restarted",
          INV(MICA_TCB_WRITE_REGISTERS, MICA_OK), SYS(MICA_SYS_SEND, MICA_OK)),
     TEST(t_no_reply_stays_stopped, "fault: other reply label or no reply leaves it stopped",
