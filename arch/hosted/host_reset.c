@@ -11,7 +11,6 @@
 #define _DEFAULT_SOURCE
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/mman.h>
 
 #include "hosted.h"
@@ -33,8 +32,8 @@ static size_t arena_size;
 
 /* Copies that ASan does not check and the compiler does not turn into memcpy calls (which ASan
  * intercepts): the sections hold the redzones ASan puts between instrumented globals. Nor does the
- * fuzz build's coverage instrumentation see them (it would trace every compare). The sections are
- * 32-byte aligned and padded (ASan's globals are), so words do. */
+ * fuzz build's coverage instrumentation see them (it would trace every compare). The sections
+ * start and end on 8-byte boundaries (ASan pads globals to 32 bytes), so whole words cover them. */
 __attribute__((no_sanitize("address", "coverage"), no_builtin("memcpy", "memset"))) static void
 copy_words(uint64_t *dst, const uint64_t *src, size_t bytes)
 {
