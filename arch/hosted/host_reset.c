@@ -32,12 +32,16 @@ static size_t arena_size;
 
 /* Copies that ASan does not check and the compiler does not turn into memcpy calls (which ASan
  * intercepts): the sections hold the redzones ASan puts between instrumented globals. Nor does the
- * fuzz build's coverage instrumentation see them (it would trace every compare). The sections
- * start and end on 8-byte boundaries (ASan pads globals to 32 bytes), so whole words cover them. */
+ * fuzz build's coverage instrumentation see them (it would trace every compare). src NULL writes
+ * zeros. Words while they fit (the sections are 8-byte aligned), then bytes. */
 __attribute__((no_sanitize("address", "coverage"), no_builtin("memcpy", "memset"))) static void
-copy_words(uint64_t *dst, const uint64_t *src, size_t bytes)
+copy_bytes(char *dst, const char *src, size_t bytes)
 {
-    for (size_t i = 0; i < bytes / 8; i++)
+    size_t words = bytes / 8;
+
+    for (size_t i = 0; i < words; i++)
+        ((uint64_t *)dst)[i] = src ? ((const uint64_t *)src)[i] : 0;
+    for (size_t i = words * 8; i < bytes; i++)
         dst[i] = src ? src[i] : 0;
 }
 
@@ -63,7 +67,7 @@ static bool record(void)
 
     if (!(saved_data = malloc(n ? n : 1)))
         return false;
-    copy_words((uint64_t *)saved_data, (const uint64_t *)__start_hosted_state_data, n);
+    copy_bytes(saved_data, __start_hosted_state_data, n);
     return true;
 }
 
@@ -77,9 +81,9 @@ void *hosted_reset(size_t ram_size)
     }
     if (ram_size != arena_size)
         return NULL;
-    copy_words((uint64_t *)__start_hosted_state_data, (const uint64_t *)saved_data,
+    copy_bytes(__start_hosted_state_data, saved_data,
                (size_t)(__stop_hosted_state_data - __start_hosted_state_data));
-    copy_words((uint64_t *)__start_hosted_state_bss, NULL,
+    copy_bytes(__start_hosted_state_bss, NULL,
                (size_t)(__stop_hosted_state_bss - __start_hosted_state_bss));
     if (madvise(arena, arena_size, MADV_DONTNEED))
         return NULL;
