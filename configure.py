@@ -60,6 +60,23 @@ def boards():
     return sorted(os.path.basename(p)[:-len("_defconfig")] for p in paths)
 
 
+def board_description(board):
+    """The first comment line after the SPDX line of the board's defconfig."""
+    with open(os.path.join(SRCDIR, "config", "boards", f"{board}_defconfig")) as f:
+        for line in f:
+            if line.startswith("#") and "SPDX-License-Identifier" not in line:
+                return line.lstrip("#").strip()
+    return ""
+
+
+def list_boards():
+    known = boards()
+    width = max(len(b) for b in known) + len(" (default)")
+    for b in known:
+        name = b + (" (default)" if b == DEFAULT_BOARD else "")
+        print(f"{name:<{width}}  {board_description(b)}")
+
+
 class Config:
     """A kconfiglib.Kconfig whose warnings are turned into errors."""
 
@@ -86,18 +103,89 @@ class Config:
             msg = warnings[0].strip().replace("\n", " ").replace("warning: ", "", 1)
             raise ConfigureError(msg if msg.startswith(what) else f"{what}: {msg}")
 
-    def load(self, path, what, replace=True, ignore=None):
+    def load(self, path, what, replace=True, strict=False):
+        """Load a config file (defconfig, fragment or .config) with the checks -D gets: every
+        line is an assignment, a `# CONFIG_X is not set` or a comment; every symbol exists; every
+        value has the symbol's type and lies in its range. strict (defconfigs and fragments): a
+        value that does not take effect (unmet dependency, derived symbol) is an error too."""
         if not os.path.isfile(path):
             raise ConfigureError(f"{what}: {path} does not exist")
-        # A fragment may override what the defconfig set, or repeat it (a whole .config, as
-        # `ninja coverage` in a hosted build directory passes).
+        assignments = self.scan(path, what)
+        # A fragment may override what the defconfig set, or repeat it (a saved defconfig).
         self.kconf.warn_assign_override = replace
-        self.kconf.warn_assign_redun = replace
+        self.kconf.warn_assign_redun = False
         try:
             self.kconf.load_config(path, replace=replace)
         except (OSError, self.klib.KconfigError) as e:
             raise ConfigureError(f"{what}: {e}")
-        self.check_warnings(what, ignore)
+        self.check_warnings(what)
+        for lineno, sym, value in assignments:
+            where = f"{what}:{lineno}: CONFIG_{sym.name}={value}"
+            self.check_range(sym, value, where)
+            if strict:
+                self.check_applied(sym, value, where)
+
+    def scan(self, path, what):
+        """The assignments of a config file as (line, symbol, value), in our wording."""
+        out = []
+        with open(path, errors="replace") as f:
+            lines = f.read().splitlines()
+        for lineno, line in enumerate(lines, 1):
+            line = line.rstrip()
+            m = re.match(r"^CONFIG_(\w+)=(.*)$", line)
+            unset = re.match(r"^# CONFIG_(\w+) is not set$", line)
+            if not m and not unset:
+                if line and not line.lstrip().startswith("#"):
+                    raise ConfigureError(f"{what}:{lineno}: malformed line '{line}' (expected "
+                                         "CONFIG_NAME=VALUE, '# CONFIG_NAME is not set' or a "
+                                         "comment)")
+                continue
+            name, value = (m.group(1), m.group(2)) if m else (unset.group(1), "n")
+            sym = self.kconf.syms.get(name)
+            if sym is None or not sym.nodes:
+                # Also a symbol Kconfig dropped since: the user says what replaces it.
+                raise ConfigureError(f"{what}:{lineno}: unknown symbol CONFIG_{name}")
+            k = self.klib
+            if unset and sym.orig_type not in (k.BOOL, k.TRISTATE):
+                continue
+            if sym.orig_type == k.BOOL and value not in ("y", "n"):
+                raise ConfigureError(f"{what}:{lineno}: '{value}' is not a valid bool for "
+                                     f"CONFIG_{name} (y or n)")
+            if sym.orig_type in (k.INT, k.HEX) and not self.is_number(sym, value):
+                raise ConfigureError(f"{what}:{lineno}: '{value}' is not a valid "
+                                     f"{k.TYPE_TO_STR[sym.orig_type]} for CONFIG_{name}")
+            if sym.orig_type == k.STRING:
+                if not re.match(r'^"(?:[^"\\]|\\.)*"$', value):
+                    raise ConfigureError(f"{what}:{lineno}: CONFIG_{name} needs a quoted string, "
+                                         f"not {value}")
+                value = k.unescape(value[1:-1])
+            out.append((lineno, sym, value))
+        return out
+
+    def is_number(self, sym, value):
+        try:
+            int(value, 16 if sym.orig_type == self.klib.HEX else 10)
+            return True
+        except ValueError:
+            return False
+
+    def active_range(self, sym):
+        """(low, high) of the range that applies to sym now, or None."""
+        for low, high, cond in sym.ranges:
+            if self.klib.expr_value(cond):
+                base = 16 if sym.orig_type == self.klib.HEX else 10
+                return int(low.str_value, base), int(high.str_value, base)
+        return None
+
+    def check_range(self, sym, value, where):
+        if sym.orig_type not in (self.klib.INT, self.klib.HEX):
+            return
+        rng = self.active_range(sym)
+        n = int(value, 16 if sym.orig_type == self.klib.HEX else 10)
+        if rng and not rng[0] <= n <= rng[1]:
+            fmt = hex if sym.orig_type == self.klib.HEX else str
+            raise ConfigureError(f"{where}: out of range, CONFIG_{sym.name} must be in "
+                                 f"{fmt(rng[0])}..{fmt(rng[1])}")
 
     def set_option(self, assignment):
         """Apply one -D CONFIG_X=VALUE and check that it took effect."""
@@ -115,30 +203,36 @@ class Config:
             value = value[1:-1]
         type_name = self.klib.TYPE_TO_STR[sym.orig_type]
         if sym.orig_type in (self.klib.INT, self.klib.HEX):
-            try:
-                int(value, 16 if sym.orig_type == self.klib.HEX else 10)
-            except ValueError:
+            if not self.is_number(sym, value):
                 raise ConfigureError(f"-D {assignment}: '{value}' is not a valid {type_name} "
                                      f"for CONFIG_{name}")
+            self.check_range(sym, value, f"-D {assignment}")
         if not sym.set_value(value) or self.kconf.warnings:
             self.kconf.warnings.clear()
             raise ConfigureError(f"-D {assignment}: '{value}' is not a valid {type_name} "
                                  f"for CONFIG_{name}")
         return sym, value
 
-    def check_applied(self, sym, value, assignment):
+    def check_applied(self, sym, value, where):
         if self.same_value(sym, value):
             return
+        if not any(node.prompt for node in sym.nodes):
+            raise ConfigureError(f"{where}: CONFIG_{sym.name} cannot be set, it is derived "
+                                 "from other options")
         why = []
-        if sym.direct_dep is not self.kconf.y:
+        conds = [node.prompt[1] for node in sym.nodes
+                 if node.prompt and node.prompt[1] is not self.kconf.y]
+        if conds:
+            why.append("offered only if " + " || ".join(self.expr(c) for c in conds))
+        elif sym.direct_dep is not self.kconf.y:
             why.append("depends on " + self.expr(sym.direct_dep))
-        for low, high, cond in sym.ranges:
-            if self.klib.expr_value(cond):
-                why.append(f"range {low.str_value}..{high.str_value}")
+        rng = self.active_range(sym)
+        if rng:
+            why.append(f"range {rng[0]}..{rng[1]}")
         if sym.choice is not None:
             why.append("a choice")
         detail = f" ({'; '.join(why)})" if why else ""
-        raise ConfigureError(f"-D {assignment}: not applied, CONFIG_{sym.name} is "
+        raise ConfigureError(f"{where}: not applied, CONFIG_{sym.name} is "
                              f"'{sym.str_value}'{detail}")
 
     def same_value(self, sym, value):
@@ -156,14 +250,22 @@ class Config:
     def sym(self, name):
         return self.kconf.syms[name].str_value
 
+    def board_choice(self):
+        return self.kconf.syms["BOARD_HOSTED"].choice
+
     def filenames(self):
         return sorted(set(os.path.join(SRCDIR, f) if not os.path.isabs(f) else f
                           for f in self.kconf.kconfig_filenames))
 
 
 def validate(cfg):
-    """Checks Kconfig cannot express: the QEMU command line of a bare-metal board."""
+    """Checks Kconfig cannot express: the hosted arena's size, the QEMU command line of a
+    bare-metal board."""
     if cfg.sym("ARCH") == "hosted":
+        mb = int(cfg.sym("HOSTED_RAM_MB"))
+        if mb & (mb - 1):
+            raise ConfigureError(f"CONFIG_HOSTED_RAM_MB={mb}: must be a power of two "
+                                 "(4, 8, ..., 1024)")
         return
     if not cfg.sym("QEMU_SYSTEM"):
         raise ConfigureError("CONFIG_QEMU_SYSTEM is empty; the board's defconfig must name "
@@ -216,7 +318,9 @@ def generate(cfg, builddir):
 
     app = cfg.sym("APP_DIR")
     app_abs = app if os.path.isabs(app) else os.path.join(SRCDIR, app)
-    have_app = os.path.isdir(app_abs)
+    if not os.path.isfile(os.path.join(app_abs, "main.c")):
+        what = "has no main.c" if os.path.isdir(app_abs) else "does not exist"
+        raise ConfigureError(f"CONFIG_APP_DIR: root task directory {app} {what}")
 
     tools_dir = os.path.join(SRCDIR, "tools")
     configure_deps = [os.path.abspath(__file__), os.path.join(SRCDIR, "build.ninja.in")]
@@ -227,7 +331,6 @@ def generate(cfg, builddir):
         "LIBFDT_DIR": libfdt_dir,
         "CLANG_RESOURCE_DIR": clang_resource_dir(),
         "APP_DIR": rel(app_abs),
-        "HAVE_APP": "y" if have_app else "n",
         "KCONFIG_FILES": " ".join(rel(f) for f in cfg.filenames()),
         "CONFIGURE_DEPS": " ".join(rel(f) for f in configure_deps),
     }
@@ -244,7 +347,6 @@ def generate(cfg, builddir):
     with open(tmp, "w") as f:
         f.write("# Generated by configure.py from build.ninja.in; edits are lost.\n" + ninja)
     os.replace(tmp, os.path.join(builddir, "build.ninja"))
-    return have_app, app
 
 
 def existing_builddir(builddir):
@@ -255,19 +357,12 @@ def existing_builddir(builddir):
     return config
 
 
-def stale_symbol(warning):
-    return "undefined symbol" in warning
-
-
 def reconfigure(klib, builddir):
     """Re-read the build directory's .config (after menuconfig or a Kconfig change) and
     regenerate autoconf.h and build.ninja. Symbols Kconfig no longer knows are dropped."""
     config = existing_builddir(builddir)
     cfg = Config(klib)
-    dropped = []
-    cfg.load(config, config, ignore=lambda w: stale_symbol(w) and not dropped.append(w))
-    for w in dropped:
-        print(f"{PROG}: note: {config}: dropping {w.strip().splitlines()[0]}")
+    cfg.load(config, config)
     validate(cfg)
     cfg.kconf.write_config(config, save_old=False)
     generate(cfg, builddir)
@@ -285,9 +380,20 @@ def savedefconfig(klib, builddir):
     config = existing_builddir(builddir)
     cfg = Config(klib)
     cfg.load(config, config)
-    out = os.path.join(builddir, "defconfig")
-    cfg.kconf.write_min_config(out, header="")
-    print(f"{PROG}: wrote {out}; copy it to config/boards/{cfg.sym('BOARD')}_defconfig "
+    out = os.path.abspath(os.path.join(builddir, "defconfig"))
+    cfg.kconf.write_min_config(out, header="# SPDX-License-Identifier: MIT\n")
+    # The board is a choice: a minimal config leaves out the choice's default, but a defconfig
+    # must name its board whatever the default is.
+    board_sym = cfg.board_choice().selection
+    with open(out) as f:
+        lines = f.read().splitlines()
+    line = f"CONFIG_{board_sym.name}=y"
+    if line not in lines:
+        lines.insert(1, line)
+    with open(out, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print(f"{PROG}: wrote {out}; copy it to "
+          f"{os.path.join(SRCDIR, 'config', 'boards', cfg.sym('BOARD') + '_defconfig')} "
           "to make it the board's default")
 
 
@@ -298,15 +404,17 @@ def configure(klib, args):
     builddir = args.build_dir or os.path.join(SRCDIR, "build", args.board)
     cfg = Config(klib)
     defconfig = os.path.join(SRCDIR, "config", "boards", f"{args.board}_defconfig")
-    cfg.load(defconfig, os.path.relpath(defconfig, SRCDIR))
+    cfg.load(defconfig, os.path.relpath(defconfig, SRCDIR), strict=True)
     for frag in args.fragment:
-        cfg.load(frag, frag, replace=False)
+        cfg.load(frag, frag, replace=False, strict=True)
     options = list(args.define)
     if args.app is not None:
+        if not os.path.isdir(args.app):
+            raise ConfigureError(f"--app {args.app}: no such directory")
         options.append(f"CONFIG_APP_DIR={os.path.abspath(args.app)}")
     applied = [(cfg.set_option(o), o) for o in options]
     for (sym, value), assignment in applied:
-        cfg.check_applied(sym, value, assignment)
+        cfg.check_applied(sym, value, f"-D {assignment}")
     if cfg.sym("BOARD") != args.board:
         raise ConfigureError(f"the configuration selects board {cfg.sym('BOARD')!r}, not "
                              f"{args.board!r} (check {os.path.relpath(defconfig, SRCDIR)} and -D)")
@@ -314,11 +422,8 @@ def configure(klib, args):
     check_tools(cfg)
     os.makedirs(builddir, exist_ok=True)
     cfg.kconf.write_config(os.path.join(builddir, ".config"))
-    have_app, app = generate(cfg, builddir)
+    generate(cfg, builddir)
     shown = args.build_dir or os.path.relpath(builddir)
-    if not have_app:
-        print(f"{PROG}: note: app directory {app} does not exist; building the kernel "
-              "without a root task")
     print(f"{PROG}: configured {args.board} ({cfg.sym('ARCH')}) in {shown}; "
           f"build with: ninja -C {shown} [run|test|menuconfig]")
 
@@ -358,7 +463,7 @@ def parse_args():
 def main():
     args = parse_args()
     if args.list_boards:
-        print("\n".join(boards()))
+        list_boards()
         return
     if args.install_deps:
         debdeps.install_missing(PROG)

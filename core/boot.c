@@ -191,6 +191,7 @@ void boot_root_task(struct boot_params *bp)
     root_cap(MICA_INIT_BOOTINFO, f);
     root_cap(MICA_INIT_SCHED_CONTEXT, object_create(MICA_OBJ_SCHED_CONTEXT, 0, sc, false));
     unsigned ncpus = bp->ncpus ? bp->ncpus : 1;
+    sched_ncpus = ncpus;
     for (unsigned i = 0; i < ncpus; i++)
         root_cap(MICA_INIT_FIRST_FREE_FIXED + i,
                  (struct cap){.type = MICA_CAP_SCHED_CONTROL, .obj = i, .data = i});

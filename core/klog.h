@@ -5,6 +5,8 @@
 
 #include <stdarg.h>
 
+#include "compiler.h"
+
 #ifndef CONFIG_LOG_LEVEL
 #define CONFIG_LOG_LEVEL 2
 #endif
@@ -42,7 +44,5 @@ _Noreturn void kpanic_at(const char *file, int line, const char *fmt, ...)
 #else
 #define kassert(cond) ((void)sizeof(cond))
 #endif
-
-#define compile_assert(name, cond) _Static_assert(cond, #name)
 
 #endif

@@ -17,6 +17,7 @@
 #include "sched_context.h"
 
 struct cpu cpus[CONFIG_NR_CPUS];
+unsigned sched_ncpus = 1;
 
 static uint64_t slice_ticks(void)
 {

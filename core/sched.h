@@ -40,6 +40,8 @@ struct cpu {
 };
 
 extern struct cpu cpus[CONFIG_NR_CPUS];
+/* CPUs the kernel runs on, 1..CONFIG_NR_CPUS (boot sets it); the others' state stays empty. */
+extern unsigned sched_ncpus;
 
 static inline struct cpu *sched_cpu(const struct tcb *t)
 {

@@ -10,6 +10,7 @@ import argparse
 import glob
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -70,15 +71,38 @@ def uncovered(profdata, objs):
     return lines
 
 
+def sub_build(builddir, sub):
+    """`ninja coverage` in a hosted build directory without CONFIG_COVERAGE: the same
+    configuration plus CONFIG_COVERAGE in sub/ (configured once), and `ninja coverage` there."""
+    config = os.path.join(sub, ".config")
+    if not os.path.isfile(config):
+        os.makedirs(sub, exist_ok=True)
+        with open(os.path.join(builddir, ".config")) as f:
+            lines = [line for line in f
+                     if not re.match(r"^(# )?CONFIG_(FUZZ|COVERAGE)[ =]", line)]
+        with open(config, "w") as f:
+            f.writelines(lines + ["CONFIG_COVERAGE=y\n"])
+        if run([sys.executable, os.path.join(SRCDIR, "configure.py"), "--build-dir", sub,
+                "--reconfigure"]) != 0:
+            os.remove(config)
+            return 1
+    return run(["ninja", "-C", sub, "coverage"])
+
+
 def main():
     p = argparse.ArgumentParser(prog="tools/coverage.py", description=__doc__.split("\n")[0])
     p.add_argument("--build-dir", required=True)
+    p.add_argument("--sub-build", metavar="DIR",
+                   help="measure this build directory's configuration in DIR (configured once "
+                        "from its .config plus CONFIG_COVERAGE)")
     p.add_argument("--corpus", action="append", default=[], metavar="TARGET=DIR",
                    help="also replay DIR with TARGET (e.g. a campaign's corpus)")
     p.add_argument("--uncovered", action="store_true",
                    help="list every uncovered line of core/ (from the last run's profiles)")
     args = p.parse_args()
     builddir = os.path.abspath(args.build_dir)
+    if args.sub_build:
+        return sub_build(builddir, os.path.join(builddir, args.sub_build))
     out = os.path.join(builddir, "coverage")
     if args.uncovered:
         for f, lines in sorted(uncovered(os.path.join(out, "mica.profdata"),

@@ -21,8 +21,11 @@ PACKAGES = {
     "linux-source-6.1": "/usr/src/linux-source-6.1.tar.xz",
     "libcmocka-dev": "/usr/include/cmocka.h",
     "gdb-multiarch": "/usr/bin/gdb-multiarch",
-    # clang's sanitizer, libFuzzer and profile runtimes (unit tests, CONFIG_FUZZ, CONFIG_COVERAGE)
-    "libclang-rt-14-dev": "/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a",
+    # clang's sanitizer, libFuzzer and profile runtimes (hosted -fsanitize=address,undefined, unit
+    # tests, CONFIG_FUZZ, CONFIG_COVERAGE)
+    "libclang-rt-14-dev": "/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a",
+    "clang-format": "/usr/bin/clang-format",  # tests/run's source check
+    "clangd": "/usr/bin/clangd",  # tests/run checks compile_commands.json with clangd --check
 }
 
 # Program -> the Debian package that provides it.
@@ -41,6 +44,8 @@ TOOL_PACKAGE = {
     "qemu-system-aarch64": "qemu-system-arm",
     "qemu-system-arm": "qemu-system-arm",
     "gdb-multiarch": "gdb-multiarch",
+    "clang-format": "clang-format",
+    "clangd": "clangd",
 }
 
 LIBFDT_TARBALL = "/usr/src/linux-source-6.1.tar.xz"

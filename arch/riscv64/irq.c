@@ -26,7 +26,7 @@ static uint32_t claimed[(PLIC_MAX_SOURCES + 1) / 32];
 static const char *const plic_compat[] = {"riscv,plic0", "sifive,plic-1.0.0"};
 static const char *plic_compat_found;
 
-void riscv_irq_init(const void *dtb)
+BOOT_CODE void riscv_irq_init(const void *dtb)
 {
     paddr_t base, size;
     uint32_t ndev;
@@ -53,7 +53,7 @@ void riscv_irq_init(const void *dtb)
  * pages, except the console UART, which the kernel drives. The PLIC itself, the CLINT and
  * sifive_test are not among them, so user space can map none of those.
  */
-void riscv_irq_devices(struct boot_params *bp)
+BOOT_CODE void riscv_irq_devices(struct boot_params *bp)
 {
     const paddr_t page = (paddr_t)1 << HAL_PAGE_BITS;
     struct mem_range dev[ARCH_MAX_RAM_RANGES];
@@ -74,7 +74,7 @@ void riscv_irq_devices(struct boot_params *bp)
 }
 
 /* Only the boot hart takes device interrupts; the others' contexts stay disabled (see above). */
-void riscv_irq_cpu_init(void)
+BOOT_CODE void riscv_irq_cpu_init(void)
 {
     if (hal_cpu_id() == 0)
         plic_context_init(boot_context);

@@ -67,7 +67,7 @@ static pte_t ppn(paddr_t pa)
 }
 
 /* The next-level table behind *slot, taken from kernel_tables if there is none yet. */
-static pte_t *kernel_table(pte_t *slot)
+BOOT_CODE static pte_t *kernel_table(pte_t *slot)
 {
     if (!(*slot & PTE_V)) {
         if (kernel_tables_used == KERNEL_TABLES)
@@ -82,7 +82,7 @@ static pte_t *kernel_table(pte_t *slot)
 }
 
 /* Map [pa, pa + size) at its kernel address with the largest pages alignment allows. */
-static void kernel_map(paddr_t pa, paddr_t size, pte_t flags)
+BOOT_CODE static void kernel_map(paddr_t pa, paddr_t size, pte_t flags)
 {
     word_t va = (word_t)hal_phys_to_virt(pa);
 
@@ -109,13 +109,13 @@ static void kernel_map(paddr_t pa, paddr_t size, pte_t flags)
     }
 }
 
-static paddr_t pa_of(const char *sym)
+BOOT_CODE static paddr_t pa_of(const char *sym)
 {
     return hal_virt_to_phys(sym);
 }
 
 /* RAM range r minus the kernel image, read-write and execute-never. */
-static void map_ram(const struct mem_range *r)
+BOOT_CODE static void map_ram(const struct mem_range *r)
 {
     paddr_t lo = r->base, hi = r->base + r->size;
     paddr_t klo = pa_of(__text_start), khi = pa_of(__kernel_end);
@@ -133,7 +133,7 @@ static void map_ram(const struct mem_range *r)
 }
 
 /* 4.1.11: the implemented ASID bits are the ones that read back as 1 after writing all ones. */
-static void probe_asids(void)
+BOOT_CODE static void probe_asids(void)
 {
     csr_write(satp, kernel_satp | (SATP_ASID_MASK << SATP_ASID_SHIFT));
     riscv_asid_max = (csr_read(satp) >> SATP_ASID_SHIFT) & SATP_ASID_MASK;
@@ -141,7 +141,8 @@ static void probe_asids(void)
     __asm__ volatile("sfence.vma" ::: "memory");
 }
 
-void riscv_mmu_init(const struct boot_params *bp, const struct mem_range *dev, unsigned ndev)
+BOOT_CODE void riscv_mmu_init(const struct boot_params *bp, const struct mem_range *dev,
+                              unsigned ndev)
 {
     /* The image's sections are page aligned (link.ld), so each gets its own pages. */
     kernel_map(pa_of(__text_start), (paddr_t)(__text_end - __text_start), KPTE_TEXT);
@@ -168,7 +169,7 @@ void riscv_mmu_init(const struct boot_params *bp, const struct mem_range *dev, u
  * mapping any more, and the kernel half maps the same addresses, so no jump is needed; the fence
  * drops what the boot tables left in the TLB (4.2.1).
  */
-void riscv_mmu_enable(void)
+BOOT_CODE void riscv_mmu_enable(void)
 {
     csr_write(satp, kernel_satp);
     __asm__ volatile("sfence.vma" ::: "memory");

@@ -12,7 +12,7 @@
 static uint64_t timebase_hz;
 static bool has_sstc;
 
-void riscv_timer_init(const void *dtb)
+BOOT_CODE void riscv_timer_init(const void *dtb)
 {
     if (!dtb || fdt_timebase_frequency(dtb, &timebase_hz) || timebase_hz == 0)
         kpanic("no /cpus timebase-frequency in the devicetree");
@@ -21,7 +21,7 @@ void riscv_timer_init(const void *dtb)
 }
 
 /* Per hart: U-mode may read cycle, time and instret (benchmarks), and no deadline is armed. */
-void riscv_timer_cpu_init(void)
+BOOT_CODE void riscv_timer_cpu_init(void)
 {
     csr_write(scounteren, SCOUNTEREN_CY_TM_IR);
     hal_timer_set(UINT64_MAX);
