@@ -79,6 +79,24 @@ static const char *const op_names[FUZZ_NOPS] = {
     "user fault",
 };
 
+void fuzz_trace_op(unsigned op, uintptr_t arg, size_t pos)
+{
+    fprintf(stderr, "fuzz_syscall: @%zu worker %lu: %s\n", pos, (unsigned long)arg, op_names[op]);
+}
+
+void fuzz_trace_syscall(const uintptr_t *regs, const int *err)
+{
+    if (err) {
+        fprintf(stderr, "fuzz_syscall:     -> %d\n", *err);
+        return;
+    }
+    fprintf(stderr,
+            "fuzz_syscall:   syscall %lu cptr %#lx info %#lx mr %#lx %#lx %#lx %#lx reply %#lx\n",
+            (unsigned long)regs[7], (unsigned long)regs[0], (unsigned long)regs[1],
+            (unsigned long)regs[2], (unsigned long)regs[3], (unsigned long)regs[4],
+            (unsigned long)regs[5], (unsigned long)regs[6]);
+}
+
 static void report(void)
 {
     uint64_t ops = 0, ok = 0;
@@ -147,6 +165,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     if (getenv("MICA_FUZZ_KNOWN"))
         read_known(getenv("MICA_FUZZ_KNOWN"));
     hosted_console_quiet(!getenv("MICA_FUZZ_VERBOSE"));
+    fuzz_input.trace = getenv("MICA_FUZZ_TRACE") != NULL;
     hosted_on_halt(on_halt);
     atexit(report);
     return 0;

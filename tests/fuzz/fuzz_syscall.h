@@ -71,8 +71,14 @@ struct fuzz_input {
     /* Totals over every input this process ran, printed at exit. */
     uint64_t runs, syscalls;
     uint64_t ops[FUZZ_NOPS], ops_ok[FUZZ_NOPS]; /* operations started, and returned MICA_OK */
+    int trace;                                  /* $MICA_FUZZ_TRACE: print each operation */
 };
 
 extern struct fuzz_input fuzz_input;
+
+/* With trace on (host side, stderr): an operation starts at input offset pos in the thread whose
+ * worker got arg; a syscall is made with regs (ARG0..ARG7), or returned *err. */
+void fuzz_trace_op(unsigned op, uintptr_t arg, size_t pos);
+void fuzz_trace_syscall(const uintptr_t *regs, const int *err);
 
 #endif

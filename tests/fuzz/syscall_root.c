@@ -62,7 +62,13 @@ static void worker(mica_word_t arg);
 static mica_error_t sys(struct mica_regs *r)
 {
     fuzz_input.syscalls++;
-    return mica_syscall(r);
+    if (fuzz_input.trace)
+        fuzz_trace_syscall(r->r, NULL);
+    mica_error_t err = mica_syscall(r);
+    int e = (int)err;
+    if (fuzz_input.trace)
+        fuzz_trace_syscall(NULL, &e);
+    return err;
 }
 
 static _Noreturn void halt(int status)
@@ -707,12 +713,13 @@ static mica_error_t op_other(unsigned op)
 
 static void worker(mica_word_t arg)
 {
-    (void)arg;
     for (;;) {
         unsigned op = next() % FUZZ_NOPS;
         mica_error_t err;
 
         fuzz_input.ops[op]++;
+        if (fuzz_input.trace)
+            fuzz_trace_op(op, arg, fuzz_input.pos - 1);
         if (op <= OP_PAGE_TABLE_UNMAP || op == OP_INVOKE_ANY)
             err = op_invocation(op);
         else if (op <= OP_REPLY_RECV)
