@@ -69,7 +69,8 @@ def stats(lines):
         m = re.match(r"^stat::(\w+):\s+(\d+)", line)
         if m:
             s[m.group(1)] = int(m.group(2))
-        m = re.match(r"^#\d+\s+DONE\s+cov: (\d+) ft: (\d+) corp: (\d+)/", line)
+        # The last status line: DONE, or the last one before a crash.
+        m = re.match(r"^#\d+\s+[A-Z]+\s+cov: (\d+) ft: (\d+) corp: (\d+)/", line)
         if m:
             s["cov"], s["features"], s["corpus"] = (int(g) for g in m.groups())
         m = re.match(r"^fuzz_syscall: (\d+) inputs, (\d+) syscalls, (\d+) operations", line)

@@ -141,7 +141,11 @@ static void on_halt(int status)
 
     if (status == FUZZ_HALT_DONE || status == HOSTED_HALT_DEADLOCK)
         return;
-    hosted_console_tail(tail, sizeof(tail));
+    /* DebugPutc and DebugWrite may have printed NULs: make the tail one string. */
+    size_t n = hosted_console_tail(tail, sizeof(tail));
+    for (size_t i = 0; i < n; i++)
+        if (!tail[i])
+            tail[i] = '?';
     for (unsigned i = 0; status == HOSTED_HALT_PANIC && i < nknown; i++) {
         if (strstr(tail, known[i])) {
             known_hits[i]++;
@@ -156,6 +160,7 @@ static void on_halt(int status)
             : status == FUZZ_HALT_SETUP ? "the root task's setup failed"
                                         : "unexpected",
             fuzz_input.pos, fuzz_input.size);
+    report(); /* abort skips atexit */
     abort();
 }
 
