@@ -709,6 +709,39 @@ static void t_vm_thread_other_vspace(void)
     CHECK_EQ(vs_thread_ran, 1);
 }
 
+static volatile mica_error_t vs_thread_err;
+
+/* On its own VSpace, whose last cap is in its TCB, the thread configures the root's VSpace in its
+ * place: that destroys the address space it runs on, and the kernel leaves it for the kernel-only
+ * one first (docs/architecture.md, "Caps and mappings"). */
+static void vs_replace_fn(mica_word_t arg)
+{
+    (void)arg;
+    vs_thread_err = mica_tcb_configure(vs_thread.tcb, 0, MICA_INIT_VSPACE, 0, 0);
+    vs_thread_ran = 1;
+}
+
+static void t_vm_delete_running_vspace(void)
+{
+    if (env_bi->flags & MICA_BOOT_FLAG_REAL_MEM) {
+        tap_skip("a fresh VSpace has none of the suite's code mapped on this board");
+        return;
+    }
+    mica_cptr_t vs = env_new(MICA_OBJ_VSPACE, MICA_VSPACE_BITS);
+
+    vs_thread_ran = 0;
+    vs_thread_err = MICA_ERR_COUNT;
+    if (!thread_create(&vs_thread, HELPER_PRIO, vs_replace_fn, 0, true))
+        return;
+    CHECK_INV(MICA_TCB_CONFIGURE, mica_tcb_configure(vs_thread.tcb, 0, vs, 0, 0), MICA_OK);
+    CHECK_INV(MICA_CNODE_DELETE, mica_cnode_delete(ROOT, vs, ROOT_DEPTH), MICA_OK);
+    if (!thread_start(&vs_thread))
+        return;
+    thread_join1(&vs_thread);
+    CHECK_EQ(vs_thread_ran, 1);
+    CHECK_INV(MICA_TCB_CONFIGURE, vs_thread_err, MICA_OK);
+}
+
 const struct tap_test vm_tests[] = {
     TEST(t_vm_absent, "vm: no mapping operations without an MMU or MPU",
          INV(MICA_FRAME_MAP, MICA_ERR_ILLEGAL_OPERATION),
@@ -798,5 +831,8 @@ const struct tap_test vm_tests[] = {
          INV(MICA_FRAME_MAP, MICA_OK)),
     TEST(t_vm_thread_other_vspace, "vm: a thread in another VSpace runs",
          INV(MICA_TCB_CONFIGURE, MICA_OK), INV(MICA_CNODE_DELETE, MICA_OK)),
+    TEST(t_vm_delete_running_vspace,
+         "vm: destroying the VSpace a thread runs on leaves it for the kernel-only one",
+         INV(MICA_TCB_CONFIGURE, MICA_OK)),
 };
 DEFINE_COUNT(vm);
