@@ -259,8 +259,12 @@ class Config:
 
 
 def validate(cfg):
-    """Checks Kconfig cannot express: the hosted arena's size, the QEMU command line of a
-    bare-metal board."""
+    """Checks Kconfig cannot express: the kernel stack's alignment, the hosted arena's size, the
+    QEMU command line of a bare-metal board."""
+    stack = int(cfg.sym("KERNEL_STACK_SIZE"))
+    if stack % 16:
+        raise ConfigureError(f"CONFIG_KERNEL_STACK_SIZE={stack}: must be a multiple of 16 (the "
+                             "stack pointer's alignment on every arch)")
     if cfg.sym("ARCH") == "hosted":
         mb = int(cfg.sym("HOSTED_RAM_MB"))
         if mb & (mb - 1):

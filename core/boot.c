@@ -7,6 +7,8 @@
 #include "boot.h"
 #include "cap.h"
 #include "elf.h"
+#include "kernel.h"
+#include "ktime.h"
 #include "sched.h"
 #include "sched_context.h"
 #include "syscall.h"
@@ -165,6 +167,16 @@ static const struct elf_info *boot_check_root(const struct boot_params *bp)
     return &info;
 }
 
+/* A copy of the root CNode's slot `from` in the root thread's (empty) slot `which`. */
+static void boot_tcb_slot(struct tcb *t, enum tcb_slot which, unsigned from)
+{
+    struct cap c;
+
+    if (cap_derive(&root_slots[from], MICA_RIGHTS_ALL, &c))
+        kpanic("boot: root cap %u cannot be derived", from);
+    tcb_install(t, which, &root_slots[from], &c);
+}
+
 void boot_root_task(struct boot_params *bp)
 {
     boot_memory_init(bp);
@@ -214,7 +226,8 @@ void boot_root_task(struct boot_params *bp)
 
     bi->magic = MICA_BOOTINFO_MAGIC;
     bi->flags = (IS_ENABLED(CONFIG_MMU) ? MICA_BOOT_FLAG_MMU : 0) |
-                (IS_ENABLED(CONFIG_MPU) ? MICA_BOOT_FLAG_MPU : 0) | ARCH_BOOT_FLAGS;
+                (IS_ENABLED(CONFIG_MPU) ? MICA_BOOT_FLAG_MPU : 0) |
+                (IS_ENABLED(CONFIG_INVARIANTS) ? MICA_BOOT_FLAG_CHECKED : 0) | ARCH_BOOT_FLAGS;
     bi->num_cpus = ncpus;
     bi->root_cnode_bits = ROOT_CNODE_BITS;
     bi->ipc_buffer = u.ipc_buffer;
@@ -226,17 +239,18 @@ void boot_root_task(struct boot_params *bp)
     copy_str(bi->arch, CONFIG_ARCH, sizeof(bi->arch));
 
     t->prio = t->mcp = MICA_NUM_PRIORITIES - 1;
-    tcb_set_slot(t, TCB_CSPACE, &root_slots[MICA_INIT_CNODE]);
-    tcb_set_slot(t, TCB_VSPACE, &root_slots[MICA_INIT_VSPACE]);
+    boot_tcb_slot(t, TCB_CSPACE, MICA_INIT_CNODE);
+    boot_tcb_slot(t, TCB_VSPACE, MICA_INIT_VSPACE);
     /* The root task runs on a round-robin context: never throttled, CONFIG_TIMESLICE_US slices. */
-    uint64_t slice = (uint64_t)CONFIG_TIMESLICE_US * hal_time_freq() / 1000000;
+    uint64_t slice = ktime_us_to_ticks(CONFIG_TIMESLICE_US);
     sched_context_configure((struct sched_context *)sc, slice, slice, 1, 0);
     sched_context_donate((struct sched_context *)sc, t);
     /* Context first: hal_ctx_init clears every register, including one an arch may keep the IPC
      * buffer's address in (tp on RISC-V). */
     hal_ctx_init(&t->ctx, u.entry, u.sp);
     hal_ctx_set(&t->ctx, MICA_REG_ARG0, u.bootinfo);
-    tcb_set_ipc_buffer(t, u.ipc_buffer, &root_slots[MICA_INIT_IPC_BUFFER]);
+    t->ipc_buf_uaddr = u.ipc_buffer;
+    boot_tcb_slot(t, TCB_IPC_BUFFER, MICA_INIT_IPC_BUFFER);
     tcb_resume(t);
     klog_info("mica: root task: %u untyped caps, slots %lu..%lu free\n",
               (unsigned)(bi->untyped.end - bi->untyped.start), (unsigned long)bi->empty.start,

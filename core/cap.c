@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The capability derivation tree. Unlike seL4's linear MDB list with depth flags, every slot has
- * explicit parent / first-child / sibling links: Revoke walks exactly the subtree, and "is this
- * the last cap to the object" looks only at the slot's neighbours, because caps to one object are
- * kept adjacent (a derived cap is its source's child; deleting a cap splices its children into
- * its place).
+ * explicit first-child, last-child and sibling links, and the sibling list's ends point back at
+ * the parent: Revoke walks exactly the subtree, "is this the last cap to the object" looks only
+ * at the slot's neighbours (caps to one object are kept adjacent: a derived cap is its source's
+ * child, and deleting a cap splices its children into its place), and moving or removing a cap
+ * touches a constant number of links, never one per child.
  */
 #include "cap.h"
-#include "vspace.h"
 
 struct cte cdt_root;
 
@@ -24,54 +24,121 @@ bool cap_is_final(const struct cte *slot)
 
     if (c->type == MICA_OBJ_UNTYPED)
         return false;
-    /* Every descendant of a cap other than Untyped and IRQControl names the same object. */
+    /* Every child of a cap other than Untyped and IRQControl names the same object; so does a
+     * neighbour that does (caps to one object are adjacent). A link at the end of the sibling
+     * list leads to the parent, which is the other place another cap to it could be. */
     if (slot->first_child)
         return false;
-    if (slot->parent && cap_same_object(&slot->parent->cap, c))
-        return false;
-    if (slot->prev && cap_same_object(&slot->prev->cap, c))
-        return false;
-    if (slot->next && cap_same_object(&slot->next->cap, c))
-        return false;
-    return true;
+    return !cap_same_object(&cte_link(slot->prev)->cap, c) &&
+           !cap_same_object(&cte_link(slot->next)->cap, c);
 }
 
 void cap_insert(struct cte *dest, const struct cap *cap, struct cte *parent)
 {
+    struct cte *old = parent->first_child;
+
     kassert(dest->cap.type == MICA_CAP_NULL);
     dest->cap = *cap;
-    dest->parent = parent;
-    dest->first_child = NULL;
-    dest->prev = NULL;
-    dest->next = parent ? parent->first_child : NULL;
-    if (dest->next)
-        dest->next->prev = dest;
-    if (parent)
-        parent->first_child = dest;
+    dest->first_child = dest->last_child = NULL;
+    dest->prev = (word_t)parent | CTE_LINK_PARENT;
+    if (old) {
+        dest->next = (word_t)old;
+        old->prev = (word_t)dest;
+    } else {
+        dest->next = (word_t)parent | CTE_LINK_PARENT;
+        parent->last_child = dest;
+    }
+    parent->first_child = dest;
     /* A copy of an Untyped shares its memory: the original is now full (seL4's
      * setUntypedCapAsFull), so objects the copy makes, which stay under the original if the copy
      * is deleted, are always below the original's watermark. */
-    if (parent && cap->type == MICA_OBJ_UNTYPED && cap_same_object(cap, &parent->cap))
+    if (cap->type == MICA_OBJ_UNTYPED && cap_same_object(cap, &parent->cap))
         parent->cap.extra = (word_t)1 << parent->cap.size_bits;
+}
+
+/* c has taken over another slot's links: make its neighbours, parent and children point at it. */
+static void relink(struct cte *c)
+{
+    if (c->prev & CTE_LINK_PARENT)
+        cte_link(c->prev)->first_child = c;
+    else
+        ((struct cte *)c->prev)->next = (word_t)c;
+    if (c->next & CTE_LINK_PARENT)
+        cte_link(c->next)->last_child = c;
+    else
+        ((struct cte *)c->next)->prev = (word_t)c;
+    if (c->first_child) {
+        c->first_child->prev = (word_t)c | CTE_LINK_PARENT;
+        c->last_child->next = (word_t)c | CTE_LINK_PARENT;
+    }
 }
 
 void cap_move(struct cte *dest, struct cte *src)
 {
-    kassert(dest->cap.type == MICA_CAP_NULL && dest != src);
+    kassert(dest->cap.type == MICA_CAP_NULL && dest != src && src->prev);
     *dest = *src;
-    if (dest->prev)
-        dest->prev->next = dest;
-    if (dest->next)
-        dest->next->prev = dest;
-    if (dest->parent && dest->parent->first_child == src)
-        dest->parent->first_child = dest;
-    for (struct cte *c = dest->first_child; c; c = c->next)
-        c->parent = dest;
+    relink(dest);
     *src = (struct cte){0};
+}
+
+void cap_swap(struct cte *a, struct cte *b)
+{
+    struct cte tmp = {0};
+
+    if (a == b)
+        return;
+    cap_move(&tmp, a);
+    cap_move(a, b);
+    cap_move(b, &tmp);
+}
+
+void cdt_remove(struct cte *slot)
+{
+    struct cte *f = slot->first_child, *l = slot->last_child;
+    word_t prev = slot->prev, next = slot->next;
+
+    kassert(prev && next);
+    if (f) {
+        /* The children take slot's place: only the two ends change. */
+        f->prev = prev;
+        l->next = next;
+    }
+    if (prev & CTE_LINK_PARENT)
+        cte_link(prev)->first_child = f ? f : cte_next(slot);
+    else
+        ((struct cte *)prev)->next = f ? (word_t)f : next;
+    if (next & CTE_LINK_PARENT)
+        cte_link(next)->last_child = l ? l : cte_prev(slot);
+    else
+        ((struct cte *)next)->prev = l ? (word_t)l : prev;
+    *slot = (struct cte){0};
+}
+
+struct cte *cdt_parent(const struct cte *slot)
+{
+    if (!slot->prev)
+        return NULL;
+    while (!(slot->prev & CTE_LINK_PARENT))
+        slot = (const struct cte *)slot->prev;
+    return cte_link(slot->prev);
+}
+
+struct cte *cdt_preorder_next(const struct cte *c, const struct cte *root)
+{
+    if (c->first_child)
+        return c->first_child;
+    while (c != root) {
+        if (!(c->next & CTE_LINK_PARENT))
+            return (struct cte *)c->next;
+        c = cte_link(c->next);
+    }
+    return NULL;
 }
 
 int cap_derive(const struct cte *src, unsigned rights, struct cap *out)
 {
+    if (src->cap.type == MICA_CAP_ZOMBIE)
+        return MICA_ERR_ILLEGAL_OPERATION;
     if (src->cap.type == MICA_OBJ_UNTYPED && src->first_child)
         return MICA_ERR_REVOKE_FIRST;
     /* seL4: an unmapped PageTable cap cannot be copied, so only one cap can map a table; copies
@@ -113,64 +180,4 @@ int cap_update_data(struct cap *c, word_t data)
     }
     default: return MICA_OK;
     }
-}
-
-/* Take slot out of the tree; its children take its place among its siblings. */
-static void cdt_unlink(struct cte *slot)
-{
-    struct cte *first = slot->first_child;
-    struct cte *last = first;
-
-    for (struct cte *c = first; c; c = c->next) {
-        c->parent = slot->parent;
-        last = c;
-    }
-    struct cte *before = slot->prev;
-    struct cte *after = slot->next;
-    struct cte *head = first ? first : after;
-    struct cte *tail = first ? last : before;
-
-    if (first) {
-        first->prev = before;
-        last->next = after;
-    }
-    if (before)
-        before->next = head;
-    else if (slot->parent)
-        slot->parent->first_child = head;
-    if (after)
-        after->prev = tail;
-    slot->parent = slot->first_child = slot->next = slot->prev = NULL;
-}
-
-void cap_delete(struct cte *slot)
-{
-    if (slot->cap.type == MICA_CAP_NULL)
-        return;
-    struct cap c = slot->cap;
-    bool final = cap_is_final(slot);
-
-    cdt_unlink(slot);
-    slot->cap = (struct cap){0};
-    /* A frame cap's mapping belongs to that cap alone: it goes with it, final or not. */
-    if (c.type == MICA_OBJ_FRAME && (c.flags & CAP_FLAG_MAPPED))
-        vspace_frame_cap_deleted(&c);
-    /* The slot is already empty, so destroying an object that holds it (a CNode containing its
-     * own last cap, a TCB's own slots) cannot come back to it. */
-    if (final)
-        object_destroy(&c);
-}
-
-void cap_revoke(struct cte *slot)
-{
-    /* Delete leaves first; re-read the tree each time since a destroyed object (a CNode) can
-     * delete other descendants, or this slot itself, as it goes. */
-    while (slot->first_child) {
-        struct cte *d = slot->first_child;
-        while (d->first_child)
-            d = d->first_child;
-        cap_delete(d);
-    }
-    if (slot->cap.type == MICA_OBJ_UNTYPED)
-        slot->cap.extra = 0;
 }

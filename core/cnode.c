@@ -7,6 +7,7 @@
  */
 #include "cap.h"
 #include "cnode.h"
+#include "delete.h"
 #include "invocation.h"
 
 static inline word_t mask_bits(unsigned bits)
@@ -87,6 +88,9 @@ static int cnode_decode_transfer(struct inv *inv)
         return MICA_ERR_FAILED_LOOKUP;
     if (dest->cap.type != MICA_CAP_NULL)
         return MICA_ERR_DELETE_FIRST;
+    /* A zombie stays where its deletion can find it (delete.c). */
+    if (src->cap.type == MICA_CAP_ZOMBIE)
+        return MICA_ERR_ILLEGAL_OPERATION;
 
     struct cap c = src->cap;
     switch (inv->label) {
@@ -125,11 +129,7 @@ int cnode_decode(struct inv *inv)
         err = cnode_lookup_slot(&inv->slot->cap, inv->mr[0], inv->mr[1], &slot);
         if (err)
             return err;
-        if (inv->label == MICA_CNODE_DELETE)
-            cap_delete(slot);
-        else
-            cap_revoke(slot);
-        return MICA_OK;
+        return inv->label == MICA_CNODE_DELETE ? cap_delete(slot) : cap_revoke(slot);
     default: return MICA_ERR_ILLEGAL_OPERATION;
     }
 }

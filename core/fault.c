@@ -8,6 +8,7 @@
  */
 #include "fault.h"
 #include "ipc.h"
+#include "ktime.h"
 #include "sched.h"
 #include "sched_context.h"
 #include "tcb.h"
@@ -57,9 +58,7 @@ bool fault_timeout(struct tcb *t)
 
     if (!sc || !sc->badge || !handler(t, TCB_TIMEOUT))
         return false;
-    uint64_t f = hal_time_freq();
-    fault_raise(t, MICA_FAULT_TIMEOUT, sc->badge,
-                (word_t)(sc->consumed / f * 1000000 + sc->consumed % f * 1000000 / f));
+    fault_raise(t, MICA_FAULT_TIMEOUT, sc->badge, (word_t)ktime_ticks_to_us(sc->consumed));
     return true;
 }
 

@@ -22,6 +22,45 @@ struct scan {
     size_t errlen;
 };
 
+/*
+ * The node at an absolute path ("/cpus", "/soc/uart@10000000"), one component at a time. libfdt's
+ * fdt_path_offset resolves aliases by calling itself, and the kernel has no recursion
+ * (tools/stackcheck.py checks): node_at does the same without.
+ */
+static int node_abs(const void *dtb, const char *path, int len)
+{
+    int node = 0;
+
+    for (int i = 0; i < len;) {
+        while (i < len && path[i] == '/')
+            i++;
+        int start = i;
+        while (i < len && path[i] != '/')
+            i++;
+        if (i > start &&
+            (node = fdt_subnode_offset_namelen(dtb, node, path + start, i - start)) < 0)
+            return node;
+    }
+    return node;
+}
+
+/* An absolute path, or an alias (a path not starting with '/'), whose value is an absolute path
+ * (spec 3.6). */
+static int node_at(const void *dtb, const char *path, int len)
+{
+    if (len > 0 && path[0] != '/') {
+        int aliases = node_abs(dtb, "/aliases", 8), plen;
+        if (aliases < 0)
+            return aliases;
+        const char *target = fdt_getprop_namelen(dtb, aliases, path, len, &plen);
+        if (!target || plen <= 1 || target[0] != '/' || !memchr(target, '\0', (size_t)plen))
+            return -FDT_ERR_BADPATH;
+        path = target;
+        len = (int)strlen(target);
+    }
+    return node_abs(dtb, path, len);
+}
+
 /* A blob we may read: a valid header whose totalsize fits in max_size bytes. */
 static int validate(const void *dtb, size_t max_size)
 {
@@ -199,7 +238,7 @@ static int scan_memreserve(struct scan *s)
  */
 static int scan_reserved_memory(struct scan *s)
 {
-    int resv = fdt_path_offset(s->dtb, "/reserved-memory");
+    int resv = node_at(s->dtb, "/reserved-memory", 16);
     int ac, sc, node, ret;
 
     if (resv == -FDT_ERR_NOTFOUND)
@@ -225,7 +264,7 @@ static int scan_reserved_memory(struct scan *s)
 /* CPUs: /cpus children with device_type "cpu" (which skips cpu-map), unless disabled. */
 static int scan_cpus(struct scan *s)
 {
-    int cpus = fdt_path_offset(s->dtb, "/cpus");
+    int cpus = node_at(s->dtb, "/cpus", 5);
     int node;
     unsigned n = 0;
 
@@ -311,8 +350,8 @@ static int translate(const void *dtb, int node, uint64_t *addr)
     return 0;
 }
 
-/* The CPU physical address and size of node's first reg entry. */
-static int node_reg0(const void *dtb, int node, paddr_t *base, paddr_t *size)
+/* The CPU physical address and size of node's reg entry number index. */
+static int node_reg(const void *dtb, int node, unsigned index, paddr_t *base, paddr_t *size)
 {
     int ac, sc, n;
     const fdt32_t *reg;
@@ -322,6 +361,9 @@ static int node_reg0(const void *dtb, int node, paddr_t *base, paddr_t *size)
         ret = get_reg(dtb, node, ac, sc, &reg, &n);
     if (ret)
         return ret;
+    if (index >= (unsigned)n)
+        return -FDT_ERR_NOTFOUND;
+    reg += index * (unsigned)(ac + sc);
     uint64_t addr = read_cells(reg, ac);
     uint64_t len = read_cells(reg + ac, sc);
     ret = translate(dtb, node, &addr);
@@ -335,6 +377,27 @@ static int node_reg0(const void *dtb, int node, paddr_t *base, paddr_t *size)
     return 0;
 }
 
+static int node_reg0(const void *dtb, int node, paddr_t *base, paddr_t *size)
+{
+    return node_reg(dtb, node, 0, base, size);
+}
+
+/* The first enabled node compatible with compat, after validating the blob. */
+static int enabled_compatible(const void *dtb, const char *compat)
+{
+    int ret = validate(dtb, FDT_MAX_SIZE);
+    int node = -1;
+
+    if (ret)
+        return ret;
+    do {
+        node = fdt_node_offset_by_compatible(dtb, node, compat);
+        if (node < 0)
+            return node;
+    } while (!node_enabled(dtb, node));
+    return node;
+}
+
 int fdt_stdout_uart(const void *dtb, paddr_t *base)
 {
     int ret = validate(dtb, FDT_MAX_SIZE);
@@ -343,7 +406,7 @@ int fdt_stdout_uart(const void *dtb, paddr_t *base)
 
     if (ret)
         return ret;
-    chosen = fdt_path_offset(dtb, "/chosen");
+    chosen = node_at(dtb, "/chosen", 7);
     if (chosen < 0)
         return chosen;
     path = fdt_getprop(dtb, chosen, "stdout-path", &len);
@@ -356,7 +419,7 @@ int fdt_stdout_uart(const void *dtb, paddr_t *base)
         return -FDT_ERR_BADVALUE;
     const char *colon = memchr(path, ':', (size_t)len);
     int namelen = colon ? (int)(colon - path) : (int)strlen(path);
-    int node = fdt_path_offset_namelen(dtb, path, namelen);
+    int node = node_at(dtb, path, namelen);
     if (node < 0)
         return node;
     return node_reg0(dtb, node, base, NULL);
@@ -364,18 +427,39 @@ int fdt_stdout_uart(const void *dtb, paddr_t *base)
 
 int fdt_find_compatible(const void *dtb, const char *compat, paddr_t *base, paddr_t *size)
 {
-    int ret = validate(dtb, FDT_MAX_SIZE);
-    int node = -1;
+    return fdt_compatible_reg(dtb, compat, 0, base, size);
+}
 
-    if (ret)
-        return ret;
-    for (;;) {
-        node = fdt_node_offset_by_compatible(dtb, node, compat);
-        if (node < 0)
-            return node;
-        if (node_enabled(dtb, node))
-            return node_reg0(dtb, node, base, size);
-    }
+int fdt_compatible_reg(const void *dtb, const char *compat, unsigned index, paddr_t *base,
+                       paddr_t *size)
+{
+    int node = enabled_compatible(dtb, compat);
+
+    if (node < 0)
+        return node;
+    return node_reg(dtb, node, index, base, size);
+}
+
+/* String property prop of node: it must end inside the blob. */
+static int node_string(const void *dtb, int node, const char *prop, const char **str)
+{
+    int len;
+    const char *s;
+
+    if (node < 0)
+        return node;
+    s = fdt_getprop(dtb, node, prop, &len);
+    if (!s)
+        return len;
+    if (len <= 0 || !memchr(s, '\0', (size_t)len))
+        return -FDT_ERR_BADVALUE;
+    *str = s;
+    return 0;
+}
+
+int fdt_compatible_string(const void *dtb, const char *compat, const char *prop, const char **str)
+{
+    return node_string(dtb, enabled_compatible(dtb, compat), prop, str);
 }
 
 int fdt_timebase_frequency(const void *dtb, uint64_t *hz)
@@ -386,7 +470,7 @@ int fdt_timebase_frequency(const void *dtb, uint64_t *hz)
 
     if (ret)
         return ret;
-    cpus = fdt_path_offset(dtb, "/cpus");
+    cpus = node_at(dtb, "/cpus", 5);
     if (cpus < 0)
         return cpus;
     p = fdt_getprop(dtb, cpus, "timebase-frequency", &len);
@@ -401,17 +485,11 @@ int fdt_timebase_frequency(const void *dtb, uint64_t *hz)
 int fdt_compatible_u32(const void *dtb, const char *compat, const char *prop, unsigned cell,
                        uint32_t *val)
 {
-    int ret = validate(dtb, FDT_MAX_SIZE);
-    int node = -1, len;
+    int node = enabled_compatible(dtb, compat), len;
     const fdt32_t *p;
 
-    if (ret)
-        return ret;
-    do {
-        node = fdt_node_offset_by_compatible(dtb, node, compat);
-        if (node < 0)
-            return node;
-    } while (!node_enabled(dtb, node));
+    if (node < 0)
+        return node;
     p = fdt_getprop(dtb, node, prop, &len);
     if (!p)
         return len;
@@ -446,7 +524,7 @@ static int cpu_node(const void *dtb, int index, uint64_t hwid)
 
     if (ret)
         return ret;
-    cpus = fdt_path_offset(dtb, "/cpus");
+    cpus = node_at(dtb, "/cpus", 5);
     if (cpus < 0)
         return cpus;
     fdt_for_each_subnode(node, dtb, cpus)
@@ -471,18 +549,7 @@ int fdt_cpu_hwid(const void *dtb, unsigned index, uint64_t *hwid)
 
 int fdt_cpu_string(const void *dtb, uint64_t hwid, const char *prop, const char **str)
 {
-    int node = cpu_node(dtb, -1, hwid), len;
-    const char *s;
-
-    if (node < 0)
-        return node;
-    s = fdt_getprop(dtb, node, prop, &len);
-    if (!s)
-        return len;
-    if (len <= 0 || !memchr(s, '\0', (size_t)len))
-        return -FDT_ERR_BADVALUE;
-    *str = s;
-    return 0;
+    return node_string(dtb, cpu_node(dtb, -1, hwid), prop, str);
 }
 
 int fdt_intc_output(const void *dtb, const char *compat, uint64_t cpu_hwid, uint32_t cpu_irq,
@@ -521,30 +588,40 @@ int fdt_intc_output(const void *dtb, const char *compat, uint64_t cpu_hwid, uint
     return -FDT_ERR_NOTFOUND;
 }
 
+/*
+ * The phandle of node's interrupt parent: its own interrupt-parent property, or else the nearest
+ * ancestor's (Devicetree Specification v0.4, 2.4.1: "the value is inherited from the parent
+ * node"; QEMU's arm virt sets it once, on the root). 0 if there is none. A loop, bounded by the
+ * depth of the tree.
+ */
+static uint32_t interrupt_parent(const void *dtb, int node)
+{
+    int len;
+
+    for (; node >= 0; node = fdt_parent_offset(dtb, node)) {
+        const fdt32_t *p = fdt_getprop(dtb, node, "interrupt-parent", &len);
+        if (p)
+            return len == (int)sizeof(fdt32_t) ? fdt32_ld(p) : 0;
+    }
+    return 0;
+}
+
 int fdt_intc_devices(const void *dtb, const char *intc_compat, struct mem_range *out, unsigned max,
                      unsigned *n)
 {
-    int ret = validate(dtb, FDT_MAX_SIZE);
-    int intc = -1, node, len;
+    int intc = enabled_compatible(dtb, intc_compat), node;
     uint32_t phandle;
 
-    if (ret)
-        return ret;
-    do {
-        intc = fdt_node_offset_by_compatible(dtb, intc, intc_compat);
-        if (intc < 0)
-            return intc;
-    } while (!node_enabled(dtb, intc));
+    if (intc < 0)
+        return intc;
     phandle = fdt_get_phandle(dtb, intc);
     if (phandle == 0 || phandle == (uint32_t)-1)
         return -FDT_ERR_NOTFOUND;
     *n = 0;
     for (node = fdt_next_node(dtb, -1, NULL); node >= 0; node = fdt_next_node(dtb, node, NULL)) {
-        const fdt32_t *parent = fdt_getprop(dtb, node, "interrupt-parent", &len);
         paddr_t base, size;
-        if (!parent || len != (int)sizeof(fdt32_t) || fdt32_ld(parent) != phandle ||
-            !fdt_getprop(dtb, node, "interrupts", NULL) || !node_enabled(dtb, node) ||
-            node_reg0(dtb, node, &base, &size))
+        if (!fdt_getprop(dtb, node, "interrupts", NULL) || interrupt_parent(dtb, node) != phandle ||
+            !node_enabled(dtb, node) || node_reg0(dtb, node, &base, &size))
             continue;
         if (*n == max)
             return -FDT_ERR_NOSPACE;
@@ -553,4 +630,45 @@ int fdt_intc_devices(const void *dtb, const char *intc_compat, struct mem_range 
         (*n)++;
     }
     return node == -FDT_ERR_NOTFOUND ? 0 : node;
+}
+
+/* Add [lo, hi) to ranges, merged into one it overlaps or touches. */
+static int add_merged(struct mem_range *ranges, unsigned *n, paddr_t lo, paddr_t hi)
+{
+    for (unsigned i = 0; i < *n; i++) {
+        struct mem_range *r = &ranges[i];
+        if (lo <= r->base + r->size && hi >= r->base) {
+            paddr_t top = r->base + r->size > hi ? r->base + r->size : hi;
+            r->base = r->base < lo ? r->base : lo;
+            r->size = top - r->base;
+            return 0;
+        }
+    }
+    if (*n == ARCH_MAX_RAM_RANGES)
+        return -FDT_ERR_NOSPACE;
+    ranges[(*n)++] = (struct mem_range){lo, hi - lo};
+    return 0;
+}
+
+int fdt_device_untypeds(const void *dtb, const char *intc_compat, paddr_t page,
+                        struct boot_params *bp)
+{
+    struct mem_range dev[64];
+    paddr_t console = 0;
+    unsigned n = 0;
+    int ret = fdt_intc_devices(dtb, intc_compat, dev, sizeof(dev) / sizeof(dev[0]), &n);
+
+    bp->ndevice = 0;
+    if (ret)
+        return ret;
+    if (fdt_stdout_uart(dtb, &console))
+        console = (paddr_t)-1;
+    for (unsigned i = 0; i < n && !ret; i++) {
+        paddr_t lo = dev[i].base & ~(page - 1);
+        paddr_t hi = (dev[i].base + dev[i].size + page - 1) & ~(page - 1);
+        if (console >= lo && console < hi)
+            continue;
+        ret = add_merged(bp->device, &bp->ndevice, lo, hi);
+    }
+    return ret;
 }

@@ -30,6 +30,14 @@ int fdt_stdout_uart(const void *dtb, paddr_t *base);
 /* First enabled node compatible with compat: physical base and size of its first reg entry. */
 int fdt_find_compatible(const void *dtb, const char *compat, paddr_t *base, paddr_t *size);
 
+/* The same for its reg entry number index (e.g. a GIC's CPU interface or redistributors, 1). */
+int fdt_compatible_reg(const void *dtb, const char *compat, unsigned index, paddr_t *base,
+                       paddr_t *size);
+
+/* String property prop (its first string) of the first enabled node compatible with compat, e.g.
+ * /psci's method; *str is NUL-terminated inside the blob. */
+int fdt_compatible_string(const void *dtb, const char *compat, const char *prop, const char **str);
+
 /* /cpus timebase-frequency (RISC-V: the rate of the time CSR), in Hz. */
 int fdt_timebase_frequency(const void *dtb, uint64_t *hz);
 
@@ -54,10 +62,21 @@ int fdt_intc_output(const void *dtb, const char *compat, uint64_t cpu_hwid, uint
 
 /*
  * The devices an interrupt controller serves: the first reg entry of every enabled node with an
- * interrupts property whose own interrupt-parent is the first enabled node compatible with
- * intc_compat. At most max go to out; *n says how many.
+ * interrupts property whose interrupt parent (its own interrupt-parent, or the nearest
+ * ancestor's) is the first enabled node compatible with intc_compat. At most max go to out; *n
+ * says how many.
  */
 int fdt_intc_devices(const void *dtb, const char *intc_compat, struct mem_range *out, unsigned max,
                      unsigned *n);
+
+/*
+ * bp's device untypeds from those devices: each reg range rounded out to whole pages of page bytes,
+ * ranges that overlap or touch merged (QEMU's arm virt puts 32 virtio-mmio transports 0x200
+ * apart), and the page of the console UART (/chosen/stdout-path), which the kernel drives, left
+ * out. At most ARCH_MAX_RAM_RANGES; a device beyond that is left out and the error is
+ * -FDT_ERR_NOSPACE, with the ranges found so far kept.
+ */
+int fdt_device_untypeds(const void *dtb, const char *intc_compat, paddr_t page,
+                        struct boot_params *bp);
 
 #endif

@@ -79,7 +79,11 @@ _Noreturn void hal_halt(int status);
 void hal_ctx_init(struct arch_ctx *ctx, word_t pc, word_t sp);
 
 /* Read / write register id reg (enum mica_reg, or an arch id < ARCH_NUM_REGS). The core checks
- * reg < ARCH_NUM_REGS first. Writing MICA_REG_PC makes the thread continue there. */
+ * reg < ARCH_NUM_REGS first. Writing MICA_REG_PC makes the thread continue there. Every value is
+ * the user's to choose (TCB_WriteRegisters, a fault handler's reply), so hal_ctx_set sanitises
+ * what is not plain user state: a saved program status register (AArch64 SPSR, Armv8-M xPSR)
+ * keeps only the bits user code could set itself, and the thread always returns to user mode
+ * with interrupts enabled; no value can make the kernel enter anything else. */
 word_t hal_ctx_get(const struct arch_ctx *ctx, unsigned reg);
 void hal_ctx_set(struct arch_ctx *ctx, unsigned reg, word_t val);
 
@@ -88,13 +92,18 @@ void hal_ctx_set(struct arch_ctx *ctx, unsigned reg, word_t val);
  * do so here. uaddr == 0 means the thread has none. */
 void hal_ctx_set_ipc_buffer(struct arch_ctx *ctx, word_t uaddr, void *kptr);
 
+/* The thread trapped with a syscall (HAL_TRAP_SYSCALL) that the kernel stopped at a preemption
+ * point: make it execute the same syscall instruction again, with the registers it has now,
+ * when it next runs (seL4's setRestartPC). Called at most once per trap. */
+void hal_ctx_restart_syscall(struct arch_ctx *ctx);
+
 /* Why hal_user_run returned. */
 enum hal_trap_kind {
     HAL_TRAP_SYSCALL, /* syscall number and arguments are in the ctx's ARG registers; the PC
                          already points past the syscall instruction */
     HAL_TRAP_FAULT,   /* user fault: info->fault_type/addr/detail describe it (mica/fault.h) */
     HAL_TRAP_IRQ,     /* device interrupt info->irq, already claimed and masked by the arch */
-    HAL_TRAP_TIMER,   /* the deadline set by hal_timer_set passed */
+    HAL_TRAP_TIMER,   /* the one-shot timer fired (see hal_timer_set: possibly early) */
 };
 
 struct hal_trap {
@@ -122,13 +131,21 @@ uint64_t hal_time_now(void);
 uint64_t hal_time_freq(void);
 
 /* Arm the one-shot timer for absolute time deadline (ticks); UINT64_MAX disarms it. A deadline in
- * the past fires at once. Only the last call counts. */
+ * the past fires at once. Only the last call counts. The timer may fire early (a hardware timer
+ * narrower than the deadline fires at the end of its range): the report (HAL_TRAP_TIMER) disarms
+ * it, and the core looks at the clock, does what came due and arms it again, so an early fire
+ * costs a trap, never a missed deadline. It must not fire late by more than the hardware's own
+ * latency. */
 void hal_timer_set(uint64_t deadline);
 
 /* ---- Interrupts ------------------------------------------------------------------------ */
 
 /* True if irq names a line user space may claim (not the kernel's timer, not out of range). */
 bool hal_irq_valid(word_t irq);
+
+/* Is an interrupt (a device line or the timer) waiting for this CPU? Polled at the preemption
+ * points of long operations (core/preempt.c) with interrupts disabled; must be cheap. */
+bool hal_irq_pending(void);
 
 /* Mask / unmask one line at the interrupt controller. The arch masks (and completes) a line when
  * it reports it from hal_user_run/hal_idle; the core unmasks it on IRQHandler_Ack. */
@@ -156,14 +173,12 @@ paddr_t hal_pte_addr(pte_t pte);
  * for every new VSpace and once for the kernel-only root a thread without a VSpace runs on. */
 void hal_vspace_init(pte_t *root);
 
-/* Make the VSpace with root table root (and address-space id asid) current on this CPU. The core
- * calls it before hal_user_run only when the VSpace changes. ASIDs are 1..1023, unique among live
+/* Making a VSpace current on this CPU, in two halves: hal_vspace_token is the word that makes the
+ * VSpace with root table root (and address-space id asid) current, worked out once when the VSpace
+ * is created (the core keeps it per ASID); hal_vspace_load(token) makes it current. The core loads
+ * a token before hal_user_run only when the VSpace changes. ASIDs are 1..1023, unique among live
  * VSpaces; 0 is the kernel-only root. An arch with fewer hardware ASIDs may fold the rest onto one
  * it flushes on every switch. */
-void hal_vspace_activate(paddr_t root, word_t asid);
-/* The same in two halves, for a core that keeps the result per VSpace: the word that makes
- * (root, asid) current, worked out once when the VSpace is created, and loading it on a switch.
- * hal_vspace_load(hal_vspace_token(root, asid)) is hal_vspace_activate(root, asid). */
 word_t hal_vspace_token(paddr_t root, word_t asid);
 void hal_vspace_load(word_t token);
 
@@ -171,6 +186,11 @@ void hal_vspace_load(word_t token);
  * VSpace is deleted, before its ASID can be handed out again). */
 void hal_tlb_flush_page(word_t asid, word_t vaddr);
 void hal_tlb_flush_asid(word_t asid);
+/* The leaf for vaddr in asid went from invalid to valid: do what the page walker needs to see it
+ * before the thread next runs. Nothing stale can be cached for an invalid entry on every MMU the
+ * HAL knows, but the orderings differ: RISC-V without Svvptc needs an SFENCE.VMA, AArch64 a DSB
+ * (no TLB invalidate), so the arch decides. */
+void hal_tlb_page_mapped(word_t asid, word_t vaddr);
 #endif
 
 #ifdef CONFIG_MPU

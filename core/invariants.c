@@ -19,6 +19,7 @@
             kpanic("invariant: " __VA_ARGS__);                                                     \
     } while (0)
 
+/* Where an Untyped's child lies: its physical address and size (a zombie, by its object's). */
 static paddr_t obj_paddr(const struct cap *c)
 {
     if (c->type == MICA_OBJ_UNTYPED || c->type == MICA_OBJ_FRAME)
@@ -26,29 +27,65 @@ static paddr_t obj_paddr(const struct cap *c)
     return hal_virt_to_phys(cap_ptr(c));
 }
 
+static paddr_t obj_size(const struct cap *c)
+{
+    unsigned type = c->type == MICA_CAP_ZOMBIE ? c->guard_bits : c->type;
+    return (paddr_t)1 << object_size_bits(type, c->size_bits);
+}
+
 static void check_children(const struct cte *n)
 {
     const struct cte *prev = NULL;
 
-    for (const struct cte *c = n->first_child; c; prev = c, c = c->next) {
-        CHECK(c->parent == n, "slot %p: parent link is %p, not %p", (void *)c, (void *)c->parent,
-              (void *)n);
-        CHECK(c->prev == prev, "slot %p: prev link broken", (void *)c);
+    CHECK(!n->first_child == !n->last_child, "slot %p: one of first and last child missing",
+          (void *)n);
+    for (const struct cte *c = n->first_child; c; prev = c, c = cte_next(c)) {
+        CHECK(c->prev == (prev ? (word_t)prev : ((word_t)n | CTE_LINK_PARENT)),
+              "slot %p: prev link broken", (void *)c);
+        CHECK(cte_next(c) || (c->next == ((word_t)n | CTE_LINK_PARENT) && n->last_child == c),
+              "slot %p: the last child does not lead back to its parent %p", (void *)c, (void *)n);
         CHECK(c->cap.type != MICA_CAP_NULL, "empty slot %p in the derivation tree", (void *)c);
         if (n == &cdt_root)
             continue;
         if (n->cap.type == MICA_CAP_IRQ_CONTROL) {
-            CHECK(c->cap.type == MICA_CAP_IRQ_HANDLER, "slot %p: odd child of IRQControl",
-                  (void *)c);
+            /* IRQHandlers it made (or their zombies) and copies of it (CNode_Copy, as seL4's
+             * deriveCap allows). */
+            CHECK(c->cap.type == MICA_CAP_IRQ_HANDLER || c->cap.type == MICA_CAP_IRQ_CONTROL ||
+                      (c->cap.type == MICA_CAP_ZOMBIE && c->cap.guard_bits == MICA_CAP_IRQ_HANDLER),
+                  "slot %p: odd child of IRQControl", (void *)c);
         } else if (n->cap.type != MICA_OBJ_UNTYPED) {
             CHECK(cap_same_object(&c->cap, &n->cap), "slot %p: child of another object", (void *)c);
         } else if (!cap_same_object(&c->cap, &n->cap) && !(n->cap.flags & CAP_FLAG_DEVICE)) {
-            paddr_t base = n->cap.obj, pa = obj_paddr(&c->cap);
-            paddr_t size = (paddr_t)1 << object_size_bits(c->cap.type, c->cap.size_bits);
+            paddr_t base = n->cap.obj, pa = obj_paddr(&c->cap), size = obj_size(&c->cap);
             CHECK(pa >= base && pa + size <= base + n->cap.extra,
                   "untyped %lx: object at %lx above the watermark %lx", (unsigned long)base,
                   (unsigned long)pa, (unsigned long)n->cap.extra);
         }
+    }
+}
+
+/* A zombie (delete.c): a top names its innermost zombie and its child; an inner one lies in a
+ * slot of its parent's object, and its parent is a zombie. */
+static void check_zombie(const struct cte *z)
+{
+    const struct cap *c = &z->cap;
+
+    CHECK(c->obj != 0 || c->guard_bits == MICA_CAP_IRQ_HANDLER, "zombie %p: no object", (void *)z);
+    if (c->rights) {
+        const struct cte *in = (const struct cte *)c->extra, *child = (const struct cte *)c->data;
+        CHECK(in && in->cap.type == MICA_CAP_ZOMBIE, "zombie %p: innermost %p is not a zombie",
+              (void *)z, (void *)in);
+        CHECK(!child || (child->cap.type == MICA_CAP_ZOMBIE && !child->cap.rights &&
+                         child->cap.data == (word_t)z),
+              "zombie %p: its child %p does not name it", (void *)z, (void *)child);
+        CHECK(!child == (in == z), "zombie %p: innermost %p but child %p", (void *)z, (void *)in,
+              (void *)child);
+    } else {
+        const struct cte *parent = (const struct cte *)c->data;
+        CHECK(parent && parent->cap.type == MICA_CAP_ZOMBIE, "zombie %p: parent %p is not a zombie",
+              (void *)z, (void *)parent);
+        CHECK(object_holds_slot(&parent->cap, z) || parent->cap.guard_bits == MICA_CAP_IRQ_HANDLER,
+              "zombie %p: not in its parent's object", (void *)z);
     }
 }
 
@@ -83,6 +120,12 @@ static void check_tcb(const struct tcb *t)
           "tcb %p: ready, scheduling context %p, queue %u", (void *)t, (void *)t->sc, t->queue);
     CHECK(!t->sc || t->sc->tcb == t, "tcb %p: its scheduling context names %p", (void *)t,
           t->sc ? (void *)t->sc->tcb : NULL);
+    /* In a ready queue (or at its front) only with budget now; out of budget is the release
+     * queue (a Yield that used up the budget once kept the thread at the front). */
+    CHECK((t->queue != SQ_READY && t->queue != SQ_FRONT) ||
+              refill_ready((struct sched_context *)t->sc, hal_time_now()),
+          "tcb %p: ready without budget until %llu", (void *)t,
+          (unsigned long long)refill_head((struct sched_context *)t->sc)->time);
     CHECK(!t->fault || t->state == TS_BLOCKED_SEND || t->state == TS_BLOCKED_REPLY,
           "tcb %p: fault %u pending in state %u", (void *)t, t->fault, t->state);
     switch (t->state) {
@@ -144,9 +187,10 @@ static void check_object(const struct cap *c)
                   "sched context %p: %u refills adding up to %llu, budget %llu", (void *)sc,
                   sc->count, (unsigned long long)sum, (unsigned long long)sc->budget);
         }
-        for (const struct reply *r = sc->reply; r; r = r->prev)
-            CHECK(r->sc == sc, "sched context %p: call stack holds reply %p of another", (void *)sc,
-                  (void *)r);
+        for (const struct reply *r = sc->reply, *above = NULL; r; above = r, r = r->prev)
+            CHECK(r->sc == sc && r->next == above,
+                  "sched context %p: call stack holds reply %p of another, or links it one way",
+                  (void *)sc, (void *)r);
         break;
     }
     case MICA_OBJ_REPLY: {
@@ -208,39 +252,28 @@ void invariants_check(void)
     unsigned long count = 0;
 
     check_ready_queues();
-    CHECK(cdt_root.parent == NULL && cdt_root.cap.type == MICA_CAP_NULL, "tree root changed");
+    CHECK(!cdt_root.prev && !cdt_root.next && cdt_root.cap.type == MICA_CAP_NULL,
+          "tree root changed");
     /* Pre-order walk over the whole tree without recursion. */
-    while (n) {
+    for (; n; n = cdt_preorder_next(n, &cdt_root)) {
         CHECK(++count < 100000000ul, "derivation tree has a cycle");
         check_children(n);
-        if (n != &cdt_root)
+        if (n->cap.type == MICA_CAP_ZOMBIE)
+            check_zombie(n);
+        else if (n != &cdt_root)
             check_object(&n->cap);
-        if (n->first_child) {
-            n = n->first_child;
-            continue;
-        }
-        while (n && n != &cdt_root && !n->next)
-            n = n->parent;
-        n = (n && n != &cdt_root) ? n->next : NULL;
     }
 }
 
 void invariants_dump(void)
 {
-    const struct cte *n = cdt_root.first_child;
-
-    while (n) {
-        if (n->cap.type == MICA_OBJ_TCB && !(n->parent && n->parent->cap.type == MICA_OBJ_TCB)) {
+    for (const struct cte *n = cdt_root.first_child; n; n = cdt_preorder_next(n, &cdt_root)) {
+        /* Each thread once: at the cap whose parent is not a cap to it. */
+        const struct cte *p = cdt_parent(n);
+        if (n->cap.type == MICA_OBJ_TCB && !(p && cap_same_object(&p->cap, &n->cap))) {
             const struct tcb *t = cap_ptr(&n->cap);
             kprintf("  tcb %p: state %u prio %u blocked on %p pc %lx\n", (const void *)t, t->state,
                     t->prio, t->blocked_on, (unsigned long)tcb_reg(t, MICA_REG_PC));
         }
-        if (n->first_child) {
-            n = n->first_child;
-            continue;
-        }
-        while (n && n != &cdt_root && !n->next)
-            n = n->parent;
-        n = (n && n != &cdt_root) ? n->next : NULL;
     }
 }

@@ -20,6 +20,11 @@ struct inv {
     unsigned nret; /* result message registers written */
 };
 
+/* Invoke the object slot names for caller t with message info info: decode (every check, which
+ * may fail), then invoke. Returns an error, MICA_OK or SYSCALL_PREEMPTED (a long operation to be
+ * restarted: the caller's registers are left as they were). */
+int invocation_handle(struct tcb *t, struct cte *slot, word_t info);
+
 /* Message register i of the caller (i < inv->len), from registers or the IPC buffer. */
 word_t inv_mr(const struct inv *inv, unsigned i);
 

@@ -8,8 +8,10 @@
  */
 #include "cap.h"
 #include "cnode.h"
+#include "delete.h"
 #include "fault.h"
 #include "ipc.h"
+#include "notify.h"
 #include "sched.h"
 #include "sched_context.h"
 #include "tcb.h"
@@ -304,10 +306,12 @@ void ipc_abort(struct tcb *t, int err)
     sched_wake(t, err);
 }
 
-void ipc_endpoint_destroy(struct endpoint *ep)
+int ipc_endpoint_finalise_step(struct endpoint *ep)
 {
-    while (ep->queue.head)
-        ipc_abort(ep->queue.head, MICA_ERR_CANCELLED);
+    if (!ep->queue.head)
+        return STEP_DONE;
+    ipc_abort(ep->queue.head, MICA_ERR_CANCELLED);
+    return STEP_MORE;
 }
 
 void ipc_reply_destroy(struct reply *r)

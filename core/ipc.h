@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Endpoint IPC with reply objects (ipc.c) and notifications (notify.c). */
+/* Endpoint IPC with reply objects (ipc.c), and the thread queues IPC and notifications use. */
 #ifndef MICA_IPC_H
 #define MICA_IPC_H
 
@@ -24,17 +24,12 @@ void ipc_cancel(struct tcb *t);
 /* ipc_cancel, then wake t with err; a thread waiting for its fault to be handled stays stopped
  * (Inactive) instead, since there is no syscall to fail. */
 void ipc_abort(struct tcb *t, int err);
-/* Last cap gone: every waiter wakes with MICA_ERR_CANCELLED. */
-void ipc_endpoint_destroy(struct endpoint *ep);
+/* The last cap to ep is gone: one waiter wakes with MICA_ERR_CANCELLED per step (delete.h's
+ * enum finalise_step: a queue's length is user space's choice). */
+int ipc_endpoint_finalise_step(struct endpoint *ep);
+/* The last cap to r is gone: whoever waits on it wakes with MICA_ERR_CANCELLED. */
 void ipc_reply_destroy(struct reply *r);
 
-int notify_signal(const struct cap *c);
-int notify_wait(struct tcb *t, const struct cap *c, bool block);
-/* Hand t the pending bits of active n (badge in ARG0) and make n idle. */
-void notify_take(struct tcb *t, struct notification *n);
-void notify_bind(struct notification *n, struct tcb *t);
-void notify_unbind(struct tcb *t);
-void notify_destroy(struct notification *n);
 /* FIFO of blocked threads (ipc_next/ipc_prev links). Inline: the IPC paths' list operations. */
 static inline void tcbq_append(struct tcb_queue *q, struct tcb *t)
 {

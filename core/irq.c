@@ -6,13 +6,24 @@
  */
 #include "cap.h"
 #include "cnode.h"
+#include "delete.h"
 #include "invocation.h"
-#include "ipc.h"
 #include "irq.h"
+#include "notify.h"
 
 /* The kernel's own table of claimed lines and their notification caps. */
 static bool irq_claimed[ARCH_IRQ_LINES];
 static struct cte irq_ntfn[ARCH_IRQ_LINES];
+
+static void irq_invoke_get(struct cte *control, word_t irq, struct cte *dest)
+{
+    struct cap c = {.type = MICA_CAP_IRQ_HANDLER, .rights = MICA_RIGHTS_ALL, .obj = irq};
+
+    /* A claimed line is unmasked, an unclaimed one masked (seL4's setIRQState). */
+    irq_claimed[irq] = true;
+    hal_irq_unmask(irq);
+    cap_insert(dest, &c, control);
+}
 
 static int irq_control_get(struct inv *inv)
 {
@@ -34,11 +45,20 @@ static int irq_control_get(struct inv *inv)
         return err;
     if (dest->cap.type != MICA_CAP_NULL)
         return MICA_ERR_DELETE_FIRST;
-    /* A claimed line is unmasked, an unclaimed one masked (seL4's setIRQState). */
-    irq_claimed[irq] = true;
-    hal_irq_unmask(irq);
-    struct cap c = {.type = MICA_CAP_IRQ_HANDLER, .rights = MICA_RIGHTS_ALL, .obj = irq};
-    cap_insert(dest, &c, inv->slot);
+    irq_invoke_get(inv->slot, irq, dest);
+    return MICA_OK;
+}
+
+/* SetNotification: the old notification cap goes (preemptible: deleting the last cap to a
+ * notification wakes its waiters one step each), then n's copy c comes, if n still holds it. */
+static int irq_invoke_set_notification(word_t irq, struct cte *n, const struct cap *c)
+{
+    int err = cap_delete(&irq_ntfn[irq]);
+
+    if (err)
+        return err;
+    if (n && cap_same_object(&n->cap, c))
+        cap_insert(&irq_ntfn[irq], c, n);
     return MICA_OK;
 }
 
@@ -46,7 +66,7 @@ static int irq_handler_decode(struct inv *inv)
 {
     word_t irq = inv->slot->cap.obj;
     struct cte *n;
-    struct cap c;
+    struct cap c = {0};
     int err;
 
     switch (inv->label) {
@@ -55,12 +75,9 @@ static int irq_handler_decode(struct inv *inv)
             return err;
         if (n && cap_derive(n, MICA_RIGHTS_ALL, &c))
             return MICA_ERR_INVALID_CAPABILITY;
-        cap_delete(&irq_ntfn[irq]);
-        if (n)
-            cap_insert(&irq_ntfn[irq], &c, n);
-        return MICA_OK;
+        return irq_invoke_set_notification(irq, n, &c);
     case MICA_IRQ_HANDLER_ACK: hal_irq_unmask(irq); return MICA_OK;
-    case MICA_IRQ_HANDLER_CLEAR: cap_delete(&irq_ntfn[irq]); return MICA_OK;
+    case MICA_IRQ_HANDLER_CLEAR: return cap_delete(&irq_ntfn[irq]);
     default: return MICA_ERR_ILLEGAL_OPERATION;
     }
 }
@@ -82,11 +99,19 @@ void irq_handle(word_t irq)
     klog_warn("mica: irq %lu with no handler\n", (unsigned long)irq);
 }
 
-void irq_destroy(word_t irq)
+void irq_finalise_begin(word_t irq)
 {
-    if (irq >= ARCH_IRQ_LINES)
-        return;
     hal_irq_mask(irq);
-    cap_delete(&irq_ntfn[irq]);
+}
+
+int irq_finalise_step(word_t irq, struct cte **slot)
+{
+    /* The notification cap the line signals goes first (delete.c deletes it), then the line is
+     * free to be claimed again. */
+    if (irq_ntfn[irq].cap.type != MICA_CAP_NULL) {
+        *slot = &irq_ntfn[irq];
+        return STEP_SLOT;
+    }
     irq_claimed[irq] = false;
+    return STEP_DONE;
 }

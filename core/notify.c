@@ -4,7 +4,9 @@
  * the first waiter; Wait takes and clears the word or blocks; Poll takes it without blocking. A
  * notification bound to a TCB also wakes that thread while it waits in Recv on an endpoint.
  */
+#include "delete.h"
 #include "ipc.h"
+#include "notify.h"
 #include "sched.h"
 #include "sched_context.h"
 #include "tcb.h"
@@ -85,12 +87,15 @@ void notify_unbind(struct tcb *t)
     }
 }
 
-void notify_destroy(struct notification *n)
+int notify_finalise_step(struct notification *n)
 {
-    while (n->waiters.head)
+    if (n->waiters.head) {
         ipc_abort(n->waiters.head, MICA_ERR_CANCELLED);
+        return STEP_MORE;
+    }
     if (ntfn_bound(n))
         notify_unbind(ntfn_bound(n));
     if (n->sc)
         n->sc->ntfn = NULL;
+    return STEP_DONE;
 }

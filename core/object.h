@@ -19,19 +19,25 @@
 
 /*
  * A capability: 4 words. obj is the kernel pointer of the object (the base for Untyped/Frame).
- * data is the badge (Endpoint, Notification), the guard value (CNode), the IRQ (IRQHandler), the
- * mapped vaddr (Frame, PageTable), the ASID (VSpace). extra is the watermark (Untyped) or the
- * ASID of the VSpace it is mapped in (Frame, PageTable; see vspace.h). level is the level a
- * mapped PageTable was linked at.
+ * data is the badge (Endpoint, Notification), the guard value (CNode), the mapped vaddr (Frame,
+ * PageTable), the ASID tag (VSpace), how far the memory above the watermark is known to be zero
+ * (Untyped, untyped.c). extra is the watermark (Untyped) or the ASID tag of the VSpace it is
+ * mapped in (Frame, PageTable; see vspace.h). level is the level a mapped PageTable was linked
+ * at. A zombie (delete.c) uses the same words its own way and counts its work in left.
  */
 struct cap {
     uint8_t type;       /* enum mica_cap_type */
     uint8_t rights;     /* MICA_RIGHT_* */
     uint8_t size_bits;  /* Untyped, Frame: log2 bytes; CNode: log2 slots */
-    uint8_t guard_bits; /* CNode */
-    uint8_t flags;      /* CAP_FLAG_* */
-    uint8_t level;      /* PageTable */
-    uint8_t pad[2];
+    uint8_t guard_bits; /* CNode; a zombie: the type of the object it is deleting */
+    union {
+        struct {
+            uint8_t flags; /* CAP_FLAG_* */
+            uint8_t level; /* PageTable */
+            uint8_t pad[2];
+        };
+        uint32_t left; /* zombie: slots (or other units) still to clear */
+    };
     word_t obj;
     word_t data;
     word_t extra;
@@ -41,18 +47,38 @@ struct cap {
 #define CAP_FLAG_MAPPED 0x2 /* Frame, PageTable: data/extra/level say where */
 
 /*
- * A CNode slot (cte: capability table entry). The derivation tree is explicit: a derived cap
- * (Copy, Mint, Retype's objects) is a child of its source, siblings are doubly linked, so Revoke
- * deletes exactly the subtree. Caps to the same object stay adjacent among siblings.
+ * A CNode slot (cte: capability table entry) and its place in the capability derivation tree
+ * (cap.c). A derived cap (Copy, Mint, Retype's objects) is a child of its source, so Revoke
+ * deletes exactly the subtree. Siblings are a doubly linked list whose ends point at the parent
+ * instead of at nothing (the link's low bit says so), so that no child stores its parent: moving
+ * a cap, or splicing a deleted cap's children into its place, is a constant number of stores
+ * however many children there are. Caps to the same object stay adjacent in pre-order.
  */
 struct cte {
     struct cap cap;
-    struct cte *parent;
     struct cte *first_child;
-    struct cte *next;
-    struct cte *prev;
+    struct cte *last_child;
+    word_t next; /* next sibling, or the parent | CTE_LINK_PARENT after the last child */
+    word_t prev; /* previous sibling, or the parent | CTE_LINK_PARENT before the first child */
 };
 compile_assert(cte_fits_slot, sizeof(struct cte) <= (1u << MICA_SLOT_BITS));
+
+#define CTE_LINK_PARENT ((word_t)1)
+
+static inline struct cte *cte_link(word_t link)
+{
+    return (struct cte *)(link & ~CTE_LINK_PARENT);
+}
+
+/* The next / previous sibling, or NULL at the end of the list. */
+static inline struct cte *cte_next(const struct cte *c)
+{
+    return (c->next & CTE_LINK_PARENT) ? NULL : (struct cte *)c->next;
+}
+static inline struct cte *cte_prev(const struct cte *c)
+{
+    return (c->prev & CTE_LINK_PARENT) ? NULL : (struct cte *)c->prev;
+}
 
 struct tcb;
 
@@ -100,14 +126,16 @@ static inline void ntfn_set_active(struct notification *n, bool active)
 
 /*
  * MCS reply object: the one-shot path back to a caller. If the Call donated the caller's
- * scheduling context, sc names it and prev is the reply below this one on that SC's call stack
- * (a donated SC can be donated again by a passive server that calls another one).
+ * scheduling context, sc names it and prev/next are the replies below and above this one on that
+ * SC's call stack (a donated SC can be donated again by a passive server that calls another
+ * one); doubly linked, so that a reply answered out of order leaves the stack in O(1).
  */
 struct reply {
     struct tcb *caller;   /* blocked in Call waiting on this reply */
     struct tcb *receiver; /* blocked in Recv that will bind this reply */
     struct sched_context *sc;
     struct reply *prev;
+    struct reply *next;
 };
 
 /* One replenishment: amount ticks of budget usable from time on. */
@@ -134,6 +162,7 @@ struct sched_context {
     struct reply *reply;
     word_t badge;
     uint8_t head, count, max, configured;
+    uint8_t dying; /* its last cap is gone: nothing may take it up again (delete.c) */
     struct refill refills[SC_MAX_REFILLS];
 };
 
@@ -146,12 +175,12 @@ enum thread_state {
     TS_BLOCKED_NTFN,
 };
 
-/* Slots a TCB owns: caps it holds on its configuration (seL4's TCB CNode). */
 /* Which scheduler queue a TS_READY thread is in: none (passive: no usable scheduling context),
  * its CPU's ready queue, the release queue (waiting for a refill), or the head of its ready
  * queue without being linked in (its CPU's front thread, sched.c). */
 enum sched_queue { SQ_NONE, SQ_READY, SQ_RELEASE, SQ_FRONT };
 
+/* Slots a TCB owns: caps it holds on its configuration (seL4's TCB CNode). */
 enum tcb_slot { TCB_CSPACE, TCB_VSPACE, TCB_IPC_BUFFER, TCB_FAULT, TCB_TIMEOUT, TCB_NSLOTS };
 
 #define IPC_FLAG_CALL        0x1
@@ -196,12 +225,24 @@ static inline void *cap_ptr(const struct cap *c)
 
 /* Object size in log2 bytes for Retype; size_bits is the caller's choice where it applies. */
 unsigned object_size_bits(unsigned type, unsigned size_bits);
-/* Is size_bits acceptable for type (Untyped, CNode, Frame ranges)? */
-bool object_size_valid(unsigned type, unsigned size_bits);
+/* Is size_bits acceptable for type (Untyped, CNode, Frame ranges; other types ignore it)? */
+bool object_size_valid(unsigned type, word_t size_bits);
 /* Initialise zeroed memory at kva as a new object and return the cap that names it. */
 struct cap object_create(unsigned type, unsigned size_bits, void *kva, bool device);
-/* The last cap to the object in c is gone: wake its waiters with CANCELLED, release what it
- * holds. */
+
+/*
+ * The last cap to an object is gone (delete.c). Objects whose teardown is bounded are destroyed
+ * at once (object_destroy); the others (object_needs_zombie: they hold caps, or queues of
+ * threads) step by step through a zombie: object_finalise_begin does the bounded part (a
+ * thread stops, a line is masked) and returns the zombie's first count of work left, then
+ * object_finalise_step does one bounded step (delete.h's enum finalise_step; a cap the object
+ * holds is handed back in *slot for delete.c to delete).
+ */
+bool object_needs_zombie(const struct cap *c);
 void object_destroy(const struct cap *c);
+uint32_t object_finalise_begin(const struct cap *c);
+int object_finalise_step(struct cap *zombie, struct cte **slot);
+/* Does slot lie in the memory of the zombie's object? */
+bool object_holds_slot(const struct cap *zombie, const struct cte *slot);
 
 #endif

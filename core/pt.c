@@ -147,11 +147,8 @@ int pt_map_page(pte_t *root, word_t asid, word_t vaddr, paddr_t pa, unsigned rig
     if (hal_pte_kind(*slot, PT_LEAF_LEVEL) != HAL_PTE_INVALID)
         return MICA_ERR_DELETE_FIRST;
     *slot = hal_pte_page(pa, PT_LEAF_LEVEL, rights, attr);
-    /*
-     * Also after invalid -> valid: without Svvptc, RISC-V only guarantees that a store setting V
-     * is seen by the page walker after an SFENCE.VMA (RISC-V Privileged ISA 20240411, "Svvptc").
-     */
-    hal_tlb_flush_page(asid, vaddr);
+    /* Invalid -> valid: the arch decides what the walker needs to see it (hal.h). */
+    hal_tlb_page_mapped(asid, vaddr);
     return 0;
 }
 
@@ -189,7 +186,7 @@ int pt_remap_page(pte_t *root, word_t asid, word_t vaddr, paddr_t pa, unsigned r
     *slot = 0;
     hal_tlb_flush_page(asid, vaddr);
     *slot = hal_pte_page(pa, PT_LEAF_LEVEL, rights, attr);
-    hal_tlb_flush_page(asid, vaddr);
+    hal_tlb_page_mapped(asid, vaddr);
     return 0;
 }
 

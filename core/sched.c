@@ -12,7 +12,7 @@
  * current scheduling context when it changes or its budget runs out, as seL4's commitTime; the
  * timer is one-shot and armed only for an event that needs it (tickless).
  */
-#include "fault.h"
+#include "ktime.h"
 #include "sched.h"
 #include "sched_context.h"
 
@@ -24,7 +24,7 @@ static uint64_t slice_ticks(void)
     static uint64_t ticks; /* the clock's frequency is fixed: work it out once */
 
     if (!ticks)
-        ticks = (uint64_t)CONFIG_TIMESLICE_US * hal_time_freq() / 1000000;
+        ticks = ktime_us_to_ticks(CONFIG_TIMESLICE_US);
     return ticks;
 }
 
@@ -278,16 +278,25 @@ uint64_t sched_uncommitted(const struct sched_context *sc)
 void sched_slice_yield(struct tcb *t)
 {
     struct cpu *c = sched_cpu(t);
+    uint64_t now = hal_time_now();
 
-    sched_commit(c);
+    commit_at(c, now);
+    c->resched = true;
     if (t->sc && sc_round_robin(t->sc))
         refill_head(t->sc)->amount = t->sc->budget;
+    if (t->sc && !refill_ready(t->sc, now)) {
+        /* The charge used up the head refill: like any thread out of budget, it waits for the
+         * next one in the release queue (it was at the front before: Yield escaped budgets). */
+        sched_dequeue(t);
+        sched_enqueue(t);
+        return;
+    }
     sched_rotate(t);
-    c->resched = true;
 }
 
 /* cur_sc's head refill is used up: a round-robin context starts a new slice at the tail of its
- * priority; a sporadic one sends a timeout fault if it can, else waits for its next refill. */
+ * priority; a sporadic one waits for its next refill, and its thread is left for the kernel loop
+ * to send a timeout fault if it has a timeout handler (kernel.c). */
 static __attribute__((noinline)) void budget_expired(struct cpu *c, struct sched_context *sc)
 {
     struct tcb *t = sc->tcb;
@@ -300,10 +309,9 @@ static __attribute__((noinline)) void budget_expired(struct cpu *c, struct sched
         sched_rotate(t);
         return;
     }
-    if (fault_timeout(t))
-        return;
     sched_dequeue(t);
     sched_enqueue(t);
+    c->timeout = t;
 }
 
 static bool others_at_prio(const struct cpu *c, const struct tcb *t)
@@ -357,7 +365,18 @@ static inline __attribute__((always_inline)) struct tcb *next(struct cpu *c, uin
         awaken(c, now);
     struct tcb *t = pick_front(c);
     if (t != c->cur || c->resched || (t && t->sc != c->cur_sc)) {
+        struct sched_context *out = c->cur_sc;
         commit_at(c, now);
+        /* The charge can use up a refill (a remnant under the minimum budget counts as used:
+         * sched_context.c) whose thread stays ready: it waits for its next refill like any
+         * other, and if it was the one picked, another is. */
+        if (out && out->tcb && !sc_round_robin(out) && out->tcb->state == TS_READY &&
+            !refill_ready(out, now)) {
+            sched_dequeue(out->tcb);
+            sched_enqueue(out->tcb);
+            if (out->tcb == t)
+                t = pick_front(c);
+        }
         if (t != c->cur || c->resched)
             c->slice_start = now;
         c->cur = t;

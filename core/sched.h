@@ -35,6 +35,7 @@ struct cpu {
     uint64_t slice_start;         /* when cur was switched in (round robin within a priority) */
     uint64_t commit_time;         /* cur_sc has been charged up to this time */
     uint64_t armed;               /* the deadline last given to hal_timer_set; 0 = not known */
+    struct tcb *timeout;          /* its budget ran out: a timeout fault to raise (kernel.c) */
     uint32_t l2[SCHED_L2_WORDS];
     struct ready_queue ready[MICA_NUM_PRIORITIES];
 };

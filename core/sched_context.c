@@ -7,23 +7,13 @@
  * period after the head's release time, so a thread never gets more than budget in any window of
  * period. budget == period is round robin: the budget is a timeslice, never a throttle.
  */
+#include "delete.h"
 #include "invocation.h"
+#include "ktime.h"
+#include "preempt.h"
 #include "sched.h"
 #include "sched_context.h"
 #include "tcb.h"
-
-static uint64_t us_to_ticks(uint64_t us)
-{
-    return us * hal_time_freq() / 1000000;
-}
-
-/* Ticks to microseconds without overflowing for any realistic uptime. */
-static uint64_t ticks_to_us(uint64_t ticks)
-{
-    uint64_t f = hal_time_freq();
-
-    return ticks / f * 1000000 + ticks % f * 1000000 / f;
-}
 
 static struct refill *refill_at(struct sched_context *sc, unsigned i)
 {
@@ -56,20 +46,13 @@ static void schedule_used(struct sched_context *sc, struct refill used)
     }
 }
 
-static uint64_t min_budget(void)
-{
-    static uint64_t ticks; /* the clock's frequency is fixed: work it out once */
-
-    if (!ticks)
-        ticks = us_to_ticks(SC_MIN_BUDGET_US);
-    return ticks;
-}
+uint64_t sc_min_budget;
 
 void refill_charge_slow(struct sched_context *sc, uint64_t usage)
 {
     struct refill *h = refill_head(sc);
 
-    uint64_t min = min_budget();
+    uint64_t min = sc_min_budget;
     if (sc->max == 1) {
         if (usage < h->amount && h->amount - usage >= min) {
             h->amount -= usage;
@@ -134,6 +117,9 @@ void refill_unblock(struct sched_context *sc, uint64_t now)
 void sched_context_configure(struct sched_context *sc, uint64_t budget, uint64_t period,
                              unsigned refills, word_t badge)
 {
+    /* The clock's frequency is fixed: worked out once, before any context can need it. */
+    if (!sc_min_budget)
+        sc_min_budget = ktime_us_to_ticks(SC_MIN_BUDGET_US);
     sc->budget = budget;
     sc->period = period;
     sc->badge = badge;
@@ -171,8 +157,24 @@ void sched_context_call(struct sched_context *sc, struct reply *reply, struct tc
 {
     reply->sc = sc;
     reply->prev = sc->reply;
+    reply->next = NULL;
+    if (sc->reply)
+        sc->reply->next = reply;
     sc->reply = reply;
     sched_context_donate(sc, server);
+}
+
+/* Take reply off its context's call stack, wherever it is on it. */
+static void reply_unlink(struct sched_context *sc, struct reply *reply)
+{
+    if (reply->next)
+        reply->next->prev = reply->prev;
+    else
+        sc->reply = reply->prev;
+    if (reply->prev)
+        reply->prev->next = reply->next;
+    reply->sc = NULL;
+    reply->prev = reply->next = NULL;
 }
 
 void sched_context_return(struct reply *reply, struct tcb *caller)
@@ -181,20 +183,13 @@ void sched_context_return(struct reply *reply, struct tcb *caller)
 
     if (!sc)
         return;
-    if (sc->reply == reply) {
-        sc->reply = reply->prev;
-        /* A caller that got another context meanwhile keeps it; this one is left unheld. */
+    /* The context goes back only from the top of its call stack (not when someone replied out of
+     * order) and not once it is being deleted; a caller that got another context meanwhile keeps
+     * it, and this one is left unheld. */
+    bool back = sc->reply == reply && !sc->dying;
+    reply_unlink(sc, reply);
+    if (back)
         sched_context_donate(sc, caller->sc ? NULL : caller);
-    } else {
-        /* Not the top of the call stack (someone else replied out of order): unlink only. */
-        for (struct reply *p = sc->reply; p; p = p->prev)
-            if (p->prev == reply) {
-                p->prev = reply->prev;
-                break;
-            }
-    }
-    reply->sc = NULL;
-    reply->prev = NULL;
 }
 
 void sched_context_lend(struct notification *n, struct tcb *t)
@@ -209,26 +204,45 @@ void sched_context_take_back(struct notification *n, struct tcb *t)
         sched_context_donate(n->sc, NULL);
 }
 
-static void unbind_all(struct sched_context *sc)
+/* From its thread and its notification. */
+static void unbind(struct sched_context *sc)
 {
     sched_context_donate(sc, NULL);
     if (sc->ntfn)
         sc->ntfn->sc = NULL;
     sc->ntfn = NULL;
-    for (struct reply *r = sc->reply, *prev; r; r = prev) {
-        prev = r->prev;
-        r->sc = NULL;
-        r->prev = NULL;
-    }
-    sc->reply = NULL;
 }
 
-void sched_context_destroy(struct sched_context *sc)
+/* SchedContext_Unbind: also off every Reply it was donated through. The call stack is as long as
+ * a chain of passive servers user space built: preemptible, one Reply per step (a restart
+ * unbinds again, which changes nothing, and carries on with the stack). */
+static int unbind_all(struct sched_context *sc)
 {
-    unbind_all(sc);
+    unbind(sc);
+    while (sc->reply) {
+        reply_unlink(sc, sc->reply);
+        if (sc->reply && preempt_point())
+            return SYSCALL_PREEMPTED;
+    }
+    return MICA_OK;
+}
+
+void sched_context_finalise_begin(struct sched_context *sc)
+{
+    sc->dying = 1;
+    unbind(sc);
+}
+
+int sched_context_finalise_step(struct sched_context *sc)
+{
+    if (sc->reply) {
+        reply_unlink(sc, sc->reply);
+        return STEP_MORE;
+    }
     for (unsigned i = 0; i < CONFIG_NR_CPUS; i++)
         if (cpus[i].cur_sc == sc)
             cpus[i].cur_sc = NULL;
+    return STEP_DONE;
 }
 
 static int sched_control_configure(struct inv *inv)
@@ -249,13 +263,29 @@ static int sched_control_configure(struct inv *inv)
     for (unsigned i = 0; i < CONFIG_NR_CPUS; i++)
         if (cpus[i].cur_sc == sc)
             sched_commit(&cpus[i]);
-    sched_context_configure(sc, us_to_ticks(budget), us_to_ticks(period), 1 + (unsigned)inv->mr[2],
-                            inv->mr[3]);
+    sched_context_configure(sc, ktime_us_to_ticks(budget), ktime_us_to_ticks(period),
+                            1 + (unsigned)inv->mr[2], inv->mr[3]);
     requeue(sc->tcb);
     return MICA_OK;
 }
 
-static int sched_context_bind(struct inv *inv, struct sched_context *sc)
+static void sched_context_invoke_bind_tcb(struct sched_context *sc, struct tcb *t)
+{
+    sched_context_donate(sc, t);
+    if (t->state == TS_READY) {
+        /* It was runnable without time (passive); it starts afresh. */
+        sched_dequeue(t);
+        sched_unblock(t);
+    }
+}
+
+static void sched_context_invoke_bind_ntfn(struct sched_context *sc, struct notification *n)
+{
+    n->sc = sc;
+    sc->ntfn = n;
+}
+
+static int sched_context_decode_bind(struct inv *inv, struct sched_context *sc)
 {
     struct cte *target;
     int err = inv_cap(inv, 0, &target);
@@ -270,19 +300,13 @@ static int sched_context_bind(struct inv *inv, struct sched_context *sc)
         struct tcb *t = cap_ptr(&target->cap);
         if (t->sc)
             return MICA_ERR_ILLEGAL_OPERATION;
-        sched_context_donate(sc, t);
-        if (t->state == TS_READY) {
-            /* It was runnable without time (passive); it starts afresh. */
-            sched_dequeue(t);
-            sched_unblock(t);
-        }
-    } else {
-        struct notification *n = cap_ptr(&target->cap);
-        if (n->sc)
-            return MICA_ERR_ILLEGAL_OPERATION;
-        n->sc = sc;
-        sc->ntfn = n;
+        sched_context_invoke_bind_tcb(sc, t);
+        return MICA_OK;
     }
+    struct notification *n = cap_ptr(&target->cap);
+    if (n->sc)
+        return MICA_ERR_ILLEGAL_OPERATION;
+    sched_context_invoke_bind_ntfn(sc, n);
     return MICA_OK;
 }
 
@@ -293,17 +317,16 @@ int sched_context_decode(struct inv *inv)
                                                           : MICA_ERR_ILLEGAL_OPERATION;
     struct sched_context *sc = cap_ptr(&inv->slot->cap);
     switch (inv->label) {
-    case MICA_SCHED_CONTEXT_BIND: return sched_context_bind(inv, sc);
+    case MICA_SCHED_CONTEXT_BIND: return sched_context_decode_bind(inv, sc);
     case MICA_SCHED_CONTEXT_UNBIND:
         if (sc->tcb && sc->tcb == inv->t)
             return MICA_ERR_ILLEGAL_OPERATION;
-        unbind_all(sc);
-        return MICA_OK;
+        return unbind_all(sc);
     case MICA_SCHED_CONTEXT_CONSUMED: {
         /* Include the running stretch not yet charged; the next charge adds it again, so the
          * counter starts below zero by that much (mod 2^64). */
         uint64_t pending = sched_uncommitted(sc);
-        inv_ret(inv, 0, (word_t)ticks_to_us(sc->consumed + pending));
+        inv_ret(inv, 0, (word_t)ktime_ticks_to_us(sc->consumed + pending));
         sc->consumed = 0 - pending;
         return MICA_OK;
     }

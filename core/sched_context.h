@@ -21,6 +21,9 @@ static inline bool sc_round_robin(const struct sched_context *sc)
     return sc->budget == sc->period;
 }
 
+/* SC_MIN_BUDGET_US in ticks: a head refill with less left is used up (seL4's MIN_BUDGET). */
+extern uint64_t sc_min_budget;
+
 /* May the context run at time now (its head refill is due)? */
 static inline bool refill_ready(struct sched_context *sc, uint64_t now)
 {
@@ -57,6 +60,9 @@ void sched_context_return(struct reply *reply, struct tcb *caller);
  * waits on it again. */
 void sched_context_lend(struct notification *n, struct tcb *t);
 void sched_context_take_back(struct notification *n, struct tcb *t);
-void sched_context_destroy(struct sched_context *sc);
+/* The last cap to sc is gone: it lets go of its thread and notification at once, then of its
+ * call stack one Reply per step (delete.h's enum finalise_step). */
+void sched_context_finalise_begin(struct sched_context *sc);
+int sched_context_finalise_step(struct sched_context *sc);
 
 #endif

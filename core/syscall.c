@@ -1,105 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Syscall dispatch and the kernel's main loop. Each CPU runs the highest-priority ready thread
- * with hal_user_run until it traps, handles the trap, and picks again: the kernel is a plain
- * loop around the arch's "run user code until something happens" (Tock's switch_to_process).
- * Invocations are decoded (and may fail) before anything changes.
+ * Syscall dispatch: IPC and notification syscalls, invocations (invocation.c), debug syscalls and
+ * unknown ones (a fault). The kernel loop (kernel.c) hands every syscall trap to syscall_handle.
  */
 #include "cnode.h"
 #include "fastpath.h"
 #include "fault.h"
-#include "invariants.h"
 #include "invocation.h"
 #include "ipc.h"
-#include "irq.h"
+#include "notify.h"
+#include "preempt.h"
 #include "sched.h"
 #include "syscall.h"
 #include "tcb.h"
-#include "vspace.h"
 
 #define ARG(n) (MICA_REG_ARG0 + (n))
-
-word_t inv_mr(const struct inv *inv, unsigned i)
-{
-    if (i < MICA_MSG_REGS)
-        return tcb_reg(inv->t, ARG(2 + i));
-    struct mica_ipc_buffer *b = tcb_ipc_buf(inv->t);
-    return b ? b->mr[i] : 0;
-}
-
-int inv_cap(const struct inv *inv, unsigned i, struct cte **slot)
-{
-    struct mica_ipc_buffer *b = tcb_ipc_buf(inv->t);
-
-    if (i >= inv->ncaps || !b)
-        return MICA_ERR_TRUNCATED_MESSAGE;
-    if (b->caps[i] == 0) {
-        *slot = NULL;
-        return MICA_OK;
-    }
-    return cnode_lookup(inv->t, b->caps[i], slot);
-}
-
-int inv_cap_typed(const struct inv *inv, unsigned i, unsigned type, bool allow_null,
-                  struct cte **slot)
-{
-    int err = inv_cap(inv, i, slot);
-
-    if (err)
-        return err;
-    if (*slot && (*slot)->cap.type == MICA_CAP_NULL)
-        *slot = NULL;
-    if (!*slot)
-        return allow_null ? MICA_OK : MICA_ERR_INVALID_CAPABILITY;
-    return (*slot)->cap.type == type ? MICA_OK : MICA_ERR_INVALID_CAPABILITY;
-}
-
-void inv_ret(struct inv *inv, unsigned i, word_t v)
-{
-    if (i < MICA_MSG_REGS) {
-        tcb_set_reg(inv->t, ARG(2 + i), v);
-    } else {
-        struct mica_ipc_buffer *b = tcb_ipc_buf(inv->t);
-        if (!b)
-            return;
-        b->mr[i] = v;
-    }
-    if (i + 1 > inv->nret)
-        inv->nret = i + 1;
-}
-
-static int invoke(struct tcb *t, struct cte *slot, word_t info)
-{
-    struct inv inv = {
-        .t = t,
-        .slot = slot,
-        .label = mica_msginfo_label(info),
-        .len = mica_msginfo_len(info),
-        .ncaps = mica_msginfo_caps(info),
-    };
-    int err;
-
-    if (inv.len > MICA_MSG_MAX_LEN)
-        inv.len = MICA_MSG_MAX_LEN;
-    if (inv.len > MICA_MSG_REGS && !tcb_ipc_buf(t))
-        inv.len = MICA_MSG_REGS;
-    for (unsigned i = 0; i < inv.len && i < INV_MAX_MR; i++)
-        inv.mr[i] = inv_mr(&inv, i);
-    switch (slot->cap.type) {
-    case MICA_OBJ_UNTYPED: err = untyped_decode(&inv); break;
-    case MICA_OBJ_CNODE: err = cnode_decode(&inv); break;
-    case MICA_OBJ_TCB: err = tcb_decode(&inv); break;
-    case MICA_OBJ_SCHED_CONTEXT:
-    case MICA_CAP_SCHED_CONTROL: err = sched_context_decode(&inv); break;
-    case MICA_OBJ_FRAME:
-    case MICA_OBJ_PAGE_TABLE: err = frame_decode(&inv); break;
-    case MICA_CAP_IRQ_CONTROL:
-    case MICA_CAP_IRQ_HANDLER: err = irq_decode(&inv); break;
-    default: err = MICA_ERR_ILLEGAL_OPERATION; break;
-    }
-    tcb_set_reg(t, ARG(1), mica_msginfo(0, 0, 0, inv.nret));
-    return err;
-}
 
 /* The cap a syscall names in ARG0: INVALID_CAPABILITY if it does not resolve or is empty. */
 static struct cte *syscall_cap(struct tcb *t)
@@ -143,14 +58,14 @@ static int sys_send(struct tcb *t, word_t nr)
         /* Signal is Send/NBSend; a Call on a notification is an invocation, of which it has
          * none. */
         if (nr == MICA_SYS_CALL)
-            return invoke(t, slot, info);
+            return invocation_handle(t, slot, info);
         return notify_signal(&slot->cap);
     case MICA_OBJ_REPLY:
         if (nr == MICA_SYS_CALL)
             return MICA_ERR_ILLEGAL_OPERATION;
         ipc_reply(t, &slot->cap, info);
         return MICA_OK;
-    default: return invoke(t, slot, info);
+    default: return invocation_handle(t, slot, info);
     }
 }
 
@@ -236,7 +151,9 @@ static inline __attribute__((always_inline)) void syscall_slow(struct tcb *t, wo
         }
         break;
     }
-    if (err != SYSCALL_BLOCKED)
+    if (err == SYSCALL_PREEMPTED)
+        hal_ctx_restart_syscall(&t->ctx);
+    else if (err != SYSCALL_BLOCKED)
         tcb_set_reg(t, ARG(7), (word_t)err);
 }
 
@@ -263,52 +180,4 @@ void syscall_handle(struct tcb *t)
         return;
     }
     syscall_slow_path(t);
-}
-
-static inline __attribute__((always_inline)) void kernel_trap(struct cpu *c, struct tcb *t,
-                                                              const struct hal_trap *trap)
-{
-    switch (trap->kind) {
-    case HAL_TRAP_SYSCALL: syscall_handle(t); break;
-    case HAL_TRAP_FAULT:
-        fault_raise(t, trap->fault_type, trap->fault_addr, trap->fault_detail);
-        break;
-    case HAL_TRAP_TIMER:
-        /* The arch disarmed the one-shot timer; sched_after_trap sees what came due. */
-        c->armed = 0;
-        break;
-    case HAL_TRAP_IRQ: irq_handle(trap->irq); break;
-    }
-}
-
-/* After a trap: enforce budget and timeslice, check the invariants, pick what runs next. */
-static struct tcb *kernel_next(struct cpu *c)
-{
-    if (!IS_ENABLED(CONFIG_INVARIANTS))
-        return sched_after_trap_next(c);
-    sched_after_trap(c);
-    invariants_check();
-    return sched_next(c);
-}
-
-_Noreturn void kernel_run(void)
-{
-    struct cpu *c = &cpus[hal_cpu_id()];
-    struct hal_trap trap;
-    struct tcb *t = sched_next(c);
-
-    for (;;) {
-        if (!t) {
-            if (CONFIG_LOG_LEVEL >= KLOG_DEBUG)
-                invariants_dump();
-            hal_idle(&trap);
-            kernel_trap(c, NULL, &trap);
-            t = kernel_next(c);
-            continue;
-        }
-        vspace_switch(t);
-        hal_user_run(&t->ctx, &trap);
-        kernel_trap(c, t, &trap);
-        t = kernel_next(c);
-    }
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Syscall dispatch and the kernel's main loop (syscall.c). */
+/* Syscall dispatch (syscall.c). */
 #ifndef MICA_SYSCALL_H
 #define MICA_SYSCALL_H
 
@@ -9,8 +9,5 @@
 void syscall_handle(struct tcb *t);
 /* The generic path alone: the fast path's way out when its conditions do not hold. */
 void syscall_slow_path(struct tcb *t);
-
-/* Run threads forever: pick, hal_user_run, handle the trap. */
-_Noreturn void kernel_run(void);
 
 #endif

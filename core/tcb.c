@@ -5,8 +5,10 @@
  * authority's MCP, register access by arch-neutral id, notification binding.
  */
 #include "cap.h"
+#include "delete.h"
 #include "invocation.h"
 #include "ipc.h"
+#include "notify.h"
 #include "sched.h"
 #include "sched_context.h"
 #include "tcb.h"
@@ -41,40 +43,78 @@ void tcb_resume(struct tcb *t)
     sched_unblock(t);
 }
 
-void tcb_destroy(struct tcb *t)
+void tcb_finalise_begin(struct tcb *t)
 {
+    /* The thread stops and lets go of everything that points at it; the caps in its slots go
+     * one step each afterwards (delete.c). */
     tcb_suspend(t);
     notify_unbind(t);
     if (t->sc)
         sched_context_donate(t->sc, NULL);
-    for (unsigned i = 0; i < TCB_NSLOTS; i++)
-        cap_delete(&t->slots[i]);
     for (unsigned i = 0; i < CONFIG_NR_CPUS; i++)
         if (cpus[i].cur == t)
             cpus[i].cur = NULL;
 }
 
-void tcb_set_slot(struct tcb *t, enum tcb_slot which, struct cte *src)
+void tcb_install(struct tcb *t, enum tcb_slot which, struct cte *src, const struct cap *c)
 {
-    struct cap c;
-
-    cap_delete(&t->slots[which]);
-    if (src && src->cap.type != MICA_CAP_NULL && cap_derive(src, MICA_RIGHTS_ALL, &c) == MICA_OK)
-        cap_insert(&t->slots[which], &c, src);
+    cap_insert(&t->slots[which], c, src);
+    if (which == TCB_IPC_BUFFER) {
+        word_t offset = t->ipc_buf_uaddr & (((word_t)1 << c->size_bits) - 1);
+        t->ipc_buf = (struct mica_ipc_buffer *)((char *)hal_phys_to_virt(c->obj) + offset);
+        hal_ctx_set_ipc_buffer(&t->ctx, t->ipc_buf_uaddr, t->ipc_buf);
+    }
 }
 
-void tcb_set_ipc_buffer(struct tcb *t, word_t uaddr, struct cte *frame)
+/* A TCB configuration change, decoded: for each slot, the cap to install (type NULL: leave the
+ * slot as it is) and the slot it is derived from. */
+struct tcb_slots {
+    struct cap cap[TCB_NSLOTS];
+    struct cte *src[TCB_NSLOTS];
+};
+
+/* Derive what goes into slot `which` from src (NULL: nothing changes there). */
+static int tcb_decode_slot(struct tcb_slots *s, enum tcb_slot which, struct cte *src)
 {
-    tcb_set_slot(t, TCB_IPC_BUFFER, frame);
-    word_t offset = uaddr & (((word_t)1 << frame->cap.size_bits) - 1);
-    t->ipc_buf = (struct mica_ipc_buffer *)((char *)hal_phys_to_virt(frame->cap.obj) + offset);
-    t->ipc_buf_uaddr = uaddr;
-    hal_ctx_set_ipc_buffer(&t->ctx, uaddr, t->ipc_buf);
+    s->src[which] = src;
+    s->cap[which] = (struct cap){0};
+    if (!src)
+        return MICA_OK;
+    return cap_derive(src, MICA_RIGHTS_ALL, &s->cap[which]) ? MICA_ERR_INVALID_CAPABILITY : MICA_OK;
+}
+
+/*
+ * Replace the slots s names: delete what they hold (preemptible: a restart decodes again and
+ * carries on with the deletion), then install the new caps. Deleting can destroy objects that
+ * held the TCB's own cap (tslot) or a source: seL4's checkCapAt, a cap is only installed if its
+ * TCB and its source are still there.
+ */
+static int tcb_invoke_slots(struct tcb *t, const struct cte *tslot, const struct tcb_slots *s,
+                            word_t ipc_uaddr)
+{
+    for (unsigned i = 0; i < TCB_NSLOTS; i++) {
+        if (s->src[i]) {
+            int err = cap_delete(&t->slots[i]);
+            if (err)
+                return err;
+        }
+    }
+    if (tslot->cap.type != MICA_OBJ_TCB || cap_ptr(&tslot->cap) != t)
+        return MICA_OK;
+    for (unsigned i = 0; i < TCB_NSLOTS; i++) {
+        if (!s->src[i] || !cap_same_object(&s->src[i]->cap, &s->cap[i]))
+            continue;
+        if (i == TCB_IPC_BUFFER)
+            t->ipc_buf_uaddr = ipc_uaddr;
+        tcb_install(t, (enum tcb_slot)i, s->src[i], &s->cap[i]);
+    }
+    return MICA_OK;
 }
 
 static int tcb_decode_configure(struct inv *inv, struct tcb *t)
 {
     struct cte *cspace, *vspace, *frame;
+    struct tcb_slots s = {0};
     int err;
 
     if (inv->len < 1)
@@ -89,14 +129,17 @@ static int tcb_decode_configure(struct inv *inv, struct tcb *t)
             return MICA_ERR_ALIGNMENT;
         if (frame->cap.size_bits < MICA_IPC_BUFFER_BITS || (frame->cap.flags & CAP_FLAG_DEVICE))
             return MICA_ERR_INVALID_ARGUMENT;
+        /* The kernel writes received messages into the buffer and sends what is in it: a cap
+         * that may not do both may not be an IPC buffer (seL4's lookupIPCBuffer). */
+        if ((frame->cap.rights & (MICA_RIGHT_READ | MICA_RIGHT_WRITE)) !=
+            (MICA_RIGHT_READ | MICA_RIGHT_WRITE))
+            return MICA_ERR_INVALID_CAPABILITY;
     }
-    if (cspace)
-        tcb_set_slot(t, TCB_CSPACE, cspace);
-    if (vspace)
-        tcb_set_slot(t, TCB_VSPACE, vspace);
-    if (frame)
-        tcb_set_ipc_buffer(t, uaddr, frame);
-    return MICA_OK;
+    if ((err = tcb_decode_slot(&s, TCB_CSPACE, cspace)) ||
+        (err = tcb_decode_slot(&s, TCB_VSPACE, vspace)) ||
+        (err = tcb_decode_slot(&s, TCB_IPC_BUFFER, frame)))
+        return err;
+    return tcb_invoke_slots(t, inv->slot, &s, uaddr);
 }
 
 static int tcb_decode_priority(struct inv *inv, struct tcb *t)
@@ -118,6 +161,15 @@ static int tcb_decode_priority(struct inv *inv, struct tcb *t)
     return MICA_OK;
 }
 
+static void tcb_invoke_write_registers(struct inv *inv, struct tcb *t, word_t first, word_t count,
+                                       bool resume)
+{
+    for (unsigned i = 0; i < count; i++)
+        tcb_set_reg(t, (unsigned)(first + i), inv_mr(inv, 3 + i));
+    if (resume)
+        tcb_resume(t);
+}
+
 static int tcb_decode_registers(struct inv *inv, struct tcb *t)
 {
     bool write = inv->label == MICA_TCB_WRITE_REGISTERS;
@@ -137,10 +189,7 @@ static int tcb_decode_registers(struct inv *inv, struct tcb *t)
     }
     if (inv->len < 3 + count)
         return MICA_ERR_TRUNCATED_MESSAGE;
-    for (unsigned i = 0; i < count; i++)
-        tcb_set_reg(t, (unsigned)(first + i), inv_mr(inv, 3 + i));
-    if (inv->mr[0])
-        tcb_resume(t);
+    tcb_invoke_write_registers(inv, t, first, count, inv->mr[0] != 0);
     return MICA_OK;
 }
 
@@ -162,13 +211,20 @@ static int tcb_decode_bind(struct inv *inv, struct tcb *t)
 
 static int tcb_decode_handler(struct inv *inv, struct tcb *t)
 {
+    enum tcb_slot which = inv->label == MICA_TCB_SET_FAULT_HANDLER ? TCB_FAULT : TCB_TIMEOUT;
+    struct tcb_slots s = {0};
     struct cte *ep;
     int err;
 
     if ((err = inv_cap_typed(inv, 0, MICA_OBJ_ENDPOINT, true, &ep)))
         return err;
-    tcb_set_slot(t, inv->label == MICA_TCB_SET_FAULT_HANDLER ? TCB_FAULT : TCB_TIMEOUT, ep);
-    return MICA_OK;
+    if ((err = tcb_decode_slot(&s, which, ep)))
+        return err;
+    if (!ep) {
+        /* A null cap clears the handler: only the deletion. */
+        return cap_delete(&t->slots[which]);
+    }
+    return tcb_invoke_slots(t, inv->slot, &s, 0);
 }
 
 int tcb_decode(struct inv *inv)

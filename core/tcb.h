@@ -8,6 +8,8 @@
 /* The thread's IPC buffer as the kernel sees it, or NULL (also once its frame cap is gone). */
 static inline struct mica_ipc_buffer *tcb_ipc_buf(const struct tcb *t)
 {
+    /* TCB_Configure only takes a frame cap with READ and WRITE, and a slot's cap never changes
+     * while it holds one: the type alone says the kernel may use the buffer both ways. */
     return t->slots[TCB_IPC_BUFFER].cap.type == MICA_OBJ_FRAME ? t->ipc_buf : NULL;
 }
 
@@ -33,9 +35,11 @@ static inline word_t tcb_mr(const struct tcb *t, unsigned i)
 void tcb_init(struct tcb *t);
 void tcb_suspend(struct tcb *t);
 void tcb_resume(struct tcb *t);
-void tcb_destroy(struct tcb *t);
-/* Install a derived copy of src in the TCB's slot (deleting what was there). */
-void tcb_set_slot(struct tcb *t, enum tcb_slot which, struct cte *src);
-void tcb_set_ipc_buffer(struct tcb *t, word_t uaddr, struct cte *frame);
+/* The last cap to t is gone: it stops and is let go of by everything that points at it (the caps
+ * in its slots are deleted afterwards, one step each: delete.c). */
+void tcb_finalise_begin(struct tcb *t);
+/* Put c, derived from src, into t's empty slot `which`; for the IPC buffer, t->ipc_buf_uaddr is
+ * the address the thread sees it at. */
+void tcb_install(struct tcb *t, enum tcb_slot which, struct cte *src, const struct cap *c);
 
 #endif

@@ -80,7 +80,7 @@ static __attribute__((noinline)) void kernel_root_activate(void)
         hal_vspace_init(kernel_root);
         kernel_root_ready = true;
     }
-    hal_vspace_activate(hal_virt_to_phys(kernel_root), 0);
+    hal_vspace_load(hal_vspace_token(hal_virt_to_phys(kernel_root), 0));
 }
 
 void vspace_backend_activate(void *vs, word_t asid)

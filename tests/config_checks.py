@@ -220,6 +220,42 @@ def stripped_root(results, builddir, board):
                     "kept beside for ninja debug)")
 
 
+STACKCHECK_PROBE = """
+void probe_b(int n);
+__attribute__((noinline)) void probe_a(int n) { if (n) probe_b(n - 1); }
+__attribute__((noinline)) void probe_b(int n) { volatile char big[512]; big[0] = (char)n;
+                                                 %s }
+"""
+
+
+def stackcheck_probe(results, scratch):
+    """tools/stackcheck.py (which every kernel build runs) finds a recursion through two
+    functions, and measures the frames of a chain that has none."""
+    d = os.path.join(scratch, "stackcheck")
+    for case, body, want_rc, needle in (("recursive", "probe_a(n);", 1, "probe_a -> probe_b"),
+                                        ("flat", "", 0, "worst-case kernel stack")):
+        objdir = os.path.join(d, case)
+        shutil.rmtree(objdir, ignore_errors=True)
+        os.makedirs(objdir)
+        src = os.path.join(objdir, "probe.c")
+        with open(src, "w") as f:
+            f.write(STACKCHECK_PROBE % body)
+        cc = subprocess.run(["clang", "--target=riscv64-unknown-elf", "-march=rv64imac",
+                             "-mabi=lp64", "-mno-relax", "-O2", "-ffunction-sections",
+                             "-fstack-usage", "-c", src, "-o", os.path.join(objdir, "probe.o")],
+                            capture_output=True, text=True)
+        r = subprocess.run([sys.executable, os.path.join(SRCDIR, "tools", "stackcheck.py"),
+                            "--arch", "riscv64", "--stack-size", "4096", "--out",
+                            os.path.join(objdir, "stack.txt"), objdir],
+                           capture_output=True, text=True)
+        out = r.stdout + r.stderr
+        name = f"stackcheck finds {'the' if want_rc else 'no'} recursion ({case} probe)"
+        if cc.returncode or r.returncode != want_rc or needle not in out:
+            results.add(GROUP, "fail", name, f"exit {r.returncode}", (cc.stderr + out).splitlines())
+        else:
+            results.add(GROUP, "pass", f"{name}: {out.strip().splitlines()[-1]}")
+
+
 def run(results, built):
     """built: {board name: build directory} of boards tests/run built in this run."""
     scratch = os.path.join(SRCDIR, "build", "config-checks")
@@ -227,6 +263,7 @@ def run(results, built):
     config_errors(results, scratch)
     savedefconfig(results, scratch)
     kernel_only_rebuild(results, scratch)
+    stackcheck_probe(results, scratch)
     for board, builddir in built.items():
         compile_database(results, builddir, board)
         if os.path.exists(os.path.join(builddir, "root-mica.elf")):

@@ -1,66 +1,153 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * AArch64 boot in C: describe what entry.S was handed (the devicetree, the kernel image) in
- * boot_params and enter the core. Also platform bring-up, the CPU index and the address
- * translation that holds before the MMU is on.
+ * boot_params, build the kernel's page tables, bring up the platform (vectors, timer, GIC, PSCI)
+ * and enter the core. Also the per-CPU setup shared with secondary CPUs (smp.c).
  */
-#include "hal.h"
+#include <string.h>
+
+#include "aarch64.h"
+#include "fdt.h"
+#include "kconfig.h"
 #include "klog.h"
+#include "intc/gic.h"
 #include "uart/uart.h"
 
 extern char __kernel_start[], __kernel_end[];
+extern const char root_elf_start[], root_elf_end[]; /* core/root_elf.S */
 
 static struct boot_params boot_params;
 
-_Noreturn void arch_boot(paddr_t dtb);
+/* One block per CPU behind TPIDR_EL1 (entry.S sets it), and a stack for exceptions in EL1. */
+struct aarch64_cpu aarch64_cpus[CONFIG_NR_CPUS] __attribute__((aligned(64)));
+unsigned aarch64_ncpus = 1;
+static char emergency_stacks[CONFIG_NR_CPUS][4096] __attribute__((aligned(16)));
+
+/* MPIDR_EL1's affinity fields Aff3 (39:32), Aff2, Aff1, Aff0 (23:0): the devicetree's cpu reg. */
+#define MPIDR_AFFINITY 0xff00fffffful
+
+_Noreturn void arch_boot(paddr_t dtb, paddr_t load);
 void arch_early_trap(word_t vector, word_t esr, word_t elr, word_t far);
 
+/* CPU indexes 1.. go to the other enabled CPUs in devicetree order, as far as NR_CPUS allows. */
+static unsigned number_cpus(const void *dtb)
+{
+    unsigned n = 1;
+    uint64_t hwid;
+
+    for (unsigned i = 0; dtb && n < CONFIG_NR_CPUS && fdt_cpu_hwid(dtb, i, &hwid) == 0; i++)
+        if (hwid != aarch64_cpus[0].mpidr)
+            aarch64_cpus[n++].mpidr = hwid;
+    for (unsigned i = 0; i < n; i++) {
+        aarch64_cpus[i].index = i;
+        aarch64_cpus[i].emergency_top = (word_t)(emergency_stacks[i] + sizeof(emergency_stacks[i]));
+    }
+    return n;
+}
+
+/* The interrupt controller's registers, whichever GIC the devicetree has. */
+static unsigned gic_regions(const void *dtb, struct mem_range *dev)
+{
+    static const char *const compat[] = {GICV2_COMPAT, GICV3_COMPAT};
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < sizeof(compat) / sizeof(compat[0]); i++)
+        for (unsigned r = 0; r < 2; r++)
+            if (fdt_compatible_reg(dtb, compat[i], r, &dev[n].base, &dev[n].size) == 0)
+                n++;
+    return n;
+}
+
 /*
- * Defaults for a board without a devicetree (CONFIG_FDT=n, or booted as an ELF, which QEMU enters
- * with x0 = 0): the Kconfig RAM and one CPU. With a devicetree, kernel_main replaces them.
+ * entry.S's boot tables map the kernel's and the devicetree's gigabytes at their kernel addresses
+ * and nothing else, so the console waits for the final tables: those need the devicetree's RAM,
+ * which is read first. A bad devicetree is reported once the console is up.
  */
-_Noreturn void arch_boot(paddr_t dtb)
+_Noreturn void arch_boot(paddr_t dtb, paddr_t load)
 {
     struct boot_params *bp = &boot_params;
+    struct mem_range dev[5];
+    unsigned ndev = 0;
+    char why[128];
+    int bad = 0;
 
-    bp->dtb = (const void *)(uintptr_t)dtb;
+    (void)load; /* entry.S has checked it is where link.ld put the kernel */
+    aarch64_cpus[0].mpidr = sysreg_read(mpidr_el1) & MPIDR_AFFINITY;
+    bp->dtb = dtb ? hal_phys_to_virt(dtb) : NULL;
     bp->ram[0].base = CONFIG_BOARD_RAM_BASE;
     bp->ram[0].size = CONFIG_BOARD_RAM_SIZE;
     bp->nram = 1;
-    bp->reserved[0].base = (paddr_t)(uintptr_t)__kernel_start;
+    bp->reserved[0].base = hal_virt_to_phys(__kernel_start);
     bp->reserved[0].size = (paddr_t)(__kernel_end - __kernel_start);
     bp->nreserved = 1;
     bp->ncpus = 1;
+    if ((uintptr_t)root_elf_end > (uintptr_t)root_elf_start) {
+        bp->root_elf = root_elf_start;
+        bp->root_elf_size = (size_t)(root_elf_end - root_elf_start);
+    }
+    dev[ndev] = (struct mem_range){CONFIG_UART_BASE, 1};
+    if (bp->dtb) {
+        bad = fdt_scan_boot(bp->dtb, FDT_MAX_SIZE, bp, why, sizeof(why));
+        fdt_stdout_uart(bp->dtb, &dev[ndev].base);
+        ndev++;
+        ndev += gic_regions(bp->dtb, &dev[ndev]);
+    } else {
+        ndev++;
+    }
+    aarch64_ncpus = number_cpus(bp->dtb);
+    if (aarch64_ncpus < bp->ncpus)
+        bp->ncpus = aarch64_ncpus; /* CONFIG_NR_CPUS caps what we use */
+    aarch64_mmu_init(bp, dev, ndev);
+    uart_console_init(bp->dtb);
+    if (bad)
+        kpanic("bad devicetree at %p: %s", bp->dtb, why);
     kernel_main(bp);
 }
 
 void arch_early_trap(word_t vector, word_t esr, word_t elr, word_t far)
 {
+    if (elr == (word_t)aarch64_semihost_hlt)
+        aarch64_power_off(); /* hal_halt without semihosting (halt.c) */
     kpanic("exception before the kernel was ready: vector %lu esr %lx elr %lx far %lx", vector, esr,
            elr, far);
 }
 
-/* Only the console so far; the interrupt controller and timer join it later. */
+/*
+ * Per CPU: the vectors; SCTLR_EL1 with the MMU and caches on, SP alignment checks at EL1 and EL0
+ * (SA, SA0: a misaligned SP is a fault, not data corruption), EL0 access to CTR_EL0, DC ZVA and
+ * cache maintenance by VA (UCT, DZE, UCI: they only touch what the thread may touch anyway), WFI
+ * and WFE from EL0 trapped (nTWI = nTWE = 0: a thread must not idle the CPU behind the kernel's
+ * back), and with PAN, PSTATE.PAN set on every exception entry (SPAN = 0) and now; FP/SIMD
+ * trapping (CPACR_EL1 = 0) until a thread uses it; the user-visible counters; timer; GIC.
+ */
+void aarch64_cpu_init(void)
+{
+    word_t sctlr = SCTLR_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_SA0 | SCTLR_I | SCTLR_DZE |
+                   SCTLR_UCT | SCTLR_UCI;
+
+    sysreg_write(vbar_el1, aarch64_vectors);
+    if (!aarch64_has_pan)
+        sctlr |= SCTLR_SPAN;
+    sysreg_write(sctlr_el1, sctlr);
+    sysreg_write(cpacr_el1, 0);
+    isb();
+    if (aarch64_has_pan)
+        __asm__ volatile(".inst 0xd500419f" ::: "memory"); /* msr pan, #1 (Armv8.1) */
+    /* PMCCNTR_EL0 counting, readable from EL0 (tests/bench's clock; PMUSERENR_EL0.CR). */
+    sysreg_write(pmcr_el0, sysreg_read(pmcr_el0) | PMCR_E_P_C);
+    sysreg_write(pmcntenset_el0, PMCNTEN_CYCLE);
+    sysreg_write(pmuserenr_el0, PMUSERENR_CR);
+    aarch64_timer_cpu_init();
+    aarch64_irq_cpu_init();
+}
+
 void hal_platform_init(struct boot_params *bp)
 {
-    uart_console_init(bp->dtb);
-}
-
-unsigned hal_cpu_id(void)
-{
-    word_t id;
-
-    __asm__ volatile("mrs %0, tpidr_el1" : "=r"(id));
-    return (unsigned)id;
-}
-
-/* The MMU is off: kernel-virtual addresses are physical ones (mmu.c takes these over). */
-void *hal_phys_to_virt(paddr_t pa)
-{
-    return (void *)(uintptr_t)pa;
-}
-
-paddr_t hal_virt_to_phys(const void *kva)
-{
-    return (paddr_t)(uintptr_t)kva;
+    if (!bp->dtb)
+        kpanic("aarch64 needs a devicetree");
+    aarch64_psci_init(bp->dtb);
+    aarch64_timer_init(bp->dtb);
+    aarch64_irq_init(bp->dtb);
+    aarch64_irq_devices(bp);
+    aarch64_cpu_init();
 }

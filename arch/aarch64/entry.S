@@ -1,11 +1,29 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * AArch64 kernel entry. The image starts with the arm64 Linux Image header (Documentation/arch/
- * arm64/booting.rst) so that QEMU (and real boot loaders) load it at RAM base + 2 MiB and pass the
- * devicetree's physical address in x0; MMU and caches are off. We drop from EL2 to EL1 if needed,
- * take the boot stack, clear .bss and call arch_boot(x0) in boot.c.
+ * AArch64 kernel entry. The image starts with the arm64 Linux Image header (Linux
+ * Documentation/arch/arm64/booting.rst), so that QEMU's -kernel and boot loaders that boot Linux
+ * load it at a 2 MiB-aligned address and pass the devicetree's physical address in x0, with the
+ * MMU and data cache off, at EL2 or EL1. From EL2 we configure what EL1 needs and drop to it.
+ *
+ * The kernel is linked in TTBR1's range (arch.h: AARCH64_KERNEL_VOFFSET + physical), so the first
+ * job is a pair of boot tables with 1 GiB blocks: TTBR0 maps the kernel's gigabyte where it is
+ * (to survive turning the MMU on), TTBR1 maps it, and the devicetree's, at their kernel
+ * addresses. Then a jump to the linked address, and C. mmu.c replaces these tables with the final
+ * W^X ones before anything else runs.
  */
 #include <arch.h>
+
+/* Block descriptor, normal memory, EL1 read/write/execute (Arm ARM D8.3): valid, AttrIndx 1
+ * (MAIR below), SH inner shareable, AF, UXN. */
+#define BOOT_BLOCK  0x0040000000000705
+/* MAIR_EL1: 0 Device-nGnRE, 1 Normal write-back read/write-allocate, 2 Normal non-cacheable. */
+#define BOOT_MAIR   0x44ff04
+/* TCR_EL1 without IPS and AS: T0SZ = T1SZ = 25, 4 KiB granules, walks inner shareable
+ * write-back (IRGNn/ORGNn = 01, SHn = 11). */
+#define BOOT_TCR    0x00000000b5193519
+#define SCTLR_BOOT  0x30d0181d /* RES1 (11, 20, 22, 23, 28, 29) | I | SA0 | SA | C | M */
+#define STACK_SIZE  ((CONFIG_KERNEL_STACK_SIZE + 4095) & ~4095)
+#define STACK_SLOT  (4096 + STACK_SIZE) /* a guard page, then the stack */
 
     .section .text.entry, "ax"
     .globl _start
@@ -21,51 +39,239 @@ _start:
     .word   0
 
 primary:
-    mov     x19, x0             /* devicetree, kept across the calls below */
+    mov     x19, x0             /* devicetree, physical */
+    adr     x20, _start         /* where we were loaded */
+    msr     daifset, #0xf
+    bl      drop_to_el1
+    adr     x0, spin_vectors
+    msr     vbar_el1, x0
+    isb
+    /* Linked for CONFIG_BOARD_KERNEL_PHYS: nothing works from anywhere else, and there is no
+     * console yet to say so. */
+    ldr     x0, =_start_phys
+    cmp     x0, x20
+    b.ne    spin
+
+    adrp    x0, __bss_start
+    add     x0, x0, :lo12:__bss_start
+    adrp    x1, __kernel_end
+    add     x1, x1, :lo12:__kernel_end
+1:  cmp     x0, x1
+    b.hs    2f
+    stp     xzr, xzr, [x0], #16
+    b       1b
+2:
+    /* boot_ttbr0[pa >> 30] and boot_ttbr1[pa >> 30]: the kernel's gigabyte. TTBR1 index = bits
+     * 38:30 of AARCH64_KERNEL_VOFFSET + pa, which are those of pa. */
+    adrp    x0, boot_ttbr0
+    adrp    x1, boot_ttbr1
+    mov     x2, x20
+    bl      map_gigabyte
+    /* The devicetree (up to 2 MiB, fdt.h FDT_MAX_SIZE) at its kernel address. */
+    cbz     x19, 3f
+    mov     x0, xzr
+    mov     x2, x19
+    bl      map_gigabyte
+    add     x2, x19, #(2 << 20)
+    bl      map_gigabyte
+3:
+    /* With the data cache off the stores went to memory; drop whatever stale lines the cache may
+     * hold for .bss and the tables before it is turned on (CTR_EL0.DminLine: log2 words). */
+    mrs     x3, ctr_el0
+    ubfx    x3, x3, #16, #4
+    mov     x4, #4
+    lsl     x3, x4, x3
+    adrp    x0, __bss_start
+    add     x0, x0, :lo12:__bss_start
+    adrp    x1, __kernel_end
+    add     x1, x1, :lo12:__kernel_end
+    sub     x4, x3, #1
+    bic     x0, x0, x4
+4:  dc      ivac, x0
+    add     x0, x0, x3
+    cmp     x0, x1
+    b.lo    4b
+    dsb     sy
+
+    bl      mmu_on
+    /* Now at the linked (high) address. */
+    ldr     x0, =early_vectors
+    msr     vbar_el1, x0
+    ldr     x0, =aarch64_cpus   /* CPU 0's block: index 0 (.bss) */
+    msr     tpidr_el1, x0
+    mov     x0, #0
+    bl      stack_top
+    mov     sp, x0
+    mov     x0, x19
+    mov     x1, x20
+    bl      arch_boot
+5:  wfi
+    b       5b
+
+#ifdef CONFIG_SMP
+/*
+ * Secondary CPUs (hal_cpu_start): PSCI CPU_ON starts them here at the physical address, MMU off,
+ * with x0 = the CPU index; QEMU starts them at EL2 when it has one (virtualization=on), not at the
+ * caller's EL1, so they drop to EL1 like the boot CPU. Same boot tables, then their own stack and
+ * per-CPU block.
+ */
+    .globl aarch64_secondary_entry
+aarch64_secondary_entry:
+    mov     x19, x0
+    msr     daifset, #0xf
+    bl      drop_to_el1
+    adr     x0, spin_vectors
+    msr     vbar_el1, x0
+    isb
+    bl      mmu_on
+    ldr     x0, =early_vectors
+    msr     vbar_el1, x0
+    ldr     x0, =aarch64_cpus
+    mov     x1, #AARCH64_CPU_SIZE
+    madd    x0, x19, x1, x0
+    msr     tpidr_el1, x0
+    mov     x0, x19
+    bl      stack_top
+    mov     sp, x0
+    mov     x0, x19
+    bl      aarch64_secondary_boot
+6:  wfi
+    b       6b
+#endif
+
+/*
+ * Entered at EL2 (-M virt,virtualization=on): run the kernel at EL1 in AArch64 (HCR_EL2.RW) with
+ * no EL2 traps: the counters and timers usable from EL1 (CNTHCTL_EL2.EL1PCTEN/EL1PCEN, no virtual
+ * offset), the PMU's counters all EL1's (MDCR_EL2.HPMN = PMCR_EL0.N) and its cycle counter
+ * counting at EL2 too (PMCCFILTR_EL0.NSH), FP/SIMD untrapped (CPTR_EL2), the GICv3 system
+ * registers usable from EL1 (ICC_SRE_EL2.SRE and Enable). Then eret to the caller in EL1h with
+ * DAIF masked. At EL1 already: just return.
+ */
+drop_to_el1:
     mrs     x0, CurrentEL
     cmp     x0, #(2 << 2)
-    b.ne    at_el1
-    /*
-     * Entered at EL2 (-M virt,virtualization=on): run the kernel at EL1 with EL1 in AArch64
-     * state (HCR_EL2.RW), the physical counter and timer usable from EL1 (CNTHCTL_EL2 EL1PCTEN,
-     * EL1PCEN) and no virtual offset, then eret to at_el1 in EL1h with interrupts masked.
-     */
+    b.ne    1f
     mov     x0, #(1 << 31)
     msr     hcr_el2, x0
     mov     x0, #3
     msr     cnthctl_el2, x0
     msr     cntvoff_el2, xzr
-    mov     x0, #0x3c5          /* SPSR: D, A, I, F masked; M = EL1h */
-    msr     spsr_el2, x0
-    adr     x0, at_el1
-    msr     elr_el2, x0
-    eret
-
-at_el1:
-    /* TPIDR_EL1 holds the CPU index (hal_cpu_id); the boot CPU is 0. */
-    msr     tpidr_el1, xzr
-    ldr     x0, =early_vectors
-    msr     vbar_el1, x0
+    mrs     x0, pmcr_el0
+    ubfx    x0, x0, #11, #5
+    msr     mdcr_el2, x0
+    mov     x0, #(1 << 27)
+    msr     pmccfiltr_el0, x0
+    mov     x0, #0x33ff
+    msr     cptr_el2, x0
+    msr     vttbr_el2, xzr
+    mrs     x0, id_aa64pfr0_el1
+    ubfx    x0, x0, #24, #4
+    cbz     x0, 2f
+    mrs     x0, S3_4_C12_C9_5   /* ICC_SRE_EL2 */
+    mov     x1, #0x9            /* SRE | Enable */
+    orr     x0, x0, x1
+    msr     S3_4_C12_C9_5, x0
     isb
-    ldr     x0, =boot_stack_top
-    mov     sp, x0
+2:  mov     x0, #0x3c5          /* SPSR: D, A, I, F masked; M = EL1h */
+    msr     spsr_el2, x0
+    msr     elr_el2, x30
+    eret
+1:  ret
 
-    ldr     x0, =__bss_start
-    ldr     x1, =__bss_end
-1:  cmp     x0, x1
-    b.hs    2f
-    str     xzr, [x0], #8
-    b       1b
-2:
-    mov     x0, x19
-    bl      arch_boot
-3:  wfi
-    b       3b
+/* A 1 GiB block for physical address x2 in the level-1 tables at x0 (identity; skipped when 0)
+ * and x1 (kernel addresses). Uses x2-x4. */
+map_gigabyte:
+    ubfx    x3, x2, #30, #9
+    lsr     x2, x2, #30
+    lsl     x2, x2, #30
+    ldr     x4, =BOOT_BLOCK
+    orr     x2, x2, x4
+    cbz     x0, 1f
+    str     x2, [x0, x3, lsl #3]
+1:  str     x2, [x1, x3, lsl #3]
+    ret
 
-    /*
-     * Until trap.S installs the real vectors, any exception is a kernel bug: report which of the
-     * 16 vectors (Arm ARM D1.10.2) it came through and stop.
-     */
+/*
+ * MAIR, TCR (IPS from ID_AA64MMFR0_EL1.PARange, at most 48 bits; 16-bit ASIDs where the CPU has
+ * them), the boot tables, then the MMU with caches, and return to the caller's linked (high)
+ * address: x30 is physical, add the offset.
+ */
+mmu_on:
+    ldr     x0, =BOOT_MAIR
+    msr     mair_el1, x0
+    mrs     x1, id_aa64mmfr0_el1
+    ubfx    x2, x1, #0, #4
+    cmp     x2, #5
+    mov     x3, #5
+    csel    x2, x2, x3, ls
+    ldr     x0, =BOOT_TCR
+    bfi     x0, x2, #32, #3
+    ubfx    x2, x1, #4, #4      /* ASIDBits: 2 = 16 bits */
+    cmp     x2, #2
+    cset    x2, eq
+    bfi     x0, x2, #36, #1
+    msr     tcr_el1, x0
+    adrp    x0, boot_ttbr0
+    msr     ttbr0_el1, x0
+    adrp    x0, boot_ttbr1
+    msr     ttbr1_el1, x0
+    isb
+    tlbi    vmalle1
+    dsb     nsh
+    isb
+    ldr     x0, =SCTLR_BOOT
+    msr     sctlr_el1, x0
+    isb
+    ldr     x0, =AARCH64_KERNEL_VOFFSET
+    add     x30, x30, x0
+    ret
+
+/*
+ * void aarch64_ttbr1_switch(paddr_t ttbr1, paddr_t zero): make ttbr1 the kernel's tables. The old
+ * and new tables map the running code differently (a 1 GiB block, then W^X pages), so the switch
+ * breaks before it makes (Arm ARM D8.14, "Using break-before-make"): from the identity map of the
+ * boot TTBR0, TTBR1 goes to the empty table zero, every translation is dropped, then TTBR1 gets
+ * the new tables and we return to the caller's linked address. No stack on the way.
+ */
+    .globl aarch64_ttbr1_switch
+aarch64_ttbr1_switch:
+    ldr     x2, =AARCH64_KERNEL_VOFFSET
+    adr     x3, 1f
+    sub     x3, x3, x2
+    br      x3
+1:  msr     ttbr1_el1, x1
+    isb
+    tlbi    vmalle1
+    dsb     nsh
+    isb
+    msr     ttbr1_el1, x0
+    isb
+    ret
+
+/* x0 = CPU index -> x0 = the top of its kernel stack (a guard page below each). */
+stack_top:
+    ldr     x1, =kernel_stacks
+    ldr     x2, =STACK_SLOT
+    madd    x0, x0, x2, x1
+    add     x0, x0, x2
+    ret
+
+spin:
+    wfe
+    b       spin
+
+/* Until the MMU is on nothing can report an exception: spin. */
+    .balign 2048
+spin_vectors:
+    .rept   16
+    .balign 128
+    b       spin
+    .endr
+
+/*
+ * From the jump to the linked address until aarch64_cpu_init installs trap.S's vectors, any
+ * exception is a kernel bug: report which of the 16 vectors (Arm ARM D1.10.2) it came through.
+ */
     .balign 2048
 early_vectors:
     .irp    n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
@@ -78,14 +284,32 @@ early_exception:
     mrs     x1, esr_el1
     mrs     x2, elr_el1
     mrs     x3, far_el1
-    ldr     x4, =boot_stack_top
+    ldr     x4, =early_stack_top
     mov     sp, x4
     bl      arch_early_trap
-4:  wfi
-    b       4b
+7:  wfi
+    b       7b
 
-    .section .bss.stack, "aw", %nobits
+    .ltorg
+
+    .section .bss.boot_tables, "aw", %nobits
+    .balign 4096
+    .globl boot_ttbr0, boot_ttbr1
+boot_ttbr0:
+    .space  4096
+boot_ttbr1:
+    .space  4096
+
+    .section .bss.early_stack, "aw", %nobits
     .balign 16
-boot_stack:
-    .space  CONFIG_KERNEL_STACK_SIZE
-boot_stack_top:
+    .space  2048
+early_stack_top:
+
+    /* CPU n's kernel stack at kernel_stacks + n * STACK_SLOT + 4096, above an unmapped guard
+     * page (mmu.c leaves it out of the kernel's tables). */
+    .section .kstack, "aw", %nobits
+    .balign 4096
+    .globl kernel_stacks, kernel_stacks_end
+kernel_stacks:
+    .space  STACK_SLOT * CONFIG_NR_CPUS
+kernel_stacks_end:

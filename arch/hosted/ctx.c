@@ -88,11 +88,21 @@ static void to_kernel(struct arch_ctx *ctx)
     fiber_enter(ctx->asan_fake_stack, NULL, NULL);
 }
 
+void hal_ctx_restart_syscall(struct arch_ctx *ctx)
+{
+    ctx->restart = 1;
+}
+
+/* The syscall "instruction": a restarted syscall (a preempted long operation) traps again, with
+ * the ARG registers the kernel left as they were. */
 void hosted_trap(void)
 {
-    hosted_user_running = false;
-    pending.kind = HAL_TRAP_SYSCALL;
-    to_kernel(current);
+    do {
+        hosted_user_running = false;
+        pending.kind = HAL_TRAP_SYSCALL;
+        current->restart = 0;
+        to_kernel(current);
+    } while (current->restart);
 }
 
 _Noreturn void hosted_thread_start(word_t pc, word_t arg)

@@ -10,25 +10,9 @@
 
 #ifndef CONFIG_HOSTED_RAM_MB
 #define CONFIG_HOSTED_RAM_MB 64
-/* Real user faults (host_fault.c, ctx.c): whether user code is running (set around the switch
- * to a thread), the signal handlers' setup, the handler's record of a fault at host pc, and the
- * code the faulted thread continues in (on a stack of its own), which enters the kernel. */
-extern volatile bool hosted_user_running;
-void hosted_faults_init(void);
-void hosted_fault_record(struct hal_trap trap, word_t pc);
-void hosted_fault_entry(void);
-
 #endif
 #ifndef CONFIG_HOSTED_TRAP_NS
 #define CONFIG_HOSTED_TRAP_NS 100
-/* Real user faults (host_fault.c, ctx.c): whether user code is running (set around the switch
- * to a thread), the signal handlers' setup, the handler's record of a fault at host pc, and the
- * code the faulted thread continues in (on a stack of its own), which enters the kernel. */
-extern volatile bool hosted_user_running;
-void hosted_faults_init(void);
-void hosted_fault_record(struct hal_trap trap, word_t pc);
-void hosted_fault_entry(void);
-
 #endif
 
 /* Virtual time: each trap costs CONFIG_HOSTED_TRAP_NS (timer.c). */
@@ -37,6 +21,8 @@ void hosted_time_advance(void);
 bool hosted_pending_event(struct hal_trap *trap);
 bool hosted_timer_expired(struct hal_trap *trap);
 bool hosted_timer_skip(struct hal_trap *trap);
+/* Has the deadline passed (without taking it)? */
+bool hosted_timer_due(void);
 
 /* Real user faults (host_fault.c, ctx.c): whether user code is running (set around the switch
  * to a thread), the signal handlers' setup, the handler's record of a fault at host pc, and the

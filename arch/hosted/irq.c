@@ -47,6 +47,11 @@ static bool irq_take(struct hal_trap *trap)
     return true;
 }
 
+bool hal_irq_pending(void)
+{
+    return (pending_irqs & ~masked_irqs) || hosted_timer_due();
+}
+
 bool hosted_pending_event(struct hal_trap *trap)
 {
     return irq_take(trap) || hosted_timer_expired(trap);

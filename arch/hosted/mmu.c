@@ -10,68 +10,39 @@
 
 #include "hosted.h"
 #include "klog.h"
-
-#define PTE_V         (1ul << 0)
-#define PTE_R         (1ul << 1)
-#define PTE_W         (1ul << 2)
-#define PTE_X         (1ul << 3)
-#define PTE_U         (1ul << 4)
-#define PTE_A         (1ul << 6)
-#define PTE_D         (1ul << 7)
-#define PTE_LEAF      (PTE_R | PTE_W | PTE_X)
-#define PTE_PPN_SHIFT 10
-#define PTE_PPN_MASK  ((1ul << 44) - 1)
-/* Sv39 leaves this bit to software (RSW, bits 8-9); hosted marks device mappings with it. */
-#define PTE_DEVICE (1ul << 8)
+#include "mmu/sv39.h"
 
 static paddr_t active_root;
 static word_t active_asid;
 
+compile_assert(sv39_kind_order, HAL_PTE_INVALID == 0 && HAL_PTE_TABLE == 1 && HAL_PTE_PAGE == 2);
+
 pte_t hal_pte_table(paddr_t table)
 {
-    return ((table >> HAL_PAGE_BITS) << PTE_PPN_SHIFT) | PTE_V;
+    return sv39_table(table);
 }
 
+/* Device mappings are marked with a bit Sv39 leaves to software (RSW). */
 pte_t hal_pte_page(paddr_t pa, unsigned level, unsigned vm_rights, unsigned attr)
 {
-    pte_t pte = ((pa >> HAL_PAGE_BITS) << PTE_PPN_SHIFT) | PTE_V | PTE_U | PTE_A;
-
     (void)level;
-    if (vm_rights & MICA_VM_READ)
-        pte |= PTE_R;
-    if (vm_rights & MICA_VM_WRITE)
-        pte |= PTE_W | PTE_D;
-    if (vm_rights & MICA_VM_EXEC)
-        pte |= PTE_X;
-    if (attr == MICA_VM_DEVICE)
-        pte |= PTE_DEVICE;
-    return pte;
+    return sv39_user_leaf(pa, vm_rights, attr, SV39_RSW0);
 }
 
 enum hal_pte_kind hal_pte_kind(pte_t pte, unsigned level)
 {
-    if (!(pte & PTE_V))
-        return HAL_PTE_INVALID;
-    if (pte & PTE_LEAF)
-        return HAL_PTE_PAGE;
-    return level < HAL_PT_LEVELS - 1 ? HAL_PTE_TABLE : HAL_PTE_INVALID;
+    return (enum hal_pte_kind)sv39_kind(pte, level);
 }
 
 paddr_t hal_pte_addr(pte_t pte)
 {
-    return ((pte >> PTE_PPN_SHIFT) & PTE_PPN_MASK) << HAL_PAGE_BITS;
+    return sv39_addr(pte);
 }
 
 /* No kernel half: the hosted kernel is the host process, not a mapping. */
 void hal_vspace_init(pte_t *root)
 {
     (void)root;
-}
-
-void hal_vspace_activate(paddr_t root, word_t asid)
-{
-    active_root = root;
-    active_asid = asid;
 }
 
 /* Roots are page-aligned and ASIDs below a page's size: the token is root | asid. */
@@ -83,11 +54,16 @@ word_t hal_vspace_token(paddr_t root, word_t asid)
 
 void hal_vspace_load(word_t token)
 {
-    hal_vspace_activate(token & ~((1ul << HAL_PAGE_BITS) - 1),
-                        token & ((1ul << HAL_PAGE_BITS) - 1));
+    active_root = token & ~((1ul << HAL_PAGE_BITS) - 1);
+    active_asid = token & ((1ul << HAL_PAGE_BITS) - 1);
 }
 
 void hal_tlb_flush_page(word_t asid, word_t vaddr)
+{
+    (void)asid, (void)vaddr;
+}
+
+void hal_tlb_page_mapped(word_t asid, word_t vaddr)
 {
     (void)asid, (void)vaddr;
 }

@@ -29,6 +29,11 @@ void hosted_time_advance(void)
     now_ns += CONFIG_HOSTED_TRAP_NS;
 }
 
+bool hosted_timer_due(void)
+{
+    return now_ns >= deadline;
+}
+
 bool hosted_timer_expired(struct hal_trap *trap)
 {
     if (now_ns < deadline)

@@ -60,9 +60,6 @@ _Noreturn void arch_boot(word_t hartid, paddr_t dtb)
         bp->root_elf_size = (size_t)(root_elf_end - root_elf_start);
     }
     uart_console_init(bp->dtb);
-    /* link.ld repeats arch.h's layout; hal_phys_to_virt is only right if they agree. */
-    if ((word_t)__kernel_start != RISCV_KERNEL_VOFFSET + RISCV_KERNEL_PHYS)
-        kpanic("link.ld and arch.h disagree on the kernel's address");
     if (bp->dtb && fdt_find_compatible(bp->dtb, "sifive,test0", &test, NULL) == 0)
         riscv_halt_init(test);
     if (bp->dtb && fdt_scan_boot(bp->dtb, FDT_MAX_SIZE, bp, why, sizeof(why)))
@@ -75,6 +72,11 @@ _Noreturn void arch_boot(word_t hartid, paddr_t dtb)
 
 void arch_early_trap(word_t cause, word_t epc, word_t tval)
 {
+    unsigned cpu;
+
+    /* The final tables (riscv_mmu_init) are on before the trap vector is (riscv_cpu_init). */
+    if ((cause == 13 || cause == 15) && riscv_stack_guard(tval, &cpu))
+        kpanic("kernel stack overflow on CPU %u (sepc %lx)", cpu, (unsigned long)epc);
     kpanic("trap before the kernel was ready: scause %lx sepc %lx stval %lx", cause, epc, tval);
 }
 

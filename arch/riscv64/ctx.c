@@ -24,6 +24,12 @@ void hal_ctx_init(struct arch_ctx *ctx, word_t pc, word_t sp)
 }
 
 /* The user runtime reads its IPC buffer address from tp (user/arch/riscv64). */
+/* trap.S advanced the PC past the ecall, which is always 4 bytes (there is no compressed one). */
+void hal_ctx_restart_syscall(struct arch_ctx *ctx)
+{
+    ctx->pc -= 4;
+}
+
 void hal_ctx_set_ipc_buffer(struct arch_ctx *ctx, word_t uaddr, void *kptr)
 {
     (void)kptr;
@@ -134,6 +140,12 @@ void riscv_kernel_trap(word_t cause, word_t epc, word_t tval, word_t sp);
 
 void riscv_kernel_trap(word_t cause, word_t epc, word_t tval, word_t sp)
 {
+    unsigned cpu;
+
+    /* A load or store fault in a stack's guard page (trap.S switched to a stack of its own). */
+    if ((cause == 13 || cause == 15) && riscv_stack_guard(tval, &cpu))
+        kpanic("kernel stack overflow on CPU %u (sepc %lx, sp %lx)", cpu, (unsigned long)epc,
+               (unsigned long)sp);
     kpanic("kernel trap: scause %lx sepc %lx stval %lx sp %lx", (unsigned long)cause,
            (unsigned long)epc, (unsigned long)tval, (unsigned long)sp);
 }

@@ -60,7 +60,7 @@ _start:
     /* From here on PC-relative addresses (la) are the linked, high ones. */
     li      tp, 0
     la      sp, boot_stack
-    li      t0, CONFIG_KERNEL_STACK_SIZE
+    li      t0, RISCV_KSTACK_STRIDE
     add     sp, sp, t0
     la      t0, early_trap
     csrw    stvec, t0
@@ -87,7 +87,7 @@ riscv_secondary_entry:
     mv      tp, s1
     la      sp, boot_stack
     addi    t0, s1, 1
-    li      t1, CONFIG_KERNEL_STACK_SIZE
+    li      t1, RISCV_KSTACK_STRIDE
     mul     t0, t0, t1
     add     sp, sp, t0
     la      t0, early_trap
@@ -124,8 +124,10 @@ boot_pt_enable:
     wfi
     j       .Lspin
 
+    /* On a stack of its own: the kernel stack may be what overflowed. */
     .balign 4
 early_trap:
+    la      sp, trap_panic_stack + 4096
     csrr    a0, scause
     csrr    a1, sepc
     csrr    a2, stval
@@ -139,9 +141,11 @@ early_trap:
 boot_pt:
     .space  4096
 
-    /* One kernel stack per CPU, CPU n's at boot_stack + n * CONFIG_KERNEL_STACK_SIZE. */
+    /* One kernel stack per CPU above a guard page each (arch.h RISCV_KSTACK_STRIDE; mmu.c leaves
+     * the guards unmapped). */
     .section .bss.stack, "aw", @nobits
-    .balign 16
-    .globl boot_stack
+    .balign 4096
+    .globl boot_stack, boot_stack_end
 boot_stack:
-    .space  CONFIG_KERNEL_STACK_SIZE * CONFIG_NR_CPUS
+    .space  RISCV_KSTACK_STRIDE * CONFIG_NR_CPUS
+boot_stack_end:

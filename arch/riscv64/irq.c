@@ -50,27 +50,14 @@ BOOT_CODE void riscv_irq_init(const void *dtb)
 
 /*
  * Device untypeds: the registers of every device that interrupts through the PLIC, rounded out to
- * pages, except the console UART, which the kernel drives. The PLIC itself, the CLINT and
- * sifive_test are not among them, so user space can map none of those.
+ * pages, except the console UART, which the kernel drives (fdt_device_untypeds). The PLIC itself,
+ * the CLINT and sifive_test are not among them, so user space can map none of those.
  */
 BOOT_CODE void riscv_irq_devices(struct boot_params *bp)
 {
-    const paddr_t page = (paddr_t)1 << HAL_PAGE_BITS;
-    struct mem_range dev[ARCH_MAX_RAM_RANGES];
-    paddr_t console = 0;
-    unsigned n = 0;
-
-    bp->ndevice = 0;
-    fdt_stdout_uart(bp->dtb, &console);
-    if (fdt_intc_devices(bp->dtb, plic_compat_found, dev, ARCH_MAX_RAM_RANGES, &n))
-        klog_warn("riscv64: could not list the PLIC's devices; no device untypeds\n");
-    for (unsigned i = 0; i < n; i++) {
-        paddr_t lo = dev[i].base & ~(page - 1);
-        paddr_t hi = (dev[i].base + dev[i].size + page - 1) & ~(page - 1);
-        if (console >= lo && console < hi)
-            continue;
-        bp->device[bp->ndevice++] = (struct mem_range){lo, hi - lo};
-    }
+    if (fdt_device_untypeds(bp->dtb, plic_compat_found, (paddr_t)1 << HAL_PAGE_BITS, bp))
+        klog_warn("riscv64: could not list all of the PLIC's devices; %u device untypeds\n",
+                  bp->ndevice);
 }
 
 /* Only the boot hart takes device interrupts; the others' contexts stay disabled (see above). */
@@ -93,6 +80,12 @@ word_t riscv_irq_claim(void)
 
 /* Source 0 does not exist (PLIC spec: "interrupt ID 0 means no interrupt"). The timer is not a
  * PLIC source on RISC-V, so every PLIC line is the user's to claim. */
+/* SEIP only rises for lines the PLIC enables, STIP once the deadline passed, SSIP for an IPI. */
+bool hal_irq_pending(void)
+{
+    return csr_read(sip) & csr_read(sie) & (SIE_SEIE | SIE_STIE | SIE_SSIE);
+}
+
 bool hal_irq_valid(word_t irq)
 {
     return irq >= 1 && irq <= plic_sources;

@@ -14,29 +14,17 @@
 #include <mica/objects.h>
 
 #include "klog.h"
+#include "mmu/sv39.h"
 #include "riscv.h"
-
-#define PTE_V         (1ul << 0)
-#define PTE_R         (1ul << 1)
-#define PTE_W         (1ul << 2)
-#define PTE_X         (1ul << 3)
-#define PTE_U         (1ul << 4)
-#define PTE_G         (1ul << 5)
-#define PTE_A         (1ul << 6)
-#define PTE_D         (1ul << 7)
-#define PTE_LEAF      (PTE_R | PTE_W | PTE_X)
-#define PTE_PPN_SHIFT 10
-#define PTE_PPN_MASK  ((1ul << 44) - 1)
-#define PTE_PBMT_IO   (2ul << 61) /* Svpbmt: non-cacheable, strongly ordered I/O */
 
 #define PT_ENTRIES     512
 #define KERNEL_ROOT_LO (PT_ENTRIES / 2) /* first root entry of the kernel half */
 #define PT_PAGE        ((paddr_t)1 << HAL_PAGE_BITS)
 
 /* Kernel mappings: A and D preset, since hardware need not set them (4.3.1, "A and D bits"). */
-#define KPTE_TEXT   (PTE_V | PTE_R | PTE_X | PTE_G | PTE_A)
-#define KPTE_RODATA (PTE_V | PTE_R | PTE_G | PTE_A)
-#define KPTE_RW     (PTE_V | PTE_R | PTE_W | PTE_G | PTE_A | PTE_D)
+#define KPTE_TEXT   (SV39_V | SV39_R | SV39_X | SV39_G | SV39_A)
+#define KPTE_RODATA (SV39_V | SV39_R | SV39_G | SV39_A)
+#define KPTE_RW     (SV39_V | SV39_R | SV39_W | SV39_G | SV39_A | SV39_D)
 
 /* Tables for the kernel half beyond the root: the RAM gigabyte around the image, the 2 MiB pieces
  * the image and unaligned RAM ends are mapped with, and a few for devices. */
@@ -49,34 +37,28 @@ static page_table_t kernel_tables[KERNEL_TABLES] __attribute__((aligned(4096)));
 static unsigned kernel_tables_used;
 static word_t kernel_satp;
 word_t riscv_asid_max; /* arch.h */
-_Static_assert(SATP_MODE_SV39 == 8ul << 60 && SATP_ASID_SHIFT == 44,
-               "arch.h's hal_vspace_activate");
+_Static_assert(SATP_MODE_SV39 == 8ul << 60 && SATP_ASID_SHIFT == 44, "arch.h's hal_vspace_token");
 static bool has_svpbmt;
 
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[], __data_start[],
-    __kernel_end[];
+    __kernel_end[], boot_stack[], boot_stack_end[];
 
 static unsigned level_shift(unsigned level)
 {
     return HAL_PAGE_BITS + (HAL_PT_LEVELS - 1 - level) * HAL_PT_INDEX_BITS;
 }
 
-static pte_t ppn(paddr_t pa)
-{
-    return (pa >> HAL_PAGE_BITS) << PTE_PPN_SHIFT;
-}
-
 /* The next-level table behind *slot, taken from kernel_tables if there is none yet. */
 BOOT_CODE static pte_t *kernel_table(pte_t *slot)
 {
-    if (!(*slot & PTE_V)) {
+    if (!(*slot & SV39_V)) {
         if (kernel_tables_used == KERNEL_TABLES)
             kpanic("mmu: out of boot page tables (KERNEL_TABLES = %d)", KERNEL_TABLES);
         pte_t *t = kernel_tables[kernel_tables_used++];
         *slot = hal_pte_table(hal_virt_to_phys(t));
         return t;
     }
-    if (*slot & PTE_LEAF)
+    if (*slot & SV39_LEAF)
         kpanic("mmu: kernel mappings overlap");
     return hal_phys_to_virt(hal_pte_addr(*slot));
 }
@@ -98,8 +80,8 @@ BOOT_CODE static void kernel_map(paddr_t pa, paddr_t size, pte_t flags)
         for (unsigned l = 0; l < level; l++)
             table = kernel_table(&table[(va >> level_shift(l)) % PT_ENTRIES]);
         pte_t *slot = &table[(va >> level_shift(level)) % PT_ENTRIES];
-        pte_t pte = ppn(pa) | flags;
-        if ((*slot & PTE_V) && *slot != pte)
+        pte_t pte = sv39_ppn(pa) | flags;
+        if ((*slot & SV39_V) && *slot != pte)
             kpanic("mmu: kernel mappings overlap at %lx", (unsigned long)va);
         *slot = pte;
         word_t page = (word_t)1 << level_shift(level);
@@ -132,6 +114,28 @@ BOOT_CODE static void map_ram(const struct mem_range *r)
         kernel_map(khi, hi - khi, KPTE_RW);
 }
 
+/* Data and bss read-write, but for the guard page under each kernel stack (arch.h). */
+BOOT_CODE static void map_data(void)
+{
+    paddr_t lo = pa_of(__data_start), stacks = pa_of(boot_stack);
+
+    kernel_map(lo, stacks - lo, KPTE_RW);
+    for (unsigned i = 0; i < CONFIG_NR_CPUS; i++)
+        kernel_map(stacks + i * RISCV_KSTACK_STRIDE + PT_PAGE, RISCV_KSTACK_BYTES, KPTE_RW);
+    lo = pa_of(boot_stack_end);
+    kernel_map(lo, pa_of(__kernel_end) - lo, KPTE_RW);
+}
+
+bool riscv_stack_guard(word_t va, unsigned *cpu)
+{
+    word_t base = (word_t)boot_stack;
+
+    if (va < base || va >= (word_t)boot_stack_end)
+        return false;
+    *cpu = (unsigned)((va - base) / RISCV_KSTACK_STRIDE);
+    return (va - base) % RISCV_KSTACK_STRIDE < PT_PAGE;
+}
+
 /* 4.1.11: the implemented ASID bits are the ones that read back as 1 after writing all ones. */
 BOOT_CODE static void probe_asids(void)
 {
@@ -147,7 +151,7 @@ BOOT_CODE void riscv_mmu_init(const struct boot_params *bp, const struct mem_ran
     /* The image's sections are page aligned (link.ld), so each gets its own pages. */
     kernel_map(pa_of(__text_start), (paddr_t)(__text_end - __text_start), KPTE_TEXT);
     kernel_map(pa_of(__rodata_start), (paddr_t)(__rodata_end - __rodata_start), KPTE_RODATA);
-    kernel_map(pa_of(__data_start), (paddr_t)(__kernel_end - __data_start), KPTE_RW);
+    map_data();
     for (unsigned i = 0; i < bp->nram; i++)
         map_ram(&bp->ram[i]);
     for (unsigned i = 0; i < ndev; i++) {
@@ -175,45 +179,32 @@ BOOT_CODE void riscv_mmu_enable(void)
     __asm__ volatile("sfence.vma" ::: "memory");
 }
 
+compile_assert(sv39_kind_order, HAL_PTE_INVALID == 0 && HAL_PTE_TABLE == 1 && HAL_PTE_PAGE == 2);
+
 pte_t hal_pte_table(paddr_t table)
 {
-    return ppn(table) | PTE_V;
+    return sv39_table(table);
 }
 
 /*
- * A user leaf: U set, A preset, D preset on writable pages (4.3.1 lets hardware fault instead of
- * setting them). Device memory gets Svpbmt's IO type where the hart has it; without Svpbmt the
- * platform's PMAs decide, and on QEMU virt they make device regions uncached already.
+ * A user leaf (drivers/mmu/sv39.h). Device memory gets Svpbmt's IO type (non-cacheable, strongly
+ * ordered) where the hart has it; without Svpbmt the platform's PMAs decide, and on QEMU virt they
+ * make device regions uncached already.
  */
 pte_t hal_pte_page(paddr_t pa, unsigned level, unsigned vm_rights, unsigned attr)
 {
-    pte_t pte = ppn(pa) | PTE_V | PTE_U | PTE_A;
-
     (void)level; /* a superpage has the same format; only its PPN alignment differs */
-    if (vm_rights & MICA_VM_READ)
-        pte |= PTE_R;
-    if (vm_rights & MICA_VM_WRITE)
-        pte |= PTE_W | PTE_D;
-    if (vm_rights & MICA_VM_EXEC)
-        pte |= PTE_X;
-    if (attr == MICA_VM_DEVICE && has_svpbmt)
-        pte |= PTE_PBMT_IO;
-    return pte;
+    return sv39_user_leaf(pa, vm_rights, attr, has_svpbmt ? SV39_PBMT_IO : 0);
 }
 
-/* 4.3.1: V = 0 is invalid; R = W = X = 0 points to the next level (invalid at the last). */
 enum hal_pte_kind hal_pte_kind(pte_t pte, unsigned level)
 {
-    if (!(pte & PTE_V))
-        return HAL_PTE_INVALID;
-    if (pte & PTE_LEAF)
-        return HAL_PTE_PAGE;
-    return level < HAL_PT_LEVELS - 1 ? HAL_PTE_TABLE : HAL_PTE_INVALID;
+    return (enum hal_pte_kind)sv39_kind(pte, level);
 }
 
 paddr_t hal_pte_addr(pte_t pte)
 {
-    return ((pte >> PTE_PPN_SHIFT) & PTE_PPN_MASK) << HAL_PAGE_BITS;
+    return sv39_addr(pte);
 }
 
 void hal_vspace_init(pte_t *root)
@@ -241,6 +232,13 @@ void hal_tlb_flush_page(word_t asid, word_t vaddr)
         __asm__ volatile("sfence.vma %0, %1" ::"r"(vaddr), "r"(hw) : "memory");
     else
         __asm__ volatile("sfence.vma %0, zero" ::"r"(vaddr) : "memory");
+}
+
+/* Without Svvptc, RISC-V only guarantees that a store setting V is seen by the page walker after
+ * an SFENCE.VMA (RISC-V Privileged ISA 20240411, "Svvptc"): the same fence as a flush. */
+void hal_tlb_page_mapped(word_t asid, word_t vaddr)
+{
+    hal_tlb_flush_page(asid, vaddr);
 }
 
 void hal_tlb_flush_asid(word_t asid)

@@ -12,6 +12,9 @@
 
 #include "hal.h"
 
+/* Is va in a kernel stack's guard page (mmu.c)? Which CPU's, in *cpu. */
+bool riscv_stack_guard(word_t va, unsigned *cpu);
+
 #define csr_read(csr)                                                                              \
     ({                                                                                             \
         word_t v_;                                                                                 \

@@ -16,6 +16,9 @@
 
 /* The kernel frame of hal_user_run: ra, s0-s11, tp, then its ctx and trap arguments. */
 #define KFRAME     128 /* 16 words, a multiple of 16 bytes */
+/* For tools/stackcheck.py: hal_user_run's frame, and the C a U-mode trap runs below it.
+ * stack-usage: hal_user_run 128
+ * stack-calls: hal_user_run riscv_trap_decode */
 #define KFRAME_TP  104
 #define KFRAME_CTX 112
 #define KFRAME_TRAP 120
@@ -184,5 +187,6 @@ riscv_trap_vector:
 
     .section .bss.trap_panic_stack, "aw", @nobits
     .balign 16
+    .globl trap_panic_stack
 trap_panic_stack:
     .space  4096

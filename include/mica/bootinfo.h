@@ -40,6 +40,9 @@ struct mica_untyped_desc {
 #define MICA_BOOT_FLAG_MPU        0x2u /* address spaces are MPU region sets */
 #define MICA_BOOT_FLAG_REAL_MEM   0x4u /* mapped frames can be touched (false on hosted) */
 #define MICA_BOOT_FLAG_USER_FAULT 0x8u /* real user faults can be provoked (false on hosted) */
+/* The kernel checks its invariants after every trap (CONFIG_INVARIANTS): a syscall then costs
+ * time that grows with the whole system, so cost measurements mean nothing. */
+#define MICA_BOOT_FLAG_CHECKED 0x10u
 
 struct mica_bootinfo {
     mica_word_t magic;

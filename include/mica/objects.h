@@ -26,6 +26,10 @@ enum mica_cap_type {
     MICA_CAP_IRQ_CONTROL = MICA_OBJ_TYPE_COUNT,
     MICA_CAP_IRQ_HANDLER,
     MICA_CAP_SCHED_CONTROL,
+    /* A capability whose object the kernel is still deleting: a Delete or Revoke was preempted
+     * (docs/abi.md, "Long operations"). Delete on its slot, or Revoke of the Untyped it came
+     * from, continues the deletion; it can be neither invoked, copied nor moved. */
+    MICA_CAP_ZOMBIE,
     MICA_CAP_TYPE_COUNT
 };
 
@@ -33,10 +37,16 @@ enum mica_cap_type {
  * Object sizes as log2 bytes. Fixed-size objects ignore Retype's size_bits; for Untyped, Frame and
  * CNode (log2 of the slot count) it is the caller's choice within the ranges below.
  */
-#define MICA_TCB_BITS           10
+/* A TCB holds the thread's saved registers: 2 KiB on AArch64, whose 32 128-bit FP/SIMD registers
+ * alone take 512 bytes, 1 KiB elsewhere. */
+#if defined(__aarch64__)
+#define MICA_TCB_BITS 11
+#else
+#define MICA_TCB_BITS 10
+#endif
 #define MICA_ENDPOINT_BITS      5
 #define MICA_NOTIFICATION_BITS  6
-#define MICA_REPLY_BITS         5
+#define MICA_REPLY_BITS         6
 #define MICA_SCHED_CONTEXT_BITS 8
 #define MICA_SLOT_BITS          6 /* one CNode slot */
 #define MICA_PAGE_BITS          12

@@ -3,7 +3,8 @@
  * Benchmarks, run as the root task. Each figure is the median over BATCHES batches of the mean
  * time of one operation within a batch of BATCH operations, so the clock's own cost is spread
  * out. The clock is the arch's mica_clock(): ns of the host's CLOCK_MONOTONIC on hosted,
- * instructions retired (rdinstret) on riscv64, which -icount makes exact.
+ * instructions retired (rdinstret) on riscv64, the PMU cycle counter (PMCCNTR_EL0) on aarch64;
+ * -icount makes both exact instruction counts.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -21,7 +22,7 @@ static char stack_a[STACK] __attribute__((aligned(16)));
 static mica_cptr_t ep, reply, ntfn, tcb_a, buf_a, sc_a, ut, next_slot;
 static const struct mica_bootinfo *boot;
 
-/* This program's pages, from the user link script where it gives them (riscv64). */
+/* This program's pages, from the user link script where it gives them (riscv64, aarch64). */
 extern char __mica_image_start[] __attribute__((weak)), __mica_data_start[] __attribute__((weak)),
     __mica_image_end[] __attribute__((weak));
 static uint64_t samples[BATCHES];
@@ -46,7 +47,7 @@ static void report(const char *name, const char *what)
 {
     sort(samples, BATCHES);
     uint64_t med = samples[BATCHES / 2];
-    mica_printf("bench: %-22s median %4lu.%lu %s  (min %lu.%lu, max %lu.%lu)  %s\n", name,
+    mica_printf("bench: %-28s median %4lu.%lu %s  (min %lu.%lu, max %lu.%lu)  %s\n", name,
                 (unsigned long)(med / 10), (unsigned long)(med % 10), mica_clock_unit,
                 (unsigned long)(samples[0] / 10), (unsigned long)(samples[0] % 10),
                 (unsigned long)(samples[BATCHES - 1] / 10),
@@ -181,21 +182,32 @@ static mica_cptr_t second_vspace(void)
     return vs;
 }
 
-static void bench_call_cross(void)
+/*
+ * The round trip with the server in the second address space, with its own scheduling context or
+ * passive (the like-for-like of seL4's MCS fast path figure: a passive server in another address
+ * space, each Call lending the client's context).
+ */
+static void bench_call_cross(bool passive)
 {
+    static mica_cptr_t vs;
+    const char *name = passive ? "passive call+replyrecv cross" : "call+replyrecv cross";
     struct mica_regs r;
-    mica_cptr_t vs = second_vspace();
     mica_word_t addr;
     mica_word_t regs[2] = {(mica_word_t)server, (mica_word_t)(stack_a + STACK)};
 
+    if (!vs)
+        vs = second_vspace();
     if (!vs || mica_frame_get_address(buf_a, &addr) ||
         mica_tcb_configure(tcb_a, MICA_INIT_CNODE, vs, addr, buf_a) ||
         mica_tcb_set_priority(tcb_a, MICA_INIT_TCB, 200) ||
         mica_tcb_write_registers(tcb_a, 1, MICA_REG_PC, 2, regs)) {
-        mica_printf("bench: %-22s skipped: needs an MMU with real memory and the image bounds\n",
-                    "call+replyrecv cross");
+        mica_printf("bench: %-28s skipped: needs an MMU with real memory and the image bounds\n",
+                    name);
         return;
     }
+    /* The server ran on sc_a until it waited in Recv: from now on it has no time of its own. */
+    if (passive && mica_sched_context_unbind(sc_a))
+        mica_printf("bench: unbind failed\n");
     for (unsigned b = 0; b < BATCHES; b++) {
         uint64_t t0 = mica_clock();
         for (unsigned i = 0; i < BATCH; i++) {
@@ -205,16 +217,25 @@ static void bench_call_cross(void)
         record(b, t0, mica_clock(), BATCH);
     }
     mica_tcb_suspend(tcb_a);
-    report("call+replyrecv cross", "the same, with the server in another address space");
+    if (passive) {
+        mica_sched_context_bind(sc_a, tcb_a);
+        report(name, "the passive round trip, with the server in another address space");
+    } else {
+        report(name, "the same, with the server in another address space");
+    }
 }
 
 /*
- * IRQ to user driver, on qemu-virt-riscv64 (elsewhere skipped): the goldfish RTC (0x101000, PLIC
- * line 11) in a frame of its device untyped, its line bound to a notification, and a driver thread
- * above the root's priority waiting on it. The root arms an alarm RTC_LEAD ns ahead and spins;
- * under -icount shift=0 one virtual ns is one instruction and the busy CPU never sleeps, so the
- * alarm fires RTC_LEAD instructions after the arming clock read, and the latency is the driver's
- * clock read after its Wait returned minus that.
+ * IRQ to user driver: a device whose interrupt the root can raise at a known instant, in a frame
+ * of its device untyped, its line bound to a notification, and a driver thread above the root's
+ * priority waiting on it; the latency is the driver's clock read after its Wait returned minus
+ * the instant the device raised the line. Skipped on boards without such a device.
+ *  - qemu-virt-riscv64: the goldfish RTC (0x101000, PLIC line 11). The root arms an alarm RTC_LEAD
+ *    ns ahead and spins; under -icount shift=0 one virtual ns is one instruction and the busy CPU
+ *    never sleeps, so the alarm fires RTC_LEAD instructions after the arming clock read.
+ *  - qemu-virt-aarch64: the PL061 GPIO (0x9030000, GIC SPI 7 = INTID 39) with pin 0 an output
+ *    whose level-high interrupt is enabled (PL061 TRM 3.3): the root's store that drives the pin
+ *    high raises the line, one instruction after its clock read.
  */
 #define RTC_BASE            0x101000ul
 #define RTC_IRQ             11
@@ -225,12 +246,26 @@ static void bench_call_cross(void)
 #define RTC_IRQ_ENABLED     0x10
 #define RTC_CLEAR_INTERRUPT 0x1c
 #define RTC_LEAD            20000
+#define GPIO_BASE           0x9030000ul
+#define GPIO_IRQ            39
+#define GPIO_DATA_PIN0      0x004 /* GPIODATA through address mask bit 0 */
+#define GPIO_DIR            0x400
+#define GPIO_IS             0x404 /* 1: level-sensitive */
+#define GPIO_IEV            0x40c /* 1: high level */
+#define GPIO_IE             0x410
+#define GPIO_IC             0x41c
 #define IRQ_SAMPLES         101
 
-static volatile uint32_t *rtc;
+static volatile uint32_t *dev_regs;
+static bool dev_is_gpio;
 static mica_cptr_t irq_ntfn, irq_handler;
 static volatile uint64_t woke_at;
 static volatile unsigned wakes;
+
+static void reg_write(unsigned off, uint32_t v)
+{
+    dev_regs[off / 4] = v;
+}
 
 static void driver(mica_word_t arg)
 {
@@ -238,7 +273,12 @@ static void driver(mica_word_t arg)
     for (;;) {
         mica_wait(irq_ntfn, NULL);
         woke_at = mica_clock();
-        rtc[RTC_CLEAR_INTERRUPT / 4] = 1;
+        if (dev_is_gpio) {
+            reg_write(GPIO_DATA_PIN0, 0);
+            reg_write(GPIO_IC, 1);
+        } else {
+            reg_write(RTC_CLEAR_INTERRUPT, 1);
+        }
         mica_irq_handler_ack(irq_handler);
         wakes++;
     }
@@ -254,52 +294,256 @@ static mica_cptr_t device_untyped(mica_word_t paddr)
     return 0;
 }
 
-static bool rtc_setup(void)
+static bool irq_setup(void)
 {
     const mica_word_t va = (mica_word_t)1 << 31;
-    mica_cptr_t dev = device_untyped(RTC_BASE), frame = next_slot++;
+    mica_word_t base, irq;
+    mica_cptr_t dev, frame = next_slot++;
 
+    if (strcmp(boot->board, "qemu-virt-riscv64") == 0) {
+        base = RTC_BASE, irq = RTC_IRQ;
+    } else if (strcmp(boot->board, "qemu-virt-aarch64") == 0) {
+        base = GPIO_BASE, irq = GPIO_IRQ, dev_is_gpio = true;
+    } else {
+        return false;
+    }
+    dev = device_untyped(base);
     irq_ntfn = next_slot++;
     irq_handler = next_slot++;
-    if (strcmp(boot->board, "qemu-virt-riscv64") != 0 || !dev ||
+    if (!dev ||
         mica_untyped_retype(dev, MICA_OBJ_FRAME, MICA_PAGE_BITS, MICA_INIT_CNODE, 0, 0, frame, 1) ||
         map_copy(frame, MICA_INIT_VSPACE, va, MICA_VM_READ | MICA_VM_WRITE) ||
         mica_untyped_retype(ut, MICA_OBJ_NOTIFICATION, 0, MICA_INIT_CNODE, 0, 0, irq_ntfn, 1) ||
-        mica_irq_control_get(MICA_INIT_IRQ_CONTROL, RTC_IRQ, MICA_INIT_CNODE, irq_handler, DEPTH) ||
+        mica_irq_control_get(MICA_INIT_IRQ_CONTROL, irq, MICA_INIT_CNODE, irq_handler, DEPTH) ||
         mica_irq_handler_set_notification(irq_handler, irq_ntfn))
         return false;
-    rtc = (volatile uint32_t *)va;
-    rtc[RTC_IRQ_ENABLED / 4] = 1;
+    /* A device frame need not be the first page of its untyped. */
+    dev_regs = (volatile uint32_t *)(va + (base & (((mica_word_t)1 << MICA_PAGE_BITS) - 1)));
+    if (dev_is_gpio) {
+        reg_write(GPIO_DIR, 1);
+        reg_write(GPIO_IS, 1);
+        reg_write(GPIO_IEV, 1);
+        reg_write(GPIO_IE, 1);
+    } else {
+        reg_write(RTC_IRQ_ENABLED, 1);
+    }
     return true;
+}
+
+/* Make the device raise its interrupt; returns the clock reading the latency counts from. */
+static uint64_t irq_raise(void)
+{
+    if (dev_is_gpio) {
+        uint64_t t0 = mica_clock();
+        reg_write(GPIO_DATA_PIN0, 1);
+        return t0;
+    }
+    uint64_t lo = dev_regs[RTC_TIME_LOW / 4];
+    uint64_t when = (((uint64_t)dev_regs[RTC_TIME_HIGH / 4] << 32) | lo) + RTC_LEAD;
+    uint64_t t0 = mica_clock();
+    reg_write(RTC_ALARM_HIGH, (uint32_t)(when >> 32));
+    reg_write(RTC_ALARM_LOW, (uint32_t)when);
+    return t0 + RTC_LEAD;
 }
 
 static void bench_irq(void)
 {
-    if (!rtc_setup() || start(driver, 200)) {
-        mica_printf("bench: %-22s skipped: needs the goldfish RTC of qemu-virt-riscv64\n",
+    if (!irq_setup() || start(driver, 200)) {
+        mica_printf("bench: %-28s skipped: needs the goldfish RTC of qemu-virt-riscv64 or the "
+                    "PL061 of qemu-virt-aarch64\n",
                     "irq-to-user");
         return;
     }
     for (unsigned b = 0; b < IRQ_SAMPLES; b++) {
         unsigned seen = wakes;
-        uint64_t lo = rtc[RTC_TIME_LOW / 4];
-        uint64_t when = (((uint64_t)rtc[RTC_TIME_HIGH / 4] << 32) | lo) + RTC_LEAD;
-        uint64_t t0 = mica_clock();
-        rtc[RTC_ALARM_HIGH / 4] = (uint32_t)(when >> 32);
-        rtc[RTC_ALARM_LOW / 4] = (uint32_t)when;
-        while (wakes == seen && mica_clock() - t0 < 100 * RTC_LEAD)
+        uint64_t start = mica_clock(), t0 = irq_raise();
+        while (wakes == seen && mica_clock() - start < 100 * RTC_LEAD)
             ;
         if (wakes == seen) {
-            mica_printf("bench: %-22s failed: no interrupt reached the driver\n", "irq-to-user");
+            mica_printf("bench: %-28s failed: no interrupt reached the driver\n", "irq-to-user");
             mica_tcb_suspend(tcb_a);
             return;
         }
-        samples[b] = (woke_at - t0 - RTC_LEAD) * 10;
+        samples[b] = (woke_at - t0) * 10;
     }
     for (unsigned b = IRQ_SAMPLES; b < BATCHES; b++)
         samples[b] = samples[b % IRQ_SAMPLES];
     mica_tcb_suspend(tcb_a);
-    report("irq-to-user", "RTC alarm to the driver thread's return from Wait (-icount only)");
+    report("irq-to-user", "device interrupt to the driver thread's return from Wait (-icount)");
+}
+
+/*
+ * Worst interrupt latency while the kernel runs long operations (issue 9): the root, below the
+ * driver's priority, starts an operation whose work grows with sizes it chose, and the driver
+ * wakes every LAT_PERIOD ns to a goldfish RTC alarm it re-arms itself. Each wake-up's latency is
+ * the RTC's time when the driver runs minus the alarm's (-icount shift=0: ns are instructions).
+ * The operation stops at a preemption point when the interrupt is pending, the driver runs, and
+ * the root's syscall is restarted and carries on. Only on qemu-virt-riscv64 (a timed device the
+ * user can arm) with enough memory for the 64 MiB CNode (CONFIG_QEMU_BENCH_ARGS gives 512 MiB).
+ */
+#define LAT_PERIOD 100000
+
+static volatile bool lat_on;
+static volatile uint64_t lat_alarm, lat_max, lat_count;
+
+static uint64_t rtc_now(void)
+{
+    uint64_t lo = dev_regs[RTC_TIME_LOW / 4];
+    return ((uint64_t)dev_regs[RTC_TIME_HIGH / 4] << 32) | lo;
+}
+
+static void rtc_alarm(uint64_t when)
+{
+    reg_write(RTC_ALARM_HIGH, (uint32_t)(when >> 32));
+    reg_write(RTC_ALARM_LOW, (uint32_t)when);
+}
+
+static void lat_driver(mica_word_t arg)
+{
+    (void)arg;
+    for (;;) {
+        mica_wait(irq_ntfn, NULL);
+        uint64_t now = rtc_now();
+        reg_write(RTC_CLEAR_INTERRUPT, 1);
+        if (lat_on) {
+            if (now - lat_alarm > lat_max)
+                lat_max = now - lat_alarm;
+            lat_count++;
+            lat_alarm = rtc_now() + LAT_PERIOD;
+            rtc_alarm(lat_alarm);
+        }
+        mica_irq_handler_ack(irq_handler);
+    }
+}
+
+/* The largest RAM untyped of at least 2^bits bytes, or 0. */
+static mica_cptr_t big_untyped(unsigned bits)
+{
+    mica_cptr_t best = 0;
+    unsigned best_bits = 0;
+
+    for (mica_word_t i = 0; i < boot->untyped.end - boot->untyped.start; i++) {
+        const struct mica_untyped_desc *d = &boot->untyped_list[i];
+        if (!d->is_device && d->size_bits >= bits && d->size_bits > best_bits)
+            best = boot->untyped.start + i, best_bits = d->size_bits;
+    }
+    return best;
+}
+
+/* Run op with the alarm ticking; print and return the worst latency. */
+static uint64_t lat_run(const char *name, mica_error_t (*op)(void))
+{
+    lat_max = lat_count = 0;
+    lat_alarm = rtc_now() + LAT_PERIOD;
+    lat_on = true;
+    rtc_alarm(lat_alarm);
+    uint64_t t0 = mica_clock();
+    mica_error_t err = op();
+    uint64_t t1 = mica_clock();
+    lat_on = false;
+    rtc_alarm(~(uint64_t)0 >> 1);
+    mica_printf("bench: irq latency during %-27s max %6lu %s over %lu interrupts, %lu %s long%s\n",
+                name, (unsigned long)lat_max, mica_clock_unit, (unsigned long)lat_count,
+                (unsigned long)(t1 - t0), mica_clock_unit, err ? " (the operation FAILED)" : "");
+    return err || !lat_count ? ~(uint64_t)0 : lat_max;
+}
+
+static mica_cptr_t lat_ut, lat_cn, lat_ep;
+static unsigned lat_cn_bits;
+
+/* Scratch CNode of 2^bits slots from lat_ut, in root slot lat_cn. */
+static mica_error_t lat_cnode(unsigned bits)
+{
+    lat_cn_bits = bits;
+    return mica_untyped_retype(lat_ut, MICA_OBJ_CNODE, bits, MICA_INIT_CNODE, 0, 0, lat_cn, 1);
+}
+
+static mica_error_t op_retype_64m(void)
+{
+    return lat_cnode(20); /* 2^20 slots of 64 bytes: 64 MiB zeroed */
+}
+
+static mica_error_t op_delete_full_cnode(void)
+{
+    return mica_cnode_delete(MICA_INIT_CNODE, lat_cn, DEPTH);
+}
+
+static mica_error_t op_revoke_ep(void)
+{
+    return mica_cnode_revoke(MICA_INIT_CNODE, lat_ep, DEPTH);
+}
+
+static mica_error_t op_revoke_untyped(void)
+{
+    return mica_cnode_revoke(MICA_INIT_CNODE, lat_ut, DEPTH);
+}
+
+static mica_error_t op_delete_head(void)
+{
+    return mica_cnode_delete(lat_cn, 0, lat_cn_bits);
+}
+
+static void bench_irq_latency(void)
+{
+    const char *row = "irq latency, long ops";
+    mica_cptr_t ep0 = next_slot++;
+    uint64_t worst = 0, w;
+    unsigned b;
+
+    lat_cn = next_slot++;
+    lat_ep = ep0;
+    if (strcmp(boot->board, "qemu-virt-riscv64") || !dev_regs || !(lat_ut = big_untyped(27)) ||
+        mica_untyped_retype(ut, MICA_OBJ_ENDPOINT, 0, MICA_INIT_CNODE, 0, 0, ep0, 1) ||
+        start(lat_driver, 200)) {
+        mica_printf("bench: %-28s skipped: needs the goldfish RTC of qemu-virt-riscv64 and a "
+                    "128 MiB untyped (-m 512M)\n",
+                    row);
+        return;
+    }
+    /* A Retype that zeroes 64 MiB, then a Delete of that CNode full of caps. */
+    w = lat_run("retype zeroing 64 MiB", op_retype_64m);
+    worst = w > worst ? w : worst;
+    for (mica_word_t i = 0; i < ((mica_word_t)1 << 20); i++)
+        if (mica_cnode_copy(lat_cn, i, 20, MICA_INIT_CNODE, ep0, DEPTH, MICA_RIGHTS_ALL))
+            break;
+    w = lat_run("delete of 2^20 slots of caps", op_delete_full_cnode);
+    worst = w > worst ? w : worst;
+    /* Revoke of a 32k-deep derivation chain: copy of a copy of ... of ep0. */
+    mica_cnode_revoke(MICA_INIT_CNODE, lat_ut, DEPTH);
+    lat_cnode(15);
+    mica_cnode_copy(lat_cn, 0, 15, MICA_INIT_CNODE, ep0, DEPTH, MICA_RIGHTS_ALL);
+    for (b = 1; b < (1u << 15); b++)
+        if (mica_cnode_copy(lat_cn, b, 15, lat_cn, b - 1, 15, MICA_RIGHTS_ALL))
+            break;
+    w = lat_run("revoke of a 32k-deep chain", op_revoke_ep);
+    worst = w > worst ? w : worst;
+    /* Revoke of an Untyped with 16k children (endpoints in a 2^14-slot CNode). */
+    mica_cnode_delete(MICA_INIT_CNODE, lat_cn, DEPTH);
+    mica_cnode_revoke(MICA_INIT_CNODE, lat_ut, DEPTH);
+    lat_cnode(14);
+    for (b = 0; b < (1u << 14); b += 256)
+        if (mica_untyped_retype(lat_ut, MICA_OBJ_ENDPOINT, 0, MICA_INIT_CNODE, lat_cn, DEPTH, b,
+                                256))
+            break;
+    w = lat_run("revoke of an untyped, 16k children", op_revoke_untyped);
+    worst = w > worst ? w : worst;
+    /* Delete of 10,000 nested CNodes: CNode i+1's only cap in slot 0 of CNode i. */
+    lat_cnode(14);
+    for (b = 0; b < 10000; b += 250)
+        if (mica_untyped_retype(lat_ut, MICA_OBJ_CNODE, 1, MICA_INIT_CNODE, lat_cn, DEPTH, b, 250))
+            break;
+    for (b = 10000 - 1; b > 0; b--)
+        if (mica_cnode_move(lat_cn, (mica_word_t)(b - 1) << 1, 15, lat_cn, b, 14))
+            break;
+    lat_cn_bits = 14;
+    w = lat_run("delete of 10,000 nested CNodes", op_delete_head);
+    worst = w > worst ? w : worst;
+    mica_cnode_delete(MICA_INIT_CNODE, lat_cn, DEPTH);
+    mica_cnode_revoke(MICA_INIT_CNODE, lat_ut, DEPTH);
+    mica_tcb_suspend(tcb_a);
+    for (b = 0; b < BATCHES; b++)
+        samples[b] = worst * 10;
+    report(row, "worst irq-to-user latency in all five operations above (-icount)");
 }
 
 static void bench_signal(void)
@@ -379,10 +623,12 @@ int mica_main(const struct mica_bootinfo *bi)
         buf_addr = bi->bootinfo_vaddr + ((mica_word_t)1 << MICA_PAGE_BITS);
     bench_call();
     bench_passive_call();
-    bench_call_cross();
+    bench_call_cross(false);
+    bench_call_cross(true);
     bench_signal();
     bench_yield();
     bench_null();
     bench_irq();
+    bench_irq_latency();
     return 0;
 }

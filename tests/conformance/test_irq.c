@@ -301,6 +301,35 @@ static void t_irq_wakes_waiter(void)
     CHECK_EQ(irq_w.bits, 0x80);
 }
 
+/* Issue 9: CNode_Copy of IRQControl was allowed, and the invariant checker then panicked. As in
+ * seL4, a copy is a child of IRQControl and hands out lines too; revoking it takes them back. */
+static void t_irq_control_copy(void)
+{
+    mica_cptr_t copy = env_slot(), h = env_slot();
+
+    CHECK_INV(MICA_CNODE_COPY,
+              mica_cnode_copy(ROOT, copy, ROOT_DEPTH, ROOT, MICA_INIT_IRQ_CONTROL, ROOT_DEPTH,
+                              MICA_RIGHTS_ALL),
+              MICA_OK);
+    CHECK_CAP(copy, MICA_CAP_IRQ_CONTROL);
+    mica_word_t irq = ~(mica_word_t)0;
+    for (mica_word_t i = 0; i < IRQ_SEARCH_MAX && irq == ~(mica_word_t)0; i++)
+        if (mica_irq_control_get(copy, i, ROOT, h, ROOT_DEPTH) == MICA_OK)
+            irq = i;
+    if (irq == ~(mica_word_t)0) {
+        tap_skip("IRQControl hands out no line below 1024 on this board");
+        return;
+    }
+    CHECK_CAP(h, MICA_CAP_IRQ_HANDLER);
+    CHECK_INV(MICA_CNODE_REVOKE, mica_cnode_revoke(ROOT, copy, ROOT_DEPTH), MICA_OK);
+    CHECK_CAP(h, MICA_CAP_NULL);
+    CHECK_INV(MICA_CNODE_DELETE, mica_cnode_delete(ROOT, copy, ROOT_DEPTH), MICA_OK);
+    /* The line is free again for the original. */
+    CHECK_INV(MICA_IRQ_CONTROL_GET,
+              mica_irq_control_get(MICA_INIT_IRQ_CONTROL, irq, ROOT, h, ROOT_DEPTH), MICA_OK);
+    CHECK_INV(MICA_CNODE_DELETE, mica_cnode_delete(ROOT, h, ROOT_DEPTH), MICA_OK);
+}
+
 const struct tap_test irq_tests[] = {
     TEST(t_irq_get, "irq: claim a line; a claimed line cannot be claimed twice",
          INV(MICA_IRQ_CONTROL_GET, MICA_OK), INV(MICA_IRQ_CONTROL_GET, MICA_ERR_REVOKE_FIRST)),
@@ -338,5 +367,8 @@ const struct tap_test irq_tests[] = {
          SYS(MICA_SYS_NBRECV, MICA_OK), SYS(MICA_SYS_NBRECV, MICA_ERR_WOULD_BLOCK)),
     TEST(t_irq_wakes_waiter, "irq: an interrupt wakes a thread waiting on the notification",
          INV(MICA_IRQ_HANDLER_SET_NOTIFICATION, MICA_OK), INV(MICA_IRQ_HANDLER_ACK, MICA_OK)),
+    TEST(t_irq_control_copy, "irq: a copy of IRQControl hands out lines, revoking it frees them",
+         INV(MICA_CNODE_COPY, MICA_OK), INV(MICA_CNODE_REVOKE, MICA_OK),
+         INV(MICA_IRQ_CONTROL_GET, MICA_OK)),
 };
 DEFINE_COUNT(irq);

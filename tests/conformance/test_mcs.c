@@ -152,6 +152,33 @@ static void t_replenishment(void)
           f <= (virtual_time() ? 9 * w + 500 : 15 * w + 1000));
 }
 
+static void yielder(mica_word_t n)
+{
+    for (mica_word_t i = 0; i < n; i++)
+        mica_yield();
+}
+
+/* Issue 9: a thread looping on Yield kept its place when the charge used up its refill, and took
+ * 99% of the CPU on a 10% budget. Now Yield is held to the budget like any other syscall. */
+static void t_yield_keeps_to_budget(void)
+{
+    reset();
+    mica_cptr_t sc = new_sc(100, 1000, 0, 0);
+    mica_word_t w, f;
+
+    watch[0] = &ts_[0];
+    if (!sc || !spawn_on(&ts_[0], MEASURED_PRIO, yielder, 2500, sc) ||
+        !thread_spawn(&ts_[1], FILLER_PRIO, filler, 1))
+        return;
+    struct thread *both[2] = {&ts_[0], &ts_[1]};
+    CHECK(thread_join(both, 2));
+    w = consumed(sc);
+    f = consumed(ts_[1].sc);
+    tap_printf("# yielder %lu us, filler %lu us\n", (unsigned long)w, (unsigned long)f);
+    CHECK(w >= 100);
+    CHECK(100 * (f + 1100) >= (virtual_time() ? 860 : 450) * w);
+}
+
 static void t_sporadic_replenishment(void)
 {
     reset();
@@ -432,6 +459,8 @@ const struct tap_test mcs_tests[] = {
          INV(MICA_SCHED_CONTEXT_CONSUMED, MICA_OK)),
     TEST(t_replenishment, "mcs: the budget is replenished every period",
          INV(MICA_SCHED_CONTEXT_BIND, MICA_OK)),
+    TEST(t_yield_keeps_to_budget, "mcs: a thread looping on Yield gets its budget, no more",
+         INV(MICA_SCHED_CONTEXT_CONSUMED, MICA_OK)),
     TEST(t_sporadic_replenishment, "mcs: sporadic server with extra refills",
          INV(MICA_SCHED_CONTROL_CONFIGURE, MICA_OK)),
     TEST(t_proportional_share, "mcs: two contexts share the CPU in proportion to their budgets",

@@ -475,6 +475,51 @@ static void t_tcb_wrong_label(void)
               MICA_ERR_ILLEGAL_OPERATION);
 }
 
+/* Issue 9: TCB -> CSpace -> TCB chains recursed like nested CNodes. TCB i's CSpace slot holds
+ * the only cap to CNode i, whose slot 0 holds the only cap to TCB i+1; Delete the first TCB. */
+static void t_delete_tcb_cspace_chain(void)
+{
+    enum { n = 250 };
+    static mica_cptr_t tcb[n], cn[n];
+
+    /* All TCBs first: interleaved with the small CNodes, each would waste its alignment. */
+    for (unsigned i = 0; i < n; i++)
+        if (!(tcb[i] = env_new(MICA_OBJ_TCB, 0)))
+            return;
+    for (unsigned i = 0; i < n; i++) {
+        cn[i] = env_new(MICA_OBJ_CNODE, 1);
+        if (!cn[i] ||
+            !CHECK_INV(MICA_TCB_CONFIGURE, mica_tcb_configure(tcb[i], cn[i], 0, 0, 0), MICA_OK))
+            return;
+    }
+    for (unsigned i = 0; i + 1 < n; i++)
+        if (!CHECK_INV(MICA_CNODE_MOVE, mica_cnode_move(cn[i], 0, 1, ROOT, tcb[i + 1], ROOT_DEPTH),
+                       MICA_OK))
+            return;
+    /* Now each TCB's own slot holds the only cap to its CNode. */
+    for (unsigned i = 0; i < n; i++)
+        if (!CHECK_INV(MICA_CNODE_DELETE, mica_cnode_delete(ROOT, cn[i], ROOT_DEPTH), MICA_OK))
+            return;
+    CHECK_INV(MICA_CNODE_DELETE, mica_cnode_delete(ROOT, tcb[0], ROOT_DEPTH), MICA_OK);
+    CHECK_CAP(tcb[0], MICA_CAP_NULL);
+    CHECK_INV(MICA_CNODE_REVOKE, mica_cnode_revoke(ROOT, env_pool(), ROOT_DEPTH), MICA_OK);
+}
+
+/* Issue 9: the kernel writes received messages into the IPC buffer and sends what is in it, so
+ * a frame cap without READ or WRITE is not one (seL4's lookupIPCBuffer). */
+static void t_ipc_buffer_needs_read_write(void)
+{
+    mica_cptr_t t = env_new(MICA_OBJ_TCB, 0), f = env_new(MICA_OBJ_FRAME, MICA_PAGE_BITS);
+    mica_cptr_t ro = env_mint(f, MICA_RIGHT_READ, 0), wo = env_mint(f, MICA_RIGHT_WRITE, 0);
+    mica_cptr_t none = env_mint(f, 0, 0);
+
+    CHECK_INV(MICA_TCB_CONFIGURE, mica_tcb_configure(t, 0, 0, 0, ro), MICA_ERR_INVALID_CAPABILITY);
+    CHECK_INV(MICA_TCB_CONFIGURE, mica_tcb_configure(t, 0, 0, 0, wo), MICA_ERR_INVALID_CAPABILITY);
+    CHECK_INV(MICA_TCB_CONFIGURE, mica_tcb_configure(t, 0, 0, 0, none),
+              MICA_ERR_INVALID_CAPABILITY);
+    CHECK_INV(MICA_TCB_CONFIGURE, mica_tcb_configure(t, 0, 0, 0, f), MICA_OK);
+}
+
 const struct tap_test tcb_tests[] = {
     TEST(t_thread_runs, "tcb: configure, write registers, resume: a thread runs",
          INV(MICA_TCB_CONFIGURE, MICA_OK), INV(MICA_TCB_WRITE_REGISTERS, MICA_OK),
@@ -552,5 +597,9 @@ const struct tap_test tcb_tests[] = {
          INV(MICA_TCB_UNBIND_NOTIFICATION, MICA_ERR_ILLEGAL_OPERATION),
          INV(MICA_TCB_SET_FAULT_HANDLER, MICA_ERR_ILLEGAL_OPERATION),
          INV(MICA_TCB_SET_TIMEOUT_HANDLER, MICA_ERR_ILLEGAL_OPERATION)),
+    TEST(t_delete_tcb_cspace_chain, "tcb: deleting a chain of 250 TCB -> CSpace -> TCB links",
+         INV(MICA_TCB_CONFIGURE, MICA_OK), INV(MICA_CNODE_DELETE, MICA_OK)),
+    TEST(t_ipc_buffer_needs_read_write, "tcb: the IPC buffer frame cap needs READ and WRITE",
+         INV(MICA_TCB_CONFIGURE, MICA_ERR_INVALID_CAPABILITY), INV(MICA_TCB_CONFIGURE, MICA_OK)),
 };
 DEFINE_COUNT(tcb);

@@ -87,6 +87,21 @@ static void t_retype_size_range(void)
     CHECK_CAP(s, MICA_OBJ_UNTYPED);
 }
 
+/* docs/abi.md: fixed-size types ignore size_bits, whatever it is (it used to be RANGE from 64). */
+static void t_retype_fixed_size_ignores_size_bits(void)
+{
+    mica_cptr_t s = env_slots(3);
+
+    CHECK_INV(MICA_UNTYPED_RETYPE, retype(env_pool(), MICA_OBJ_ENDPOINT, MICA_WORD_BITS, s, 1),
+              MICA_OK);
+    CHECK_INV(MICA_UNTYPED_RETYPE,
+              retype(env_pool(), MICA_OBJ_NOTIFICATION, ~(mica_word_t)0, s + 1, 1), MICA_OK);
+    CHECK_INV(MICA_UNTYPED_RETYPE, retype(env_pool(), MICA_OBJ_TCB, 1000, s + 2, 1), MICA_OK);
+    CHECK_CAP(s, MICA_OBJ_ENDPOINT);
+    CHECK_CAP(s + 1, MICA_OBJ_NOTIFICATION);
+    CHECK_CAP(s + 2, MICA_OBJ_TCB);
+}
+
 static void t_retype_num_range(void)
 {
     mica_cptr_t s = env_slot();
@@ -385,6 +400,8 @@ const struct tap_test untyped_tests[] = {
          INV(MICA_UNTYPED_RETYPE, MICA_OK)),
     TEST(t_retype_bad_type, "untyped: unknown object types",
          INV(MICA_UNTYPED_RETYPE, MICA_ERR_INVALID_ARGUMENT)),
+    TEST(t_retype_fixed_size_ignores_size_bits, "untyped: fixed-size types ignore size_bits",
+         INV(MICA_UNTYPED_RETYPE, MICA_OK)),
     TEST(t_retype_size_range, "untyped: size_bits outside each type's range",
          INV(MICA_UNTYPED_RETYPE, MICA_ERR_RANGE), INV(MICA_UNTYPED_RETYPE, MICA_OK)),
     TEST(t_retype_num_range, "untyped: zero or too many objects",

@@ -146,6 +146,48 @@ static void need_model(void)
     }
 }
 
+/*
+ * The interrupt controller of the UART at node (its own interrupt-parent or an ancestor's, found
+ * here with the host's libfdt) lists the UART among its devices; on QEMU's riscv64 virt the UART
+ * names the PLIC itself, on aarch64 virt it inherits the GIC from the root. The GIC's second reg
+ * entry is its CPU interface (v2) or redistributor region (v3).
+ */
+static void check_intc_devices(const void *dtb, int node, paddr_t uart)
+{
+    const fdt32_t *p = NULL;
+    struct mem_range dev[64];
+    unsigned n = 0;
+    paddr_t base, size;
+    int len;
+
+    for (int at = node; at >= 0 && !p; at = fdt_parent_offset(dtb, at))
+        p = fdt_getprop(dtb, at, "interrupt-parent", &len);
+    assert_non_null(p);
+    int intc = fdt_node_offset_by_phandle(dtb, fdt32_ld(p));
+    assert_true(intc > 0);
+    const char *compat = fdt_getprop(dtb, intc, "compatible", NULL);
+    assert_non_null(compat);
+    assert_int_equal(fdt_intc_devices(dtb, compat, dev, 64, &n), 0);
+    assert_true(has_range(dev, n, uart, 0x1000) || has_range(dev, n, uart, 0x100));
+    /* As device untypeds: whole pages, pairwise apart (merged), none holding the console. */
+    struct boot_params bp = {0};
+    assert_int_equal(fdt_device_untypeds(dtb, compat, 0x1000, &bp), 0);
+    assert_true(bp.ndevice > 0);
+    for (unsigned i = 0; i < bp.ndevice; i++) {
+        assert_int_equal(bp.device[i].base % 0x1000, 0);
+        assert_int_equal(bp.device[i].size % 0x1000, 0);
+        assert_false(uart >= bp.device[i].base && uart < bp.device[i].base + bp.device[i].size);
+        for (unsigned j = 0; j < i; j++)
+            assert_true(bp.device[j].base > bp.device[i].base + bp.device[i].size ||
+                        bp.device[i].base > bp.device[j].base + bp.device[j].size);
+    }
+    if (strcmp(compat, "arm,cortex-a15-gic") == 0 || strcmp(compat, "arm,gic-v3") == 0) {
+        assert_int_equal(fdt_compatible_reg(dtb, compat, 1, &base, &size), 0);
+        assert_true(base == 0x8010000 || base == 0x80a0000);
+        assert_int_equal(fdt_compatible_reg(dtb, compat, 2, &base, &size), -FDT_ERR_NOTFOUND);
+    }
+}
+
 /* ---- Cases from the command line. ---- */
 
 static void test_qemu_dtb(void **state)
@@ -183,6 +225,17 @@ static void test_qemu_dtb(void **state)
     assert_true(size > 0);
     assert_int_equal(fdt_find_compatible(b.data, "mica,no-such-device", &base, &size),
                      -FDT_ERR_NOTFOUND);
+
+    /* Its second reg entry, where it has one (QEMU's UARTs have one), is not found; the first is
+     * the same as fdt_find_compatible's. */
+    assert_int_equal(fdt_compatible_reg(b.data, compat, 0, &base, &size), 0);
+    assert_int_equal(base, uart);
+    assert_int_equal(fdt_compatible_reg(b.data, compat, 1, &base, &size), -FDT_ERR_NOTFOUND);
+    assert_int_equal(fdt_compatible_string(b.data, compat, "compatible", &path), 0);
+    assert_string_equal(path, compat);
+    assert_int_equal(fdt_compatible_string(b.data, compat, "mica,no-such-property", &path),
+                     -FDT_ERR_NOTFOUND);
+    check_intc_devices(b.data, node, uart);
 
     /* Only RISC-V has a timebase; where there is one it is a real frequency. */
     int ret = fdt_timebase_frequency(b.data, &hz);

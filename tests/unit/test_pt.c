@@ -29,9 +29,9 @@ static pte_t arena[ARENA_TABLES][PT_ENTRIES] __attribute__((aligned(PT_TABLE_BYT
 static unsigned arena_used;
 
 static struct {
-    unsigned pages, asids;
+    unsigned pages, mapped, asids; /* hal_tlb_flush_page, hal_tlb_page_mapped, hal_tlb_flush_asid */
     word_t asid, vaddr;
-    pte_t seen[8]; /* the leaf entry for vaddr at each page flush */
+    pte_t seen[8]; /* the leaf entry for vaddr at each of the first two, in call order */
 } flushes;
 
 static pte_t *root(void);
@@ -47,15 +47,26 @@ paddr_t hal_virt_to_phys(const void *kva)
     return ARENA_PA + (paddr_t)((const char *)kva - (const char *)arena);
 }
 
-void hal_tlb_flush_page(word_t asid, word_t vaddr)
+static void record_page(unsigned *count, word_t asid, word_t vaddr)
 {
     pte_t *slot;
+    unsigned n = flushes.pages + flushes.mapped;
 
-    if (pt_walk(root(), vaddr, PT_LEAF_LEVEL, &slot) == PT_LEAF_LEVEL && flushes.pages < 8)
-        flushes.seen[flushes.pages] = *slot;
-    flushes.pages++;
+    if (pt_walk(root(), vaddr, PT_LEAF_LEVEL, &slot) == PT_LEAF_LEVEL && n < 8)
+        flushes.seen[n] = *slot;
+    (*count)++;
     flushes.asid = asid;
     flushes.vaddr = vaddr;
+}
+
+void hal_tlb_flush_page(word_t asid, word_t vaddr)
+{
+    record_page(&flushes.pages, asid, vaddr);
+}
+
+void hal_tlb_page_mapped(word_t asid, word_t vaddr)
+{
+    record_page(&flushes.mapped, asid, vaddr);
 }
 
 void hal_tlb_flush_asid(word_t asid)
@@ -136,7 +147,8 @@ static void test_map_lookup_unmap(void **state)
     map_tables(va);
     assert_int_equal(pt_map_page(root(), ASID, va, FRAME_PA, RW, MICA_VM_CACHED, &missing), 0);
     assert_int_equal(missing, 99);
-    assert_int_equal(flushes.pages, 1);
+    assert_int_equal(flushes.mapped, 1);
+    assert_int_equal(flushes.pages, 0);
     assert_int_equal(flushes.asid, ASID);
     assert_int_equal(flushes.vaddr, va);
     assert_int_equal(hal_pte_kind(flushes.seen[0], PT_LEAF_LEVEL), HAL_PTE_PAGE);
@@ -153,13 +165,13 @@ static void test_map_lookup_unmap(void **state)
     assert_int_equal(pt_lookup(root(), va - PT_PAGE_SIZE, &pa), MICA_ERR_FAILED_LOOKUP);
 
     assert_int_equal(pt_unmap_page(root(), ASID, va, FRAME_PA), 0);
-    assert_int_equal(flushes.pages, 2);
+    assert_int_equal(flushes.pages, 1);
     assert_int_equal(flushes.vaddr, va);
     assert_int_equal(hal_pte_kind(flushes.seen[1], PT_LEAF_LEVEL), HAL_PTE_INVALID);
     assert_int_equal(hal_pte_kind(*leaf, PT_LEAF_LEVEL), HAL_PTE_INVALID);
     assert_int_equal(pt_lookup(root(), va, &pa), MICA_ERR_FAILED_LOOKUP);
     assert_int_equal(pt_unmap_page(root(), ASID, va, FRAME_PA), MICA_ERR_FAILED_LOOKUP);
-    assert_int_equal(flushes.pages, 2);
+    assert_int_equal(flushes.pages, 1);
 }
 
 static void test_missing_level(void **state)
@@ -179,7 +191,7 @@ static void test_missing_level(void **state)
         assert_int_equal(pt_map_table(root(), va, new_table(), &level), 0);
         assert_int_equal(level, want);
     }
-    assert_int_equal(flushes.pages, 0);
+    assert_int_equal(flushes.pages + flushes.mapped, 0);
     assert_int_equal(pt_map_page(root(), ASID, va, FRAME_PA, RW, 0, &missing), 0);
 
     /* A page in another top-level slot shares nothing: level 1 is missing again. */
@@ -224,7 +236,8 @@ static void test_page_slot_taken(void **state)
         MICA_ERR_DELETE_FIRST);
     assert_int_equal(pt_lookup(root(), va, &pa), 0);
     assert_int_equal(pa, FRAME_PA);
-    assert_int_equal(flushes.pages, 1);
+    assert_int_equal(flushes.mapped, 1);
+    assert_int_equal(flushes.pages, 0);
     /* Unmapping with the wrong frame leaves the mapping alone. */
     assert_int_equal(pt_unmap_page(root(), ASID, va, FRAME_PA + PT_PAGE_SIZE),
                      MICA_ERR_FAILED_LOOKUP);
@@ -254,7 +267,8 @@ static void test_unaligned(void **state)
     assert_int_equal(pt_unmap_page(root(), ASID, va + 1, FRAME_PA), MICA_ERR_ALIGNMENT);
     assert_int_equal(pt_unmap_table(root(), ASID, va + 1, PT_LEAF_LEVEL, ARENA_PA),
                      MICA_ERR_ALIGNMENT);
-    assert_int_equal(flushes.pages, 1);
+    assert_int_equal(flushes.mapped, 1);
+    assert_int_equal(flushes.pages, 0);
     assert_int_equal(flushes.asids, 0);
 }
 
@@ -283,7 +297,7 @@ static void test_out_of_range(void **state)
                          MICA_ERR_RANGE);
     }
     assert_memory_equal(before, arena, sizeof(arena));
-    assert_int_equal(flushes.pages + flushes.asids, 0);
+    assert_int_equal(flushes.pages + flushes.mapped + flushes.asids, 0);
 
     /* The last user page and page 0 are fine. */
     map_tables(HAL_USER_TOP - PT_PAGE_SIZE);
@@ -311,8 +325,9 @@ static void test_remap(void **state)
         pt_remap_page(root(), ASID, va, FRAME_PA, MICA_VM_READ | MICA_VM_EXEC, MICA_VM_DEVICE), 0);
     assert_int_equal(flushes.vaddr, va);
     pt_walk(root(), va, PT_LEAF_LEVEL, &leaf);
-    /* Break before make: flushed once while invalid, once with the new entry. */
-    assert_int_equal(flushes.pages, 3);
+    /* Break before make: flushed while invalid, then the new entry published. */
+    assert_int_equal(flushes.pages, 1);
+    assert_int_equal(flushes.mapped, 2);
     assert_int_equal(hal_pte_kind(flushes.seen[1], PT_LEAF_LEVEL), HAL_PTE_INVALID);
     assert_int_equal(flushes.seen[2], *leaf);
     assert_int_equal(test_pte_rights(*leaf), MICA_VM_READ | MICA_VM_EXEC);
@@ -328,7 +343,8 @@ static void test_remap(void **state)
     assert_int_equal(pt_remap_page(root(), ASID, va + PT_PAGE_SIZE, FRAME_PA, RW, 0),
                      MICA_ERR_FAILED_LOOKUP);
     assert_int_equal(test_pte_rights(*leaf), MICA_VM_READ | MICA_VM_EXEC);
-    assert_int_equal(flushes.pages, 3);
+    assert_int_equal(flushes.pages, 1);
+    assert_int_equal(flushes.mapped, 2);
 }
 
 static void test_unmap_table(void **state)

@@ -82,11 +82,6 @@ void hal_vspace_init(pte_t *root)
     (void)root;
 }
 
-void hal_vspace_activate(paddr_t root, word_t asid)
-{
-    (void)root, (void)asid;
-}
-
 word_t hal_vspace_token(paddr_t root, word_t asid)
 {
     return root | asid;
@@ -98,6 +93,11 @@ void hal_vspace_load(word_t token)
 }
 
 void hal_tlb_flush_page(word_t asid, word_t vaddr)
+{
+    (void)asid, (void)vaddr;
+}
+
+void hal_tlb_page_mapped(word_t asid, word_t vaddr)
 {
     (void)asid, (void)vaddr;
 }

@@ -37,6 +37,7 @@ struct arch_ctx {
     word_t fresh;
     word_t stack_top; /* for the sanitizer's fiber bookkeeping */
     word_t faulted;   /* a host signal stopped it: every run reports fault until restarted */
+    word_t restart;   /* hal_ctx_restart_syscall: hosted_trap traps again with the same ARGs */
     unsigned fault_type;
     word_t fault_addr, fault_detail;
     void *asan_fake_stack;

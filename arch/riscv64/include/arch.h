@@ -24,12 +24,16 @@
 /*
  * The kernel half of Sv39 starts at 0xffffffc000000000 (bit 38 set, sign-extended: privileged spec
  * 4.4.1). Physical address pa < 2^38 is mapped at pa + RISCV_KERNEL_VOFFSET: all RAM (the linear
- * map, which also holds the kernel image, linked at 0x80200000 + this offset) and the few devices
- * the kernel drives. link.ld repeats the value (ld.lld does not preprocess); boot.c checks both
- * agree.
+ * map, which also holds the kernel image, linked at CONFIG_BOARD_KERNEL_PHYS + this offset) and
+ * the few devices the kernel drives. link.ld takes it from here.
  */
 #define RISCV_KERNEL_VOFFSET 0xffffffc000000000
-#define RISCV_KERNEL_PHYS    0x80200000
+
+/* Kernel stacks (entry.S's boot_stack): per CPU an unmapped guard page, then the stack rounded up
+ * to whole pages, so that an overflow faults into the guard (riscv_kernel_trap) instead of
+ * writing over whatever lies below. CPU n's stack ends at boot_stack + (n + 1) * stride. */
+#define RISCV_KSTACK_BYTES  ((CONFIG_KERNEL_STACK_SIZE + 4095) & ~4095)
+#define RISCV_KSTACK_STRIDE (RISCV_KSTACK_BYTES + 4096)
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>
@@ -146,11 +150,6 @@ static inline void hal_vspace_load(word_t token)
     __asm__ volatile("csrw satp, %0" ::"r"(token) : "memory");
     if (!(token & (0xfffful << 44)))
         __asm__ volatile("sfence.vma" ::: "memory");
-}
-
-static inline void hal_vspace_activate(paddr_t root, word_t asid)
-{
-    hal_vspace_load(hal_vspace_token(root, asid));
 }
 
 _Static_assert(offsetof(struct arch_ctx, x[31]) == ARCH_CTX_X(31), "arch_ctx x layout");

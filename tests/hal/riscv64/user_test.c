@@ -2,24 +2,10 @@
 /*
  * The riscv64 HAL self-test, U-mode side: a root-task-shaped program (crt0, syscall stubs and link
  * script of user/arch/riscv64) that provokes every kind of trap the HAL reports, announcing each
- * fault first (T_EXPECT) so that the kernel side can check it and resume after it.
+ * fault first (T_EXPECT) so that the kernel side can check it and resume after it; the
+ * arch-neutral tests are ../user.c's.
  */
-#include <stdbool.h>
-#include <stdint.h>
-
-#include <mica/abi.h>
-#include <mica/fault.h>
-#include <mica/objects.h>
-
-#include "hal_test.h"
-
-/* From <mica/user.h> (the user runtime); declared here so the test needs only the arch part. */
-struct mica_regs {
-    mica_word_t r[8];
-};
-enum mica_error mica_syscall(struct mica_regs *regs);
-struct mica_ipc_buffer *mica_ipc_buffer(void);
-int mica_main(const void *bootinfo);
+#include "user.h"
 
 /* Goldfish RTC registers (QEMU hw/rtc/goldfish_rtc.c): times in ns; reading TIME_LOW latches
  * TIME_HIGH; writing ALARM_LOW arms the alarm at ALARM_HIGH:ALARM_LOW. */
@@ -32,22 +18,7 @@ int mica_main(const void *bootinfo);
 #define RTC_CLEAR_INTERRUPT 0x1c
 #define MS                  1000000ull
 
-static volatile uint32_t *rtc;
-static mica_word_t kernel_text, kernel_data, timebase_hz;
 static volatile uint64_t misaligned_target[2];
-
-static mica_word_t sys(mica_word_t nr, mica_word_t a0, mica_word_t a1)
-{
-    struct mica_regs r = {{a0, a1, 0, 0, 0, 0, 0, nr}};
-
-    mica_syscall(&r);
-    return r.r[0];
-}
-
-static void report(unsigned test, bool ok)
-{
-    sys(T_REPORT, test, ok);
-}
 
 /*
  * Announce fault (type, addr, detail) for test, then run insn, which must raise it; the kernel
@@ -66,16 +37,6 @@ static void report(unsigned test, bool ok)
                          : "a4", "a5", "a6", "t0", "memory");                                      \
     } while (0)
 
-static void test_echo(void)
-{
-    struct mica_regs r = {{1, 2, 3, 4, 5, 6, 7, T_ECHO}};
-    bool ok = mica_syscall(&r) == MICA_OK;
-
-    for (unsigned i = 0; i < 7; i++)
-        ok = ok && r.r[i] == ~(mica_word_t)(i + 1);
-    report(TEST_ECHO, ok);
-}
-
 static void test_counters(void)
 {
     mica_word_t c0, c1, i0, i1, t0, t1;
@@ -85,7 +46,7 @@ static void test_counters(void)
     do {
         __asm__ volatile("rdcycle %0; rdinstret %1; rdtime %2" : "=r"(c1), "=r"(i1), "=r"(t1));
     } while (t1 == t0 && ++spins < 1000000);
-    report(TEST_COUNTERS, c1 > c0 && i1 > i0 && t1 > t0);
+    ut_report(TEST_COUNTERS, c1 > c0 && i1 > i0 && t1 > t0);
 }
 
 static void test_faults(void)
@@ -97,9 +58,9 @@ static void test_faults(void)
     FAULT(TEST_STORE_TEXT, MICA_FAULT_MEMORY, (mica_word_t)test_faults, MICA_VM_WRITE,
           "sw zero, 0(a2)");
     FAULT(TEST_FETCH_UNMAPPED, MICA_FAULT_MEMORY, unmapped, MICA_VM_EXEC, "jalr t0, 0(a2)");
-    FAULT(TEST_LOAD_KERNEL, MICA_FAULT_MEMORY, kernel_data, MICA_VM_READ, "ld t0, 0(a2)");
-    FAULT(TEST_STORE_KERNEL, MICA_FAULT_MEMORY, kernel_data, MICA_VM_WRITE, "sd zero, 0(a2)");
-    FAULT(TEST_FETCH_KERNEL, MICA_FAULT_MEMORY, kernel_text, MICA_VM_EXEC, "jalr t0, 0(a2)");
+    FAULT(TEST_LOAD_KERNEL, MICA_FAULT_MEMORY, ut_kernel_data, MICA_VM_READ, "ld t0, 0(a2)");
+    FAULT(TEST_STORE_KERNEL, MICA_FAULT_MEMORY, ut_kernel_data, MICA_VM_WRITE, "sd zero, 0(a2)");
+    FAULT(TEST_FETCH_KERNEL, MICA_FAULT_MEMORY, ut_kernel_text, MICA_VM_EXEC, "jalr t0, 0(a2)");
     FAULT(TEST_ILLEGAL, MICA_FAULT_USER_EXCEPTION, 0, MICA_EXC_ILLEGAL_INSTRUCTION, ".word 0");
     FAULT(TEST_CSR_PRIV, MICA_FAULT_USER_EXCEPTION, 0, MICA_EXC_ILLEGAL_INSTRUCTION,
           "csrr t0, sstatus");
@@ -143,55 +104,33 @@ static void test_regs_kept(void)
         ok = ok && out[6 + i] == 0x202 + i;
     /* A failed check is reported by the kernel side too, as a second report of the test. */
     if (!ok)
-        report(TEST_REGS_KEPT, false);
+        ut_report(TEST_REGS_KEPT, false);
 }
 
-static mica_word_t rdtime(void)
+uint64_t ut_time(void)
 {
-    mica_word_t t;
+    uint64_t t;
 
     __asm__ volatile("rdtime %0" : "=r"(t));
     return t;
 }
 
-static void test_timer(void)
-{
-    mica_word_t tick = timebase_hz / 1000; /* 1 ms */
-    mica_word_t start = rdtime();
-
-    sys(T_TIMER_ARM, tick, 0);
-    /* QEMU raises STIP from a host-side timer, which can lag the time CSR: poll (the interrupt is
-     * taken in U-mode between polls) with a generous limit, then check it came exactly once. */
-    while (sys(T_TIMER_COUNT, 0, 0) == 0 && rdtime() < start + 1000 * tick)
-        ;
-    for (start = rdtime(); rdtime() < start + 3 * tick;)
-        ;
-    sys(T_TIMER_CHECK, TEST_TIMER_USER, 0);
-    sys(T_IDLE_TIMER, TEST_TIMER_IDLE, tick);
-}
-
 static uint64_t rtc_now(void)
 {
-    uint64_t lo = rtc[RTC_TIME_LOW / 4];
+    uint64_t lo = ut_device[RTC_TIME_LOW / 4];
 
-    return ((uint64_t)rtc[RTC_TIME_HIGH / 4] << 32) | lo;
+    return ((uint64_t)ut_device[RTC_TIME_HIGH / 4] << 32) | lo;
 }
 
-/* Arm the alarm after ns and return when it is; the device then raises its level interrupt. */
+/* Arm the alarm after ns; the device then raises its level interrupt. */
 static uint64_t rtc_arm(uint64_t ns)
 {
     uint64_t when = rtc_now() + ns;
 
-    rtc[RTC_IRQ_ENABLED / 4] = 1;
-    rtc[RTC_ALARM_HIGH / 4] = (uint32_t)(when >> 32);
-    rtc[RTC_ALARM_LOW / 4] = (uint32_t)when;
+    ut_device[RTC_IRQ_ENABLED / 4] = 1;
+    ut_device[RTC_ALARM_HIGH / 4] = (uint32_t)(when >> 32);
+    ut_device[RTC_ALARM_LOW / 4] = (uint32_t)when;
     return when;
-}
-
-static void rtc_wait_until(uint64_t when)
-{
-    while (rtc_now() < when)
-        ;
 }
 
 /* ALARM_STATUS reads 1 while an alarm is armed: 0 means the device has raised its interrupt. */
@@ -199,93 +138,48 @@ static void rtc_wait_fired(void)
 {
     uint64_t give_up = rtc_now() + 1000 * MS;
 
-    while (rtc[RTC_ALARM_STATUS / 4] && rtc_now() < give_up)
+    while (ut_device[RTC_ALARM_STATUS / 4] && rtc_now() < give_up)
         ;
 }
 
-/* Poll until the kernel side has seen n RTC interrupts (or a second passed); interrupts are
- * taken in U-mode between the polls, never inside the kernel. */
-static void wait_irqs(mica_word_t n)
+/* An alarm 1 ms ahead: soon, or now (waiting until the device has raised its interrupt). */
+void ut_device_raise(bool soon)
 {
-    uint64_t give_up = rtc_now() + 1000 * MS;
-
-    while (sys(T_IRQ_COUNT, 0, 0) < n && rtc_now() < give_up)
-        ;
+    rtc_arm(MS);
+    if (!soon)
+        rtc_wait_fired();
 }
 
-static void test_irq(void)
+void ut_device_lower(void)
 {
-    if (!rtc) {
-        for (unsigned t = TEST_IRQ_IDLE; t <= TEST_IRQ_USER; t++)
-            report(t, false);
-        return;
-    }
-    /* The line starts masked, as every line does. */
-    sys(T_UNMASK, 0, 0);
-    rtc_arm(MS);
-    sys(T_IDLE_IRQ, TEST_IRQ_IDLE, 0);
-    /* Reported, so masked: a fresh alarm must not get through. */
-    rtc[RTC_CLEAR_INTERRUPT / 4] = 1;
-    rtc_arm(MS);
-    rtc_wait_fired();
-    rtc_wait_until(rtc_now() + 5 * MS);
-    sys(T_IRQ_CHECK, TEST_IRQ_MASKED, 1);
-    /* The device still asserts: unmasking delivers it (in U-mode, right after the ecall). */
-    sys(T_UNMASK, 0, 0);
-    wait_irqs(2);
-    sys(T_IRQ_CHECK, TEST_IRQ_UNMASK, 2);
-    /* Acknowledged at the device, then unmasked: nothing more may come. */
-    rtc[RTC_CLEAR_INTERRUPT / 4] = 1;
-    sys(T_UNMASK, 0, 0);
-    rtc_wait_until(rtc_now() + 5 * MS);
-    sys(T_IRQ_CHECK, TEST_IRQ_NO_SPURIOUS, 2);
-    /* And a new alarm interrupts U-mode. */
-    rtc_arm(MS);
-    rtc_wait_fired();
-    wait_irqs(3);
-    sys(T_IRQ_CHECK, TEST_IRQ_USER, 3);
-    rtc[RTC_CLEAR_INTERRUPT / 4] = 1;
-    sys(T_UNMASK, 0, 0);
+    ut_device[RTC_CLEAR_INTERRUPT / 4] = 1;
 }
 
 /* Instructions from one rdinstret to the next around a null ecall: the whole U -> kernel -> U
  * trip, the self-test's dispatch included, plus the first rdinstret. */
-static void bench(void)
+mica_word_t ut_null_trip(void)
 {
-    const unsigned n = 64;
-    mica_word_t total = 0;
+    register mica_word_t a7_ __asm__("a7") = T_NULL;
+    mica_word_t s, e;
 
-    for (unsigned i = 0; i < n; i++) {
-        register mica_word_t a7_ __asm__("a7") = T_NULL;
-        mica_word_t s, e;
-        __asm__ volatile("rdinstret %0\n\tecall\n\trdinstret %1"
-                         : "=&r"(s), "=r"(e), "+r"(a7_)
-                         :
-                         : "a0", "a1", "a2", "a3", "a4", "a5", "a6", "memory");
-        total += e - s;
-    }
-    sys(T_BENCH, total, n);
+    __asm__ volatile("rdinstret %0\n\tecall\n\trdinstret %1"
+                     : "=&r"(s), "=r"(e), "+r"(a7_)
+                     :
+                     : "a0", "a1", "a2", "a3", "a4", "a5", "a6", "memory");
+    return e - s;
 }
 
 int mica_main(const void *bootinfo)
 {
-    struct mica_regs info = {{0, 0, 0, 0, 0, 0, 0, T_INFO}};
-
     (void)bootinfo;
-    mica_syscall(&info);
-    kernel_text = info.r[0];
-    kernel_data = info.r[1];
-    rtc = (volatile uint32_t *)info.r[2];
-    timebase_hz = info.r[4];
-
-    test_echo();
-    struct mica_ipc_buffer *ipc = mica_ipc_buffer();
-    report(TEST_IPC_BUFFER_TP, (mica_word_t)ipc == USER_IPC_BUFFER && ipc->user_data == 0x1bcb0ff);
+    ut_info();
+    ut_echo();
+    ut_ipc_buffer();
     test_counters();
     test_faults();
     test_regs_kept();
-    test_timer();
-    test_irq();
-    bench();
+    ut_timer();
+    ut_irq();
+    ut_bench();
     return 0;
 }

@@ -81,7 +81,8 @@ _Noreturn void mica_debug_halt(int status);
 mica_error_t mica_debug_cap_type(mica_cptr_t cptr, mica_word_t *type);
 
 /* A clock for benchmarks, read in user mode without a syscall, and its unit: ns of the host's
- * monotonic clock on hosted; instructions retired on riscv64 (exact under QEMU -icount). */
+ * monotonic clock on hosted; instructions retired on riscv64 and the PMU cycle counter on aarch64
+ * (both exact instruction counts under QEMU -icount). */
 uint64_t mica_clock(void);
 extern const char mica_clock_unit[];
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The ABI constants that crt0.S and syscall.S repeat, checked against include/mica/abi.h. */
+/* The ABI constants that each arch's crt0.S and syscall.S (user/arch/<arch>/) repeat, checked
+ * against include/mica/abi.h. */
 #include <stddef.h>
 
 #include <mica/abi.h>
