@@ -267,8 +267,9 @@ _Noreturn void kernel_main(struct boot_params *bp)
     /* tests/run checks this line. */
     kprintf("mica: board=%s arch=%s cpus=%u ram=%lluMiB\n", CONFIG_BOARD, CONFIG_ARCH,
             bp->ncpus ? bp->ncpus : 1, (unsigned long long)(ram >> 20));
+    sched_init();
     boot_root_task(bp);
-    kernel_run();
+    kernel_start();
 }
 
 _Noreturn void kernel_secondary_main(unsigned cpu)

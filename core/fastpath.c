@@ -1,21 +1,25 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The IPC fast path (seL4's fastpath_call / fastpath_reply_recv): a Call to a waiting server and
- * a ReplyRecv answering a caller while no client waits, with a message that fits in registers.
- * Each function checks every condition under which the slow path (ipc.c) would do something else
- * and, only if all hold, does exactly what the slow path does, minus the generic decoding
- * (fp_call, fp_reply_recv); if one does not hold, nothing was changed and the syscall takes the
- * slow path (syscall_slow_path), called from here so that the kernel loop needs no frame of its
- * own around the fast path. Scheduling
- * context donation (to a passive server, back through the Reply) goes through the same
- * sched_context calls as on the slow path; fault messages are left to the slow path.
+ * a ReplyRecv answering a caller while no client waits, with a message that fits in registers,
+ * switching straight to the partner. The arch's trap entry calls kernel_fastpath_call or
+ * kernel_fastpath_reply_recv for those two syscall numbers (hal.h); each checks every condition
+ * under which the slow path (ipc.c, then the scheduler) would do something else and, only if all
+ * hold, does what the slow path would leave behind: the message copied, the caller blocked on the
+ * Reply or the server on the endpoint, a passive server's context moved with a few stores (the
+ * same bookkeeping as sched_context_call / sched_context_return), and the partner made the CPU's
+ * running front thread directly (sched_switch_ok, sched_switch: no clock read or charge unless
+ * the scheduling context changes, no timer change). If one does not hold, nothing was changed and
+ * the syscall takes the slow path. Fault messages are left to the slow path.
  */
 #include "cnode.h"
-#include "fastpath.h"
+#include "invariants.h"
 #include "ipc.h"
+#include "kernel.h"
 #include "sched.h"
 #include "sched_context.h"
 #include "tcb.h"
+#include "vspace.h"
 
 #define ARG(n) (MICA_REG_ARG0 + (n))
 
@@ -67,25 +71,33 @@ static inline __attribute__((always_inline)) void fp_transfer(struct tcb *s, str
     tcb_set_reg(r, ARG(7), MICA_OK);
 }
 
-static inline __attribute__((always_inline)) bool fp_call(struct tcb *t)
+/* A Call whose receiver r waits on the endpoint: t's switch to r, or NULL for the slow path. */
+static inline __attribute__((always_inline)) struct tcb *fp_call(struct tcb *t)
 {
     word_t info = tcb_reg(t, ARG(1));
     struct cte *slot;
 
     if (!fp_msg_ok(info) || !(slot = fp_cap(t, ARG(0))))
-        return false;
+        return NULL;
     /* ipc_send's checks: an endpoint cap with Write and a Grant right for the reply. */
     const struct cap *c = &slot->cap;
     if (c->type != MICA_OBJ_ENDPOINT || !(c->rights & MICA_RIGHT_WRITE) ||
         !(c->rights & (MICA_RIGHT_GRANT | MICA_RIGHT_GRANT_REPLY)))
-        return false;
+        return NULL;
     /* A receiver waits with a Reply object (without one the Call fails: slow path), on this
-     * CPU's queues. */
+     * CPU's queues; t is not sending a fault (whose timeout kind would not donate). r runs on its
+     * own context or, passive, on t's. */
     struct endpoint *ep = cap_ptr(c);
     struct tcb *r = ep->queue.head;
     if (ep->state != EP_RECV || !r->reply || r->cpu != t->cpu || t->fault)
-        return false;
+        return NULL;
+    struct cpu *cpu = sched_cpu(t);
+    struct sched_context *sc = r->sc ? r->sc : t->sc;
+    uint64_t now = 0;
+    if (!sched_switch_ok(cpu, t, r, sc, &now))
+        return NULL;
 
+    /* ipc_send: r leaves the endpoint with the message ... */
     struct reply *reply = r->reply;
     tcbq_remove(&ep->queue, r);
     if (!ep->queue.head)
@@ -95,31 +107,42 @@ static inline __attribute__((always_inline)) bool fp_call(struct tcb *t)
     reply->receiver = NULL;
     r->blocked_on = NULL;
     r->state = TS_READY;
-    /* call_bind_reply: the caller waits on the receiver's Reply object; a passive receiver
-     * gets the caller's scheduling context, one with its own is unblocked on it. */
-    struct sched_context *own = r->sc;
+    /* ... and call_bind_reply: t waits on r's Reply object ... */
     reply->caller = t;
     t->reply = reply;
-    if (!r->sc && t->sc)
-        sched_context_call(t->sc, reply, r);
-    sched_block(t, TS_BLOCKED_REPLY, reply);
-    if (r->sc == own)
-        sched_unblock(r);
-    return true;
+    t->state = TS_BLOCKED_REPLY;
+    t->blocked_on = reply;
+    /* ... lending a passive r its context (sched_context_call: pushed on the context's call
+     * stack; neither thread is queued, so there is nothing to requeue). */
+    if (!r->sc) {
+        reply->sc = sc;
+        reply->prev = sc->reply;
+        reply->next = NULL;
+        if (sc->reply)
+            sc->reply->next = reply;
+        sc->reply = reply;
+        sc->tcb = r;
+        r->sc = sc;
+        t->sc = NULL;
+    }
+    sched_switch(cpu, t, r, sc, now);
+    return r;
 }
 
-static inline __attribute__((always_inline)) bool fp_reply_recv(struct tcb *t)
+/* A ReplyRecv that answers a caller and then waits with no client queued: t's switch to the
+ * caller, or NULL for the slow path. */
+static inline __attribute__((always_inline)) struct tcb *fp_reply_recv(struct tcb *t)
 {
     word_t info = tcb_reg(t, ARG(1));
     struct cte *slot, *rslot;
 
     if (!fp_msg_ok(info) || tcb_reg(t, ARG(6)) == 0 || !fp_cap2(t, &slot, &rslot))
-        return false;
+        return NULL;
     /* sys_reply_recv's checks: an endpoint cap with Read, a Reply cap. */
     const struct cap *c = &slot->cap;
     if (c->type != MICA_OBJ_ENDPOINT || !(c->rights & MICA_RIGHT_READ) ||
         rslot->cap.type != MICA_OBJ_REPLY)
-        return false;
+        return NULL;
     /* The Reply object has a caller (else the reply is a no-op: slow path) and no other
      * receiver (ipc_recv would cancel it); the caller waits for a reply, not for its fault to be
      * handled; no client waits on the endpoint (the receive would complete at once: slow path);
@@ -130,36 +153,67 @@ static inline __attribute__((always_inline)) bool fp_reply_recv(struct tcb *t)
     struct endpoint *ep = cap_ptr(c);
     if (!caller || reply->receiver || caller->fault || ep->state == EP_SEND ||
         caller->cpu != t->cpu || (t->bound && (ntfn_active(t->bound) || t->bound->sc)))
-        return false;
+        return NULL;
+    /* The context the caller runs on afterwards: the one it lent t, coming back the simple way
+     * (sched_context_return: from the top of its call stack, not dying, to a caller without
+     * one), or its own. */
+    struct sched_context *sc = reply->sc;
+    if (sc && (sc != t->sc || sc->reply != reply || sc->dying || caller->sc))
+        return NULL;
+    if (!sc)
+        sc = caller->sc;
+    struct cpu *cpu = sched_cpu(t);
+    uint64_t now = 0;
+    if (!sched_switch_ok(cpu, t, caller, sc, &now))
+        return NULL;
 
-    /* ipc_reply, returning a donated context */
+    /* ipc_reply, the context coming back with a few stores ... */
     reply->caller = NULL;
     caller->reply = NULL;
     caller->blocked_on = NULL;
-    if (reply->sc)
-        sched_context_return(reply, caller);
+    if (reply->sc) {
+        sc->reply = reply->prev;
+        if (reply->prev)
+            reply->prev->next = NULL;
+        reply->sc = NULL;
+        reply->prev = NULL;
+        sc->tcb = caller;
+        caller->sc = sc;
+        t->sc = NULL;
+    }
     fp_transfer(t, caller, info, 0);
-    /* ipc_recv, blocking; before the caller is made ready (the slow path's order, swapped: the
-     * two touch different threads), so that the caller can take t's place at the front of the
-     * ready queue (sched.c) instead of being linked into a list. */
+    caller->state = TS_READY;
+    /* ... and ipc_recv, blocking. */
     t->reply = reply;
     reply->receiver = t;
     tcbq_append(&ep->queue, t);
     ep->state = EP_RECV;
-    sched_block(t, TS_BLOCKED_RECV, ep);
-    caller->state = TS_READY;
-    sched_enqueue(caller);
-    return true;
+    t->state = TS_BLOCKED_RECV;
+    t->blocked_on = ep;
+    sched_switch(cpu, t, caller, sc, now);
+    return caller;
 }
 
-void fastpath_call(struct tcb *t)
+/* What the slow path does last before a return to user mode, minus the scheduler: the invariant
+ * check, if built in, and the partner's address space. */
+static inline __attribute__((always_inline)) struct arch_ctx *fp_run(struct tcb *p)
 {
-    if (!fp_call(t))
-        syscall_slow_path(t);
+    if (IS_ENABLED(CONFIG_INVARIANTS))
+        invariants_check();
+    vspace_switch(p);
+    return &p->ctx;
 }
 
-void fastpath_reply_recv(struct tcb *t)
+struct arch_ctx *kernel_fastpath_call(struct arch_ctx *ctx)
 {
-    if (!fp_reply_recv(t))
-        syscall_slow_path(t);
+    struct tcb *p = fp_call(tcb_of(ctx));
+
+    return p ? fp_run(p) : kernel_syscall_slow(ctx);
+}
+
+struct arch_ctx *kernel_fastpath_reply_recv(struct arch_ctx *ctx)
+{
+    struct tcb *p = fp_reply_recv(tcb_of(ctx));
+
+    return p ? fp_run(p) : kernel_syscall_slow(ctx);
 }

@@ -97,7 +97,7 @@ void hal_ctx_set_ipc_buffer(struct arch_ctx *ctx, word_t uaddr, void *kptr);
  * when it next runs (seL4's setRestartPC). Called at most once per trap. */
 void hal_ctx_restart_syscall(struct arch_ctx *ctx);
 
-/* Why hal_user_run returned. */
+/* What a trap was (kernel_trap). */
 enum hal_trap_kind {
     HAL_TRAP_SYSCALL, /* syscall number and arguments are in the ctx's ARG registers; the PC
                          already points past the syscall instruction */
@@ -114,10 +114,16 @@ struct hal_trap {
     word_t fault_detail;
 };
 
-/* Switch to user mode on the current CPU and run ctx (in the address space last activated) until
- * something happens; save the user state back into ctx and describe it in *trap. Interrupts are
- * enabled only while user code runs. */
-void hal_user_run(struct arch_ctx *ctx, struct hal_trap *trap);
+/*
+ * Run ctx in user mode on this CPU, in the address space last made current. Never returns: the
+ * kernel stack's contents are abandoned. When the thread traps, the arch saves its state into ctx
+ * and enters the core on this CPU's kernel stack, from its top, through one of the entry points
+ * below (kernel_trap, kernel_syscall, kernel_fastpath_*), with interrupts disabled; whatever
+ * context that returns, it restores and runs the same way. Interrupts are enabled only while user
+ * code runs. (The core calls it once per CPU, to start; from then on every exit to user mode is
+ * the arch's return from an entry point.)
+ */
+_Noreturn void hal_user_enter(struct arch_ctx *ctx);
 
 /* Nothing is runnable: wait, with interrupts enabled, until an interrupt or the timer deadline
  * arrives, and describe it in *trap (kind HAL_TRAP_IRQ or HAL_TRAP_TIMER). On hosted with no
@@ -148,7 +154,7 @@ bool hal_irq_valid(word_t irq);
 bool hal_irq_pending(void);
 
 /* Mask / unmask one line at the interrupt controller. The arch masks (and completes) a line when
- * it reports it from hal_user_run/hal_idle; the core unmasks it on IRQHandler_Ack. */
+ * it reports it to kernel_trap or from hal_idle; the core unmasks it on IRQHandler_Ack. */
 void hal_irq_mask(word_t irq);
 void hal_irq_unmask(word_t irq);
 
@@ -176,9 +182,9 @@ void hal_vspace_init(pte_t *root);
 /* Making a VSpace current on this CPU, in two halves: hal_vspace_token is the word that makes the
  * VSpace with root table root (and address-space id asid) current, worked out once when the VSpace
  * is created (the core keeps it per ASID); hal_vspace_load(token) makes it current. The core loads
- * a token before hal_user_run only when the VSpace changes. ASIDs are 1..1023, unique among live
- * VSpaces; 0 is the kernel-only root. An arch with fewer hardware ASIDs may fold the rest onto one
- * it flushes on every switch. */
+ * a token before a return to user mode only when the VSpace changes. ASIDs are 1..1023, unique
+ * among live VSpaces; 0 is the kernel-only root. An arch with fewer hardware ASIDs may fold the
+ * rest onto one it flushes on every switch. */
 word_t hal_vspace_token(paddr_t root, word_t asid);
 void hal_vspace_load(word_t token);
 
@@ -225,6 +231,19 @@ bool hal_cpu_start(unsigned cpu);
 void hal_ipi_send(unsigned cpu);
 
 /* ---- Entry points into the core (called by the arch) ----------------------------------- */
+
+/*
+ * A thread trapped; its registers are saved in ctx (the PC past a syscall instruction). Each entry
+ * handles the trap and returns the context to run next on this CPU, with its address space
+ * current, for the arch to restore (hal_user_enter). kernel_trap takes any kind of trap; the
+ * others save the arch a decode: kernel_syscall for HAL_TRAP_SYSCALL, and for a syscall whose
+ * number (ARG7) is MICA_SYS_CALL or MICA_SYS_REPLY_RECV the fast path's own entries (core/
+ * fastpath.c; the generic path when built without CONFIG_FASTPATH).
+ */
+struct arch_ctx *kernel_trap(struct arch_ctx *ctx, const struct hal_trap *trap);
+struct arch_ctx *kernel_syscall(struct arch_ctx *ctx);
+struct arch_ctx *kernel_fastpath_call(struct arch_ctx *ctx);
+struct arch_ctx *kernel_fastpath_reply_recv(struct arch_ctx *ctx);
 
 /* Boot CPU, once, on the kernel stack, interrupts off. bp->dtb / ram / reserved are set. */
 _Noreturn void kernel_main(struct boot_params *bp);

@@ -128,9 +128,11 @@ static int call_bind_reply(struct tcb *caller, struct reply *reply, struct tcb *
         return MICA_ERR_CANCELLED;
     reply->caller = caller;
     caller->reply = reply;
+    /* Blocked first, so that the donation moves pointers and requeues neither thread (the
+     * receiver is not ready yet either: send() queues it after). */
+    sched_block(caller, TS_BLOCKED_REPLY, reply);
     if (!receiver->sc && caller->sc && caller->fault != MICA_FAULT_TIMEOUT)
         sched_context_call(caller->sc, reply, receiver);
-    sched_block(caller, TS_BLOCKED_REPLY, reply);
     return SYSCALL_BLOCKED;
 }
 
@@ -165,14 +167,18 @@ static int send(struct tcb *t, const struct cap *ep_cap, word_t info, bool block
         if (reply)
             reply->receiver = NULL;
         r->blocked_on = NULL;
-        r->state = TS_READY;
         if (!call) {
+            r->state = TS_READY;
             sched_unblock(r);
             return MICA_OK;
         }
-        struct sched_context *own = r->sc;
+        /* A Call hands over to the receiver (on the caller's context if it has none), which then
+         * goes ahead of its peers; without a Reply object the Call fails and it just wakes. */
         int err = call_bind_reply(t, reply, r);
-        if (r->sc == own) /* not donated: it runs on its own context, if any */
+        r->state = TS_READY;
+        if (err == SYSCALL_BLOCKED)
+            sched_unblock_partner(r);
+        else
             sched_unblock(r);
         return err;
     }
@@ -267,7 +273,8 @@ void ipc_reply(struct tcb *t, const struct cap *reply_cap, word_t info)
     /* seL4 MCS: the Reply cap's Grant right decides whether the reply may carry caps. */
     transfer(t, caller, info, 0, reply_cap->rights & MICA_RIGHT_GRANT, NULL);
     caller->state = TS_READY;
-    sched_enqueue(caller);
+    /* The caller resumes ahead of its peers (sched_enqueue_partner). */
+    sched_enqueue_partner(caller);
 }
 
 void ipc_cancel(struct tcb *t)

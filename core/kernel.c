@@ -1,19 +1,25 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The kernel's main loop. Each CPU runs the highest-priority ready thread with hal_user_run until
- * it traps, handles the trap, and picks again: the kernel is a plain loop around the arch's "run
- * user code until something happens" (Tock's switch_to_process).
+ * Kernel entry and exit. There is no kernel loop and no kernel thread: the arch enters the core
+ * on a fresh kernel stack for every trap (hal.h: kernel_trap, kernel_syscall and the fast path's
+ * kernel_fastpath_call / kernel_fastpath_reply_recv), the core handles the trap, picks what runs
+ * next and returns its context, and the arch restores it and returns to user mode. Nothing is
+ * kept on the kernel stack between traps, so no callee-saved registers are saved across user
+ * mode (seL4's restore_user_context; one kernel stack per CPU, as seL4 and Maize).
  */
 #include "fault.h"
 #include "invariants.h"
 #include "irq.h"
 #include "kernel.h"
+#include "klog.h"
 #include "sched.h"
 #include "syscall.h"
 #include "vspace.h"
 
-static inline __attribute__((always_inline)) void kernel_trap(struct cpu *c, struct tcb *t,
-                                                              const struct hal_trap *trap)
+#define ARG(n) (MICA_REG_ARG0 + (n))
+
+static inline __attribute__((always_inline)) void handle(struct cpu *c, struct tcb *t,
+                                                         const struct hal_trap *trap)
 {
     switch (trap->kind) {
     case HAL_TRAP_SYSCALL: syscall_handle(t); break;
@@ -56,24 +62,69 @@ static inline __attribute__((always_inline)) struct tcb *kernel_next(struct cpu 
     return c->timeout ? kernel_timeout(c) : t;
 }
 
-_Noreturn void kernel_run(void)
+/* What runs next on c, with its address space current; nothing ready: hal_idle until an
+ * interrupt or the timer makes something ready. */
+static struct arch_ctx *schedule(struct cpu *c)
 {
-    struct cpu *c = &cpus[hal_cpu_id()];
-    struct hal_trap trap;
-    struct tcb *t = sched_next(c);
+    struct tcb *t = kernel_next(c);
 
-    for (;;) {
-        if (!t) {
-            if (CONFIG_LOG_LEVEL >= KLOG_DEBUG)
-                invariants_dump();
-            hal_idle(&trap);
-            kernel_trap(c, NULL, &trap);
-            t = kernel_next(c);
-            continue;
-        }
-        vspace_switch(t);
-        hal_user_run(&t->ctx, &trap);
-        kernel_trap(c, t, &trap);
+    while (!t) {
+        struct hal_trap trap;
+        if (CONFIG_LOG_LEVEL >= KLOG_DEBUG)
+            invariants_dump();
+        hal_idle(&trap);
+        handle(c, NULL, &trap);
         t = kernel_next(c);
     }
+    vspace_switch(t);
+    return &t->ctx;
+}
+
+static inline struct cpu *this_cpu(void)
+{
+    return &cpus[CONFIG_NR_CPUS == 1 ? 0 : hal_cpu_id()];
+}
+
+struct arch_ctx *kernel_trap(struct arch_ctx *ctx, const struct hal_trap *trap)
+{
+    if (trap->kind == HAL_TRAP_SYSCALL)
+        return kernel_syscall(ctx);
+    struct cpu *c = this_cpu();
+    handle(c, tcb_of(ctx), trap);
+    return schedule(c);
+}
+
+struct arch_ctx *kernel_syscall_slow(struct arch_ctx *ctx)
+{
+    syscall_handle(tcb_of(ctx));
+    return schedule(this_cpu());
+}
+
+struct arch_ctx *kernel_syscall(struct arch_ctx *ctx)
+{
+    word_t nr = hal_ctx_get(ctx, ARG(7));
+
+    if (nr == MICA_SYS_CALL)
+        return kernel_fastpath_call(ctx);
+    if (nr == MICA_SYS_REPLY_RECV)
+        return kernel_fastpath_reply_recv(ctx);
+    return kernel_syscall_slow(ctx);
+}
+
+#ifndef CONFIG_FASTPATH
+/* Built without the fast path: its entry points are the generic path. */
+struct arch_ctx *kernel_fastpath_call(struct arch_ctx *ctx)
+{
+    return kernel_syscall_slow(ctx);
+}
+
+struct arch_ctx *kernel_fastpath_reply_recv(struct arch_ctx *ctx)
+{
+    return kernel_syscall_slow(ctx);
+}
+#endif
+
+_Noreturn void kernel_start(void)
+{
+    hal_user_enter(schedule(this_cpu()));
 }

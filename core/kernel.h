@@ -1,9 +1,22 @@
 /* SPDX-License-Identifier: MIT */
-/* The kernel's main loop (kernel.c). */
+/* The kernel's entry and exit (kernel.c); the arch-facing entry points are in hal.h. */
 #ifndef MICA_KERNEL_H
 #define MICA_KERNEL_H
 
-/* Run threads forever on this CPU: pick, hal_user_run, handle the trap. */
-_Noreturn void kernel_run(void);
+#include "object.h"
+
+/* The thread whose saved registers ctx is (struct tcb begins with its ctx). */
+static inline struct tcb *tcb_of(struct arch_ctx *ctx)
+{
+    compile_assert(tcb_ctx_first, offsetof(struct tcb, ctx) == 0);
+    return (struct tcb *)ctx;
+}
+
+/* The syscall ctx's thread trapped with, through the generic path (syscall.c), then the
+ * scheduler: what the fast path falls back to. */
+struct arch_ctx *kernel_syscall_slow(struct arch_ctx *ctx);
+
+/* Start running threads on this CPU (after boot). */
+_Noreturn void kernel_start(void);
 
 #endif

@@ -19,13 +19,11 @@
 struct cpu cpus[CONFIG_NR_CPUS];
 unsigned sched_ncpus = 1;
 
-static uint64_t slice_ticks(void)
-{
-    static uint64_t ticks; /* the clock's frequency is fixed: work it out once */
+uint64_t sched_slice;
 
-    if (!ticks)
-        ticks = ktime_us_to_ticks(CONFIG_TIMESLICE_US);
-    return ticks;
+void sched_init(void)
+{
+    sched_slice = ktime_us_to_ticks(CONFIG_TIMESLICE_US);
 }
 
 static void bitmap_set(struct cpu *c, unsigned prio)
@@ -106,10 +104,21 @@ static void ready_add(struct cpu *c, struct tcb *t)
     }
 }
 
-static unsigned highest_prio(const struct cpu *c)
+/* To the head of its priority (sched_enqueue_partner): the front thread if the front is empty or
+ * lower (that one goes back to the head of its list), else the head of its list. */
+static void ready_add_head(struct cpu *c, struct tcb *t)
 {
-    unsigned hi = 31 - (unsigned)__builtin_clz(c->l1);
-    return hi * 32 + 31 - (unsigned)__builtin_clz(c->l2[hi]);
+    struct tcb *f = c->front;
+
+    if (f && f->prio >= t->prio) {
+        ready_insert_head(c, t);
+        return;
+    }
+    if (f)
+        ready_insert_head(c, f);
+    t->sched_next = t->sched_prev = NULL;
+    t->queue = SQ_FRONT;
+    c->front = t;
 }
 
 /* The release queue is sorted by the time the head refill becomes usable. */
@@ -140,7 +149,7 @@ static void release_remove(struct cpu *c, struct tcb *t)
         t->sched_next->sched_prev = t->sched_prev;
 }
 
-void sched_enqueue_slow(struct tcb *t)
+static void enqueue(struct tcb *t, bool head)
 {
     struct cpu *c = sched_cpu(t);
 
@@ -148,10 +157,22 @@ void sched_enqueue_slow(struct tcb *t)
     t->queue = SQ_NONE;
     if (!t->sc || !t->sc->configured)
         return;
-    if (sc_round_robin(t->sc) || refill_ready(t->sc, hal_time_now()))
-        ready_add(c, t);
-    else
+    if (!sc_round_robin(t->sc) && !refill_ready(t->sc, hal_time_now()))
         release_insert(c, t);
+    else if (head)
+        ready_add_head(c, t);
+    else
+        ready_add(c, t);
+}
+
+void sched_enqueue_slow(struct tcb *t)
+{
+    enqueue(t, false);
+}
+
+void sched_enqueue_head_slow(struct tcb *t)
+{
+    enqueue(t, true);
 }
 
 void sched_dequeue_slow(struct tcb *t)
@@ -174,7 +195,7 @@ struct tcb *sched_pick(struct cpu *c)
 
     if (!c->l1)
         return f;
-    unsigned p = highest_prio(c);
+    unsigned p = sched_highest_prio(c);
     return f && f->prio >= p ? f : c->ready[p].head;
 }
 
@@ -201,7 +222,7 @@ static inline struct tcb *pick_front(struct cpu *c)
 
     if (!c->l1)
         return f;
-    unsigned p = highest_prio(c);
+    unsigned p = sched_highest_prio(c);
     if (f && f->prio >= p)
         return f;
     return promote(c, p);
@@ -250,21 +271,9 @@ void sched_wake(struct tcb *t, int err)
     sched_unblock(t);
 }
 
-/* sched_commit up to now (no earlier than the last charge). */
-static inline void commit_at(struct cpu *c, uint64_t now)
-{
-    struct sched_context *sc = c->cur_sc;
-
-    if (sc && sc->configured && now > c->commit_time) {
-        refill_charge(sc, now - c->commit_time);
-        sc->consumed += now - c->commit_time;
-    }
-    c->commit_time = now;
-}
-
 void sched_commit(struct cpu *c)
 {
-    commit_at(c, hal_time_now());
+    sched_commit_at(c, hal_time_now());
 }
 
 uint64_t sched_uncommitted(const struct sched_context *sc)
@@ -280,7 +289,7 @@ void sched_slice_yield(struct tcb *t)
     struct cpu *c = sched_cpu(t);
     uint64_t now = hal_time_now();
 
-    commit_at(c, now);
+    sched_commit_at(c, now);
     c->resched = true;
     if (t->sc && sc_round_robin(t->sc))
         refill_head(t->sc)->amount = t->sc->budget;
@@ -335,7 +344,7 @@ static inline __attribute__((always_inline)) uint64_t after_trap(struct cpu *c)
         budget_expired(c, sc);
         return c->commit_time;
     }
-    if (c->cur && others_at_prio(c, c->cur) && now - c->slice_start >= slice_ticks()) {
+    if (c->cur && others_at_prio(c, c->cur) && now - c->slice_start >= sched_slice) {
         sched_rotate(c->cur);
         c->resched = true;
     }
@@ -366,7 +375,7 @@ static inline __attribute__((always_inline)) struct tcb *next(struct cpu *c, uin
     struct tcb *t = pick_front(c);
     if (t != c->cur || c->resched || (t && t->sc != c->cur_sc)) {
         struct sched_context *out = c->cur_sc;
-        commit_at(c, now);
+        sched_commit_at(c, now);
         /* The charge can use up a refill (a remnant under the minimum budget counts as used:
          * sched_context.c) whose thread stays ready: it waits for its next refill like any
          * other, and if it was the one picked, another is. */
@@ -390,7 +399,7 @@ static inline __attribute__((always_inline)) struct tcb *next(struct cpu *c, uin
     if (sc && sc->configured && (shared || !sc_round_robin(sc)))
         deadline = c->commit_time + refill_head(sc)->amount;
     if (shared)
-        deadline = min64(deadline, c->slice_start + slice_ticks());
+        deadline = min64(deadline, c->slice_start + sched_slice);
     if (c->release)
         deadline = min64(deadline, refill_head(c->release->sc)->time);
     /* Programming the timer can be costly (an SBI call on RISC-V without Sstc): only on change. */

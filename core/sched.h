@@ -49,8 +49,9 @@ static inline struct cpu *sched_cpu(const struct tcb *t)
     return &cpus[CONFIG_NR_CPUS == 1 ? 0 : t->cpu];
 }
 
-/* The general cases of sched_enqueue and sched_dequeue (sched.c). */
+/* The general cases of sched_enqueue, sched_enqueue_partner and sched_dequeue (sched.c). */
 void sched_enqueue_slow(struct tcb *t);
+void sched_enqueue_head_slow(struct tcb *t);
 void sched_dequeue_slow(struct tcb *t);
 
 /* Put a TS_READY thread where it belongs: the ready queue if its scheduling context has budget
@@ -69,6 +70,24 @@ static inline __attribute__((always_inline)) void sched_enqueue(struct tcb *t)
         return;
     }
     sched_enqueue_slow(t);
+}
+
+/* The same for a thread the running thread's IPC handed over to (a Call's receiver, a Reply's
+ * caller): it goes to the head of its priority, ahead of its peers, so that it runs next if it is
+ * the highest priority (seL4's possibleSwitchTo and tcbSchedEnqueue). Same-priority fairness comes
+ * from timeslices and budgets, not from requeueing on every IPC. */
+static inline __attribute__((always_inline)) void sched_enqueue_partner(struct tcb *t)
+{
+    struct cpu *c = sched_cpu(t);
+    struct sched_context *sc = t->sc;
+
+    if (sc && sc->configured && sc_round_robin(sc) && !c->front) {
+        t->sched_next = t->sched_prev = NULL;
+        t->queue = SQ_FRONT;
+        c->front = t;
+        return;
+    }
+    sched_enqueue_head_slow(t);
 }
 
 /* Off whichever queue it is in (none is fine). The front thread is in no list (its links are
@@ -101,11 +120,102 @@ static inline __attribute__((always_inline)) void sched_unblock(struct tcb *t)
     sched_enqueue(t);
 }
 
+static inline __attribute__((always_inline)) void sched_unblock_partner(struct tcb *t)
+{
+    struct sched_context *sc = t->sc;
+
+    if (sc && sc != sched_cpu(t)->cur_sc && !sc_round_robin(sc))
+        refill_unblock(sc, hal_time_now());
+    sched_enqueue_partner(t);
+}
+
 static inline void sched_block(struct tcb *t, enum thread_state state, void *on)
 {
     sched_dequeue(t);
     t->state = (uint8_t)state;
     t->blocked_on = on;
+}
+
+/* The highest priority with a thread in c's lists (only when c->l1 != 0). */
+static inline unsigned sched_highest_prio(const struct cpu *c)
+{
+    unsigned hi = 31 - (unsigned)__builtin_clz(c->l1);
+    return hi * 32 + 31 - (unsigned)__builtin_clz(c->l2[hi]);
+}
+
+/* CONFIG_TIMESLICE_US in clock ticks (sched_init). */
+extern uint64_t sched_slice;
+/* Once at boot, after the clock is known. */
+void sched_init(void);
+
+/* Charge cur_sc up to now (no earlier than the last charge): seL4's commitTime. */
+static inline __attribute__((always_inline)) void sched_commit_at(struct cpu *c, uint64_t now)
+{
+    struct sched_context *sc = c->cur_sc;
+
+    if (sc && sc->configured && now > c->commit_time) {
+        refill_charge(sc, now - c->commit_time);
+        sc->consumed += now - c->commit_time;
+    }
+    c->commit_time = now;
+}
+
+/*
+ * The IPC fast path's direct switch (seL4's fastpath: the partner runs at once, "running, not
+ * queued", without the generic scheduler). t, c's running front thread, is about to block, and p,
+ * blocked now, would run on sc: t's context passed by donation (the same as c->cur_sc) or p's own.
+ * True if the slow path would pick p and keep the timer as it is, so that the switch may skip it:
+ *  - p's priority is at least that of every other ready thread on c (equal: it goes ahead of its
+ *    peers, as sched_enqueue_partner puts it);
+ *  - sc can run now: the same context (charged later), or a round-robin one (always ready; a
+ *    periodic or sporadic one would need refill_unblock and may be out of budget: slow path);
+ *  - the timer deadline the slow path would work out for p is not earlier than the one armed
+ *    (a later one only costs a timer trap that finds nothing due). The release queue's head is in
+ *    the armed deadline already and the switch does not touch the queue.
+ * *now is the clock when sc is a different context (charging needs it), else unread. Nothing is
+ * changed.
+ */
+static inline __attribute__((always_inline)) bool
+sched_switch_ok(const struct cpu *c, const struct tcb *t, const struct tcb *p,
+                struct sched_context *sc, uint64_t *now)
+{
+    bool shared = false;
+
+    if (c->front != t || !sc || !sc->configured)
+        return false;
+    if (c->l1) {
+        unsigned hi = sched_highest_prio(c);
+        if (p->prio < hi)
+            return false;
+        shared = p->prio == hi;
+    }
+    uint64_t start = c->commit_time, deadline = UINT64_MAX;
+    if (sc != c->cur_sc) {
+        if (!sc_round_robin(sc))
+            return false;
+        start = *now = hal_time_now();
+    }
+    if (shared || !sc_round_robin(sc))
+        deadline = start + refill_head(sc)->amount;
+    if (shared && c->slice_start + sched_slice < deadline)
+        deadline = c->slice_start + sched_slice;
+    return c->armed != 0 && deadline >= c->armed;
+}
+
+/* The switch itself, after sched_switch_ok and after t blocked (its state set; it was the front
+ * thread, which p now is) and p became ready. A new context is charged from now; the timeslice
+ * goes on (slice_start is not reset: the IPC partner continues the caller's turn). */
+static inline __attribute__((always_inline)) void
+sched_switch(struct cpu *c, struct tcb *t, struct tcb *p, struct sched_context *sc, uint64_t now)
+{
+    t->queue = SQ_NONE;
+    p->queue = SQ_FRONT;
+    c->front = p;
+    c->cur = p;
+    if (sc != c->cur_sc) {
+        sched_commit_at(c, now);
+        c->cur_sc = sc;
+    }
 }
 
 /* Charge the time since the last charge to the CPU's current scheduling context. */

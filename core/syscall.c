@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Syscall dispatch: IPC and notification syscalls, invocations (invocation.c), debug syscalls and
- * unknown ones (a fault). The kernel loop (kernel.c) hands every syscall trap to syscall_handle.
+ * unknown ones (a fault). Every syscall the fast path (fastpath.c) does not complete comes here
+ * (kernel.c).
  */
 #include "cnode.h"
-#include "fastpath.h"
 #include "fault.h"
 #include "invocation.h"
 #include "ipc.h"
@@ -125,9 +125,9 @@ static int sys_debug(struct tcb *t, word_t nr)
     }
 }
 
-/* The generic path for every syscall, inline in its only caller, syscall_slow_path. */
-static inline __attribute__((always_inline)) void syscall_slow(struct tcb *t, word_t nr)
+void syscall_handle(struct tcb *t)
 {
+    word_t nr = tcb_reg(t, ARG(7));
     int err;
 
     switch (nr) {
@@ -155,29 +155,4 @@ static inline __attribute__((always_inline)) void syscall_slow(struct tcb *t, wo
         hal_ctx_restart_syscall(&t->ctx);
     else if (err != SYSCALL_BLOCKED)
         tcb_set_reg(t, ARG(7), (word_t)err);
-}
-
-/* Out of line, so that the kernel loop, where syscall_handle and kernel_trap are inlined, calls
- * the fast path functions directly and keeps no registers for the slow path (a fast Call or
- * ReplyRecv then runs without any frame between the loop and fastpath.c). */
-__attribute__((noinline)) void syscall_slow_path(struct tcb *t)
-{
-    syscall_slow(t, tcb_reg(t, ARG(7)));
-}
-
-void syscall_handle(struct tcb *t)
-{
-    word_t nr = tcb_reg(t, ARG(7));
-
-    /* The common Call / ReplyRecv cases, done without the generic path (fastpath.c), which
-     * takes the slow path itself when they do not apply. */
-    if (nr == MICA_SYS_CALL) {
-        fastpath_call(t);
-        return;
-    }
-    if (nr == MICA_SYS_REPLY_RECV) {
-        fastpath_reply_recv(t);
-        return;
-    }
-    syscall_slow_path(t);
 }

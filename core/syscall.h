@@ -5,9 +5,8 @@
 
 #include "object.h"
 
-/* Handle the syscall t trapped with (number and arguments in its ARG registers). */
+/* Handle the syscall t trapped with (number and arguments in its ARG registers): the generic
+ * path, for every syscall the fast path does not complete. */
 void syscall_handle(struct tcb *t);
-/* The generic path alone: the fast path's way out when its conditions do not hold. */
-void syscall_slow_path(struct tcb *t);
 
 #endif

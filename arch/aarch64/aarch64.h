@@ -76,9 +76,9 @@
 
 /* The per-CPU block behind TPIDR_EL1 (offsets in arch.h, shared with trap.S). */
 struct aarch64_cpu {
-    word_t ksp;            /* hal_user_run's kernel stack pointer while the thread runs */
-    struct hal_trap *trap; /* where the vector describes the trap */
-    uint32_t index;        /* hal_cpu_id */
+    word_t ksp; /* the top of the CPU's kernel stack: every trap from EL0 starts there */
+    word_t pad0;
+    uint32_t index; /* hal_cpu_id */
     uint32_t pad;
     word_t emergency_top; /* stack for exceptions taken in EL1 */
     word_t mpidr;         /* MPIDR_EL1 affinity (PSCI CPU_ON, GICv3 routing) */

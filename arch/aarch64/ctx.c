@@ -65,16 +65,14 @@ static bool abort_fault(struct hal_trap *trap, word_t esr, word_t far, unsigned 
 }
 
 /*
- * Every synchronous exception from EL0 but an SVC, which trap.S describes itself. Returns false
- * to send the thread back to EL0 (trap.S does) when there is nothing to report: the first FP/SIMD
- * instruction of a thread, which from now on gets its own FP registers (trap.S saves and loads
- * them with the rest of its state; they start zero, from hal_ctx_init).
+ * Every synchronous exception from EL0 but an SVC, which trap.S hands to the core itself. Returns
+ * false when there is nothing to report: the first FP/SIMD instruction of a thread, which from now
+ * on gets its own FP registers (trap.S saves and loads them with the rest of its state; they start
+ * zero, from hal_ctx_init), and the thread goes on.
  */
-_Static_assert(HAL_TRAP_SYSCALL == 0, "trap.S stores 0 for a syscall");
+_Static_assert(MICA_SYS_CALL == 1 && MICA_SYS_REPLY_RECV == 2, "trap.S's syscall numbers");
 
-bool aarch64_sync_trap(struct arch_ctx *ctx, struct hal_trap *trap, word_t esr, word_t far);
-
-bool aarch64_sync_trap(struct arch_ctx *ctx, struct hal_trap *trap, word_t esr, word_t far)
+static bool sync_trap(struct arch_ctx *ctx, struct hal_trap *trap, word_t esr, word_t far)
 {
     switch (ESR_EC(esr)) {
     case EC_FP_ACCESS: ctx->fp_used = 1; return false;
@@ -103,15 +101,36 @@ bool aarch64_sync_trap(struct arch_ctx *ctx, struct hal_trap *trap, word_t esr, 
     }
 }
 
+struct arch_ctx *aarch64_sync(struct arch_ctx *ctx, word_t esr, word_t far);
+
+struct arch_ctx *aarch64_sync(struct arch_ctx *ctx, word_t esr, word_t far)
+{
+    struct hal_trap trap;
+
+    return sync_trap(ctx, &trap, esr, far) ? kernel_trap(ctx, &trap) : ctx;
+}
+
 /* An SError while EL0 ran (an asynchronous external abort, e.g. a write to a device frame with no
  * device behind it on hardware): the thread's fault; nothing says which access it was. */
-void aarch64_serror_trap(struct arch_ctx *ctx, struct hal_trap *trap, word_t esr);
+struct arch_ctx *aarch64_serror(struct arch_ctx *ctx, word_t esr);
 
-void aarch64_serror_trap(struct arch_ctx *ctx, struct hal_trap *trap, word_t esr)
+struct arch_ctx *aarch64_serror(struct arch_ctx *ctx, word_t esr)
 {
-    (void)ctx;
+    struct hal_trap trap;
+
     (void)esr;
-    user_fault(trap, MICA_FAULT_USER_EXCEPTION, 0, MICA_EXC_OTHER);
+    user_fault(&trap, MICA_FAULT_USER_EXCEPTION, 0, MICA_EXC_OTHER);
+    return kernel_trap(ctx, &trap);
+}
+
+/* An interrupt while EL0 ran; a spurious one sends the thread straight back. */
+struct arch_ctx *aarch64_irq(struct arch_ctx *ctx);
+
+struct arch_ctx *aarch64_irq(struct arch_ctx *ctx)
+{
+    struct hal_trap trap;
+
+    return aarch64_irq_take(&trap) ? kernel_trap(ctx, &trap) : ctx;
 }
 
 /*

@@ -22,8 +22,6 @@
  * write-back (IRGNn/ORGNn = 01, SHn = 11). */
 #define BOOT_TCR    0x00000000b5193519
 #define SCTLR_BOOT  0x30d0181d /* RES1 (11, 20, 22, 23, 28, 29) | I | SA0 | SA | C | M */
-#define STACK_SIZE  ((CONFIG_KERNEL_STACK_SIZE + 4095) & ~4095)
-#define STACK_SLOT  (4096 + STACK_SIZE) /* a guard page, then the stack */
 
     .section .text.entry, "ax"
     .globl _start
@@ -102,6 +100,8 @@ primary:
     mov     x0, #0
     bl      stack_top
     mov     sp, x0
+    mrs     x1, tpidr_el1
+    str     x0, [x1, #AARCH64_CPU_KSP]
     mov     x0, x19
     mov     x1, x20
     bl      arch_boot
@@ -133,6 +133,8 @@ aarch64_secondary_entry:
     mov     x0, x19
     bl      stack_top
     mov     sp, x0
+    mrs     x1, tpidr_el1
+    str     x0, [x1, #AARCH64_CPU_KSP]
     mov     x0, x19
     bl      aarch64_secondary_boot
 6:  wfi
@@ -251,7 +253,7 @@ aarch64_ttbr1_switch:
 /* x0 = CPU index -> x0 = the top of its kernel stack (a guard page below each). */
 stack_top:
     ldr     x1, =kernel_stacks
-    ldr     x2, =STACK_SLOT
+    ldr     x2, =AARCH64_KSTACK_SLOT
     madd    x0, x0, x2, x1
     add     x0, x0, x2
     ret
@@ -305,11 +307,11 @@ boot_ttbr1:
     .space  2048
 early_stack_top:
 
-    /* CPU n's kernel stack at kernel_stacks + n * STACK_SLOT + 4096, above an unmapped guard
+    /* CPU n's kernel stack at kernel_stacks + n * AARCH64_KSTACK_SLOT + 4096, above an unmapped guard
      * page (mmu.c leaves it out of the kernel's tables). */
     .section .kstack, "aw", %nobits
     .balign 4096
     .globl kernel_stacks, kernel_stacks_end
 kernel_stacks:
-    .space  STACK_SLOT * CONFIG_NR_CPUS
+    .space  AARCH64_KSTACK_SLOT * CONFIG_NR_CPUS
 kernel_stacks_end:

@@ -55,8 +55,6 @@
 #define PT_ENTRIES    512
 #define KERNEL_LEVELS 3 /* TTBR1 from level 1 */
 #define PT_PAGE       ((paddr_t)1 << HAL_PAGE_BITS)
-#define STACK_SIZE    ((CONFIG_KERNEL_STACK_SIZE + PT_PAGE - 1) & ~(PT_PAGE - 1))
-#define STACK_SLOT    (PT_PAGE + STACK_SIZE) /* entry.S: a guard page, then the stack */
 
 /* Tables for TTBR1 beyond the root: the 2 MiB pieces of the image and the stacks, unaligned RAM
  * ends and the devices. */
@@ -156,15 +154,16 @@ BOOT_CODE static void map_ram(const struct mem_range *r)
 /* The kernel stacks, each above a page left unmapped: an overflow faults (ctx.c says so). */
 BOOT_CODE static void map_stacks(void)
 {
-    for (const char *s = kernel_stacks; s < kernel_stacks_end; s += STACK_SLOT)
-        kernel_map(pa_of(s) + PT_PAGE, STACK_SIZE, KDESC_RW);
+    for (const char *s = kernel_stacks; s < kernel_stacks_end; s += AARCH64_KSTACK_SLOT)
+        kernel_map(pa_of(s) + PT_PAGE, AARCH64_KSTACK_BYTES, KDESC_RW);
 }
 
 bool aarch64_in_stack_guard(word_t va)
 {
     word_t base = (word_t)kernel_stacks;
 
-    return va >= base && va < (word_t)kernel_stacks_end && (va - base) % STACK_SLOT < PT_PAGE;
+    return va >= base && va < (word_t)kernel_stacks_end &&
+           (va - base) % AARCH64_KSTACK_SLOT < PT_PAGE;
 }
 
 BOOT_CODE void aarch64_mmu_init(const struct boot_params *bp, const struct mem_range *dev,

@@ -2,7 +2,7 @@
 /*
  * AArch64 secondary CPUs and IPIs: PSCI CPU_ON (Arm DEN 0022D 5.6) sends a CPU that is off to
  * entry.S's aarch64_secondary_entry at its physical address with x0 = its CPU index; an IPI is
- * SGI 0 through the GIC (irq.c), which hal_user_run and hal_idle report.
+ * SGI 0 through the GIC (irq.c), which the trap vector and hal_idle report.
  */
 #include "aarch64.h"
 

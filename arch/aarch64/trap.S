@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The user/kernel boundary. hal_user_run saves the kernel's callee-saved registers on the kernel
- * stack, parks that stack pointer and the trap record in the CPU's block (TPIDR_EL1), loads the
- * thread's registers from its struct arch_ctx and erets to EL0, leaving SP_EL1 pointing at the
- * ctx. An exception from EL0 therefore finds the ctx in SP, stores the user registers straight
- * into it with no scratch register, and takes the kernel stack from the CPU block; the syscall
- * path then returns from hal_user_run without touching C. Every other cause goes to C (ctx.c,
- * irq.c), which may also send the thread back to EL0 when there was nothing to report.
+ * The user/kernel boundary. While a thread runs in EL0, SP_EL1 points at its struct arch_ctx, so
+ * an exception from EL0 stores the user registers straight into it with no scratch register; then
+ * it takes this CPU's kernel stack from its top (the CPU block, TPIDR_EL1) and calls the core
+ * (core/hal.h), which returns the context to run next: .Lexit loads it, leaves SP_EL1 at it and
+ * erets. Nothing lives on the kernel stack between traps, so no kernel registers are saved or
+ * restored around EL0 (seL4's restore_user_context). An SVC whose number (x7) is Call or ReplyRecv
+ * goes straight to the fast path's entry, any other SVC to kernel_syscall, every other exception
+ * to C (ctx.c, irq.c).
  *
  * So the kernel keeps nothing in the user's registers or stack, and no user value is trusted: the
- * ctx is the kernel's own memory. (A later fast path can enter the kernel on a fresh stack with
- * the same vector: the user state is already where it belongs.)
+ * ctx is the kernel's own memory.
  *
  * The kernel runs with interrupts masked (DAIF) and never takes one; an exception taken in EL1
  * is a kernel bug or a stack overflow and runs on the CPU's emergency stack (aarch64_kernel_trap).
@@ -20,13 +20,13 @@
     .arch_extension fp
     .arch_extension simd
 
-/* The kernel frame of hal_user_run: x29, x30, x19-x28. */
-#define KFRAME           96
-/* For tools/stackcheck.py: hal_user_run's frame, and the C an EL0 exception runs below it.
- * stack-usage: hal_user_run 96
- * stack-calls: hal_user_run aarch64_sync_trap aarch64_irq_take aarch64_serror_trap */
-#define HAL_TRAP_SYSCALL 0    /* enum hal_trap_kind in core/hal.h; ctx.c checks */
+/* For tools/stackcheck.py: the C an EL0 exception runs, from the top of the kernel stack.
+ * stack-usage: aarch64_vectors 0
+ * stack-calls: aarch64_vectors kernel_syscall kernel_fastpath_call kernel_fastpath_reply_recv aarch64_sync aarch64_irq aarch64_serror
+ * stack-usage: hal_user_enter 0 */
 #define EC_SVC64         0x15 /* ESR_EL1.EC of an SVC from AArch64 (Arm ARM D19.2.37) */
+#define SYS_CALL         1    /* MICA_SYS_CALL and MICA_SYS_REPLY_RECV (mica/abi.h); ctx.c checks */
+#define SYS_REPLY_RECV   2
 #define CPACR_FPEN_ON    (3 << 20)
 #define KTRAP_FRAME      272 /* struct aarch64_kframe: x0-x30, elr, spsr, sp */
 
@@ -66,27 +66,24 @@
 1:
 .endm
 
-/* The CPU block's kernel stack and trap record: x1 = ksp, x2 = trap. */
-.macro kernel_stack
+/* The top of this CPU's kernel stack, from the CPU block, as SP; x0 = the ctx. */
+.macro kernel_entry
+    mov     x0, sp
     mrs     x9, tpidr_el1
-    ldp     x1, x2, [x9, #AARCH64_CPU_KSP]
+    ldr     x1, [x9, #AARCH64_CPU_KSP]
+    mov     sp, x1
 .endm
 
     .section .text.trap, "ax"
-    /* void hal_user_run(struct arch_ctx *ctx, struct hal_trap *trap) */
-    .globl hal_user_run
-hal_user_run:
-    stp     x29, x30, [sp, #-KFRAME]!
-    stp     x19, x20, [sp, #16]
-    stp     x21, x22, [sp, #32]
-    stp     x23, x24, [sp, #48]
-    stp     x25, x26, [sp, #64]
-    stp     x27, x28, [sp, #80]
-    mrs     x2, tpidr_el1
-    mov     x3, sp
-    stp     x3, x1, [x2, #AARCH64_CPU_KSP]
-.Lenter:
-    /* x0 = ctx. SPSR_EL1 is the thread's (hal_ctx_set keeps it EL0t with DAIF clear). */
+    /* _Noreturn void hal_user_enter(struct arch_ctx *ctx) */
+    .globl hal_user_enter
+hal_user_enter:
+    mrs     x9, tpidr_el1
+    ldr     x1, [x9, #AARCH64_CPU_KSP]
+    mov     sp, x1
+
+    /* x0 = the ctx to run. SPSR_EL1 is the thread's (hal_ctx_set keeps it EL0t with DAIF clear). */
+.Lexit:
     ldp     x2, x3, [x0, #ARCH_CTX_PC]
     ldr     x4, [x0, #ARCH_CTX_SP]
     ldp     x5, x6, [x0, #ARCH_CTX_TPIDR]
@@ -171,61 +168,46 @@ fp_save:
     ret
 
     /* An SVC (the syscall path): the PC already points past it (Arm ARM D1.10.1, "preferred
-     * return address"); describe it and return from hal_user_run. */
+     * return address"); the syscall number is still in x7. */
 .Lsyscall:
     save_fp
-    kernel_stack
-    mov     sp, x1
-    str     wzr, [x2]           /* trap->kind = HAL_TRAP_SYSCALL */
-.Lreturn:
-    ldp     x19, x20, [sp, #16]
-    ldp     x21, x22, [sp, #32]
-    ldp     x23, x24, [sp, #48]
-    ldp     x25, x26, [sp, #64]
-    ldp     x27, x28, [sp, #80]
-    ldp     x29, x30, [sp], #KFRAME
-    ret
+    kernel_entry
+    cmp     x7, #SYS_CALL
+    b.eq    .Lcall
+    cmp     x7, #SYS_REPLY_RECV
+    b.eq    .Lreply_recv
+    bl      kernel_syscall
+    b       .Lexit
+.Lcall:
+    bl      kernel_fastpath_call
+    b       .Lexit
+.Lreply_recv:
+    bl      kernel_fastpath_reply_recv
+    b       .Lexit
 
-    /* Any other synchronous exception from EL0: aarch64_sync_trap(ctx, trap, esr, far) in C
-     * (ctx.c), on the kernel stack; if it had nothing to report, back to EL0. */
+    /* Any other synchronous exception from EL0: aarch64_sync(ctx, esr, far) in C (ctx.c). */
 .Lsync_slow:
     save_fp
-    mov     x19, sp
-    kernel_stack
-    mov     sp, x1
-    mov     x20, x2
-    mov     x0, x19
-    mov     x1, x20
-    mrs     x2, esr_el1
-    mrs     x3, far_el1
-    bl      aarch64_sync_trap
-    cbnz    w0, .Lreturn
-    mov     x0, x19
-    b       .Lenter
+    kernel_entry
+    mrs     x1, esr_el1
+    mrs     x2, far_el1
+    bl      aarch64_sync
+    b       .Lexit
 
-    /* An interrupt while EL0 ran: aarch64_irq_take(trap) acknowledges it at the GIC (irq.c). */
+    /* An interrupt while EL0 ran: aarch64_irq(ctx) acknowledges it at the GIC (irq.c). */
 .Lirq:
     save_fp
-    mov     x19, sp
-    kernel_stack
-    mov     sp, x1
-    mov     x0, x2
-    bl      aarch64_irq_take
-    cbnz    w0, .Lreturn
-    mov     x0, x19
-    b       .Lenter
+    kernel_entry
+    bl      aarch64_irq
+    b       .Lexit
 
     /* An SError (asynchronous abort) while EL0 ran: reported as the thread's fault (ctx.c). */
 .Lserror:
     save_fp
-    mov     x19, sp
-    kernel_stack
-    mov     sp, x1
-    mov     x0, x19
-    mov     x1, x2
-    mrs     x2, esr_el1
-    bl      aarch64_serror_trap
-    b       .Lreturn
+    kernel_entry
+    mrs     x1, esr_el1
+    bl      aarch64_serror
+    b       .Lexit
 
 /*
  * An exception taken in EL1: the kernel stack may be what overflowed, so switch to the CPU's

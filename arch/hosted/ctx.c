@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Hosted thread contexts. Each user thread runs on its own host stack; hal_user_run switches
+ * Hosted thread contexts. Each user thread runs on its own host stack; hal_user_enter switches
  * from the kernel stack to it with hosted_switch (switch.S), and the user's syscall stub comes
  * back through hosted_trap, which is this arch's trap instruction. Writing PC or SP restarts the
  * thread: it next runs the C function PC(ARG0) on a fresh frame at SP.
@@ -28,7 +28,7 @@ volatile bool hosted_user_running;
 
 static struct arch_ctx *current;
 static void *kernel_sp;
-static struct hal_trap pending; /* filled on the user side, read by hal_user_run */
+static struct hal_trap pending; /* filled on the user side, read by run() */
 static const void *kstack_bottom;
 static size_t kstack_size;
 
@@ -139,7 +139,7 @@ static void fault_trap(const struct arch_ctx *ctx, struct hal_trap *trap)
 }
 
 /* Where the signal handler sends a faulted thread, on host_fault.c's fault stack: enter the
- * kernel. The kernel never switches back here (hal_user_run reports the fault instead). */
+ * kernel. The kernel never switches back here (run() reports the fault instead). */
 __attribute__((no_sanitize("address"))) _Noreturn void hosted_fault_entry(void)
 {
     for (;;) {
@@ -173,7 +173,8 @@ static bool ctx_restart(struct arch_ctx *ctx)
     return true;
 }
 
-void hal_user_run(struct arch_ctx *ctx, struct hal_trap *trap)
+/* Run ctx until it traps, and describe the trap. */
+static void run(struct arch_ctx *ctx, struct hal_trap *trap)
 {
     void *fake = NULL;
 
@@ -202,4 +203,15 @@ void hal_user_run(struct arch_ctx *ctx, struct hal_trap *trap)
     fiber_enter(fake, NULL, NULL);
     *trap = pending;
     hosted_time_advance();
+}
+
+/* The kernel stack here is the host's main stack: the loop keeps one frame on it, and every trap
+ * enters the core from that frame, so nothing piles up between traps as on a bare-metal arch. */
+_Noreturn void hal_user_enter(struct arch_ctx *ctx)
+{
+    for (;;) {
+        struct hal_trap trap;
+        run(ctx, &trap);
+        ctx = kernel_trap(ctx, &trap);
+    }
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * RV64 thread contexts (register access by id is inline in arch.h), the description of every trap
- * from U-mode other than an ecall (trap.S's hal_user_run hands those over), and hal_idle.
+ * from U-mode other than an ecall (trap.S hands those over), and hal_idle.
  */
 #include <string.h>
 
@@ -99,22 +99,22 @@ static bool interrupt(word_t code, struct hal_trap *trap)
 }
 
 /*
- * Every trap from U-mode but an ecall, which trap.S describes itself: an exception becomes a
- * fault, an interrupt is reported unless it was spurious. Returns false to send the thread back
- * to user mode (trap.S does) when there is nothing to report.
+ * Every trap from U-mode but an ecall, which trap.S hands to the core itself: an exception becomes
+ * a fault, an interrupt is reported unless it was spurious (then the thread just goes on).
  */
-_Static_assert(HAL_TRAP_SYSCALL == 0, "trap.S stores 0 for a syscall");
+_Static_assert(MICA_SYS_CALL == 1 && MICA_SYS_REPLY_RECV == 2, "trap.S's syscall numbers");
 
-bool riscv_trap_decode(struct arch_ctx *ctx, struct hal_trap *trap, word_t cause, word_t tval);
+struct arch_ctx *riscv_trap(struct arch_ctx *ctx, word_t cause, word_t tval);
 
-bool riscv_trap_decode(struct arch_ctx *ctx, struct hal_trap *trap, word_t cause, word_t tval)
+struct arch_ctx *riscv_trap(struct arch_ctx *ctx, word_t cause, word_t tval)
 {
-    (void)ctx;
-    if (!(cause & SCAUSE_INTERRUPT)) {
-        user_exception(cause, tval, trap);
-        return true;
-    }
-    return interrupt(cause & ~SCAUSE_INTERRUPT, trap);
+    struct hal_trap trap;
+
+    if (!(cause & SCAUSE_INTERRUPT))
+        user_exception(cause, tval, &trap);
+    else if (!interrupt(cause & ~SCAUSE_INTERRUPT, &trap))
+        return ctx;
+    return kernel_trap(ctx, &trap);
 }
 
 /*

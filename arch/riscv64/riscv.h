@@ -94,7 +94,7 @@ static inline struct sbiret sbi_call(word_t ext, word_t fid, word_t a0, word_t a
     return (struct sbiret){(long)r0, (long)r1};
 }
 
-/* trap.S: the trap vector (hal_user_run is there too). */
+/* trap.S: the trap vector (hal_user_enter is there too). */
 extern char riscv_trap_vector[];
 
 /* boot.c: CPU index -> hart id, for SBI calls. */

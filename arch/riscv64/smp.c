@@ -2,7 +2,7 @@
 /*
  * RV64 secondary harts and IPIs through SBI (SBI spec 1.0): HSM hart_start sends a stopped hart
  * to entry.S's riscv_secondary_entry at its physical address, sPI send_ipi raises its supervisor
- * software interrupt (sip.SSIP), which hal_user_run and hal_idle report.
+ * software interrupt (sip.SSIP), which the trap vector and hal_idle report.
  */
 #include "riscv.h"
 

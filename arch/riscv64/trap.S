@@ -1,55 +1,47 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The user/kernel boundary. hal_user_run saves the kernel's callee-saved registers on the kernel
- * stack, loads the thread's registers from its struct arch_ctx and srets to U-mode; the trap
- * vector saves them back and returns from hal_user_run, so a trap from user mode looks like a
- * function return. An ecall is described right here (the syscall path: PC + 4, kind SYSCALL);
- * every other cause goes to riscv_trap_decode (ctx.c), which may also send the thread back to
- * user mode when there was nothing to report.
+ * The user/kernel boundary. Every trap from U-mode saves the thread's registers into its struct
+ * arch_ctx, takes this CPU's kernel stack from its top and calls the core (core/hal.h), which
+ * returns the context to run next; .Lexit restores that one and srets. Nothing lives on the kernel
+ * stack between traps, so no kernel registers are saved or restored around user mode (seL4's
+ * restore_user_context). An ecall whose number is Call or ReplyRecv goes straight to the fast
+ * path's entry, any other ecall to kernel_syscall; every other cause to riscv_trap (ctx.c).
  *
  * sscratch (privileged spec 4.1.6) tells the vector where it came from: it holds the running
  * thread's ctx while U-mode runs and 0 while the kernel runs. The kernel runs with sstatus.SIE = 0
  * and never takes interrupts (hal_idle polls sip), so a trap with sscratch = 0 is a kernel bug.
- * This is the syscall fast path: no branches beyond the one above, no stack switch beyond ksp.
+ * The ctx's ksp field holds the top of the kernel stack that the trap enters on: the 16 bytes
+ * there keep the CPU index, for tp (the user's tp is the IPC buffer).
  */
 #include <arch.h>
 
-/* The kernel frame of hal_user_run: ra, s0-s11, tp, then its ctx and trap arguments. */
-#define KFRAME     128 /* 16 words, a multiple of 16 bytes */
-/* For tools/stackcheck.py: hal_user_run's frame, and the C a U-mode trap runs below it.
- * stack-usage: hal_user_run 128
- * stack-calls: hal_user_run riscv_trap_decode */
-#define KFRAME_TP  104
-#define KFRAME_CTX 112
-#define KFRAME_TRAP 120
+/* For tools/stackcheck.py: the C a U-mode trap runs, from the top of the kernel stack (the
+ * record the top 16 bytes hold is below every frame: counted as the vector's own).
+ * stack-usage: riscv_trap_vector 16
+ * stack-calls: riscv_trap_vector kernel_syscall kernel_fastpath_call kernel_fastpath_reply_recv riscv_trap
+ * stack-usage: hal_user_enter 16 */
+#define KSTACK_RECORD 16
 
-#define EXC_ECALL_U     8 /* scause of an ecall from U-mode (privileged spec table 4.2) */
-#define HAL_TRAP_SYSCALL 0 /* enum hal_trap_kind in core/hal.h; ctx.c checks */
+#define EXC_ECALL_U        8 /* scause of an ecall from U-mode (privileged spec table 4.2) */
+#define SYS_CALL           1 /* MICA_SYS_CALL and MICA_SYS_REPLY_RECV (mica/abi.h); ctx.c checks */
+#define SYS_REPLY_RECV     2
 
     .section .text.trap, "ax"
-    /* void hal_user_run(struct arch_ctx *ctx, struct hal_trap *trap) */
-    .globl hal_user_run
+    /* _Noreturn void hal_user_enter(struct arch_ctx *ctx): this CPU's kernel stack from its top
+     * (entry.S: boot_stack + (cpu + 1) * RISCV_KSTACK_STRIDE), then as a return from a trap. */
+    .globl hal_user_enter
     .balign 4
-hal_user_run:
-    addi    sp, sp, -KFRAME
-    sd      ra, 0(sp)
-    sd      s0, 8(sp)
-    sd      s1, 16(sp)
-    sd      s2, 24(sp)
-    sd      s3, 32(sp)
-    sd      s4, 40(sp)
-    sd      s5, 48(sp)
-    sd      s6, 56(sp)
-    sd      s7, 64(sp)
-    sd      s8, 72(sp)
-    sd      s9, 80(sp)
-    sd      s10, 88(sp)
-    sd      s11, 96(sp)
-    /* tp is the CPU index in the kernel and the IPC buffer address in user mode. */
-    sd      tp, KFRAME_TP(sp)
-    sd      a0, KFRAME_CTX(sp)
-    sd      a1, KFRAME_TRAP(sp)
-.Lenter:
+hal_user_enter:
+    la      t0, boot_stack
+    addi    t1, tp, 1
+    li      t2, RISCV_KSTACK_STRIDE
+    mul     t1, t1, t2
+    add     sp, t0, t1
+    addi    sp, sp, -KSTACK_RECORD
+    sd      tp, 0(sp)
+
+    /* a0 = the ctx to run, sp = the top of this CPU's kernel stack (where the C returned). */
+.Lexit:
     sd      sp, ARCH_CTX_KSP(a0)
     csrw    sscratch, a0
     ld      t0, ARCH_CTX_PC(a0)
@@ -128,46 +120,37 @@ riscv_trap_vector:
     csrrw   t0, sscratch, zero
     sd      t0, ARCH_CTX_X(31)(t6)
     ld      sp, ARCH_CTX_KSP(t6)
+    ld      tp, 0(sp)
     csrr    t0, sepc
-    csrr    a2, scause
-    li      t1, EXC_ECALL_U
-    bne     a2, t1, .Lslow
-    /* sepc points at the ecall itself (4.1.7), which has no compressed form. */
+    csrr    t1, scause
+    li      t2, EXC_ECALL_U
+    bne     t1, t2, .Lexception
+    /* sepc points at the ecall itself (4.1.7), which has no compressed form. The syscall number
+     * is still in a7. */
     addi    t0, t0, 4
     sd      t0, ARCH_CTX_PC(t6)
-    ld      a1, KFRAME_TRAP(sp)
-    li      t1, HAL_TRAP_SYSCALL
-    sw      t1, 0(a1)
-.Lreturn:
-    ld      ra, 0(sp)
-    ld      s0, 8(sp)
-    ld      s1, 16(sp)
-    ld      s2, 24(sp)
-    ld      s3, 32(sp)
-    ld      s4, 40(sp)
-    ld      s5, 48(sp)
-    ld      s6, 56(sp)
-    ld      s7, 64(sp)
-    ld      s8, 72(sp)
-    ld      s9, 80(sp)
-    ld      s10, 88(sp)
-    ld      s11, 96(sp)
-    ld      tp, KFRAME_TP(sp)
-    addi    sp, sp, KFRAME
-    ret
+    mv      a0, t6
+    li      t2, SYS_CALL
+    beq     a7, t2, .Lcall
+    li      t2, SYS_REPLY_RECV
+    beq     a7, t2, .Lreply_recv
+    call    kernel_syscall
+    j       .Lexit
+.Lcall:
+    call    kernel_fastpath_call
+    j       .Lexit
+.Lreply_recv:
+    call    kernel_fastpath_reply_recv
+    j       .Lexit
 
-    /* riscv_trap_decode(ctx, trap, scause, stval) in C, with the kernel's tp (hal_cpu_id); if it
-     * had nothing to report, back to user mode. */
-.Lslow:
+    /* riscv_trap(ctx, scause, stval) in C describes it and enters the core (ctx.c). */
+.Lexception:
     sd      t0, ARCH_CTX_PC(t6)
     mv      a0, t6
-    ld      a1, KFRAME_TRAP(sp)
-    csrr    a3, stval
-    ld      tp, KFRAME_TP(sp)
-    call    riscv_trap_decode
-    bnez    a0, .Lreturn
-    ld      a0, KFRAME_CTX(sp)
-    j       .Lenter
+    mv      a1, t1
+    csrr    a2, stval
+    call    riscv_trap
+    j       .Lexit
 
     /*
      * A trap in S-mode: a kernel bug (e.g. a kernel access to user memory, which sstatus.SUM = 0

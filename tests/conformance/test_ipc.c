@@ -330,8 +330,10 @@ static void log_x(mica_word_t arg)
     log_put(arg);
 }
 
-/* A Call wakes its server at the tail of the server's priority: a thread already ready there
- * runs first, even though the caller blocked (no direct switch past it). */
+/* A Call hands over to its server ahead of the ready threads of the server's priority, and the
+ * reply (a Send on the Reply, the server carrying on) puts the caller ahead of its own peers:
+ * the IPC partner continues the caller's turn (seL4's direct switch), and same-priority fairness
+ * comes from timeslices. */
 static void t_call_same_priority_order(void)
 {
     mica_cptr_t ep = new_ep();
@@ -347,11 +349,65 @@ static void t_call_same_priority_order(void)
         return;
     CHECK(thread_join(ts, 3));
     CHECK_EQ(log_len(), 3);
-    CHECK_EQ(log_at(0), 0xa);
-    CHECK_EQ(log_at(1), 0xe);
-    CHECK_EQ(log_at(2), 0xc);
+    CHECK_EQ(log_at(0), 0xe);
+    CHECK_EQ(log_at(1), 0xc);
+    CHECK_EQ(log_at(2), 0xa);
     CHECK_SYS(MICA_SYS_CALL, log_call_err, MICA_OK);
     CHECK_SYS(MICA_SYS_SEND, echo.err, MICA_OK);
+}
+
+/* A client that makes `rounds` Calls of length arg to the echo server, logging 0xc after each. */
+static volatile int peer_rounds;
+
+static void peer_client(mica_word_t len)
+{
+    mica_word_t info;
+
+    for (int i = 0; i < peer_rounds; i++) {
+        log_call_err = mica_call(echo.ep, mica_msginfo(1, 0, 0, len), &info);
+        if (log_call_err != MICA_OK)
+            return;
+        log_put(0xc);
+    }
+}
+
+/* A caller whose reply comes through ReplyRecv from a higher-priority server resumes ahead of a
+ * thread of its own priority that was ready all along: that one runs only when the caller is
+ * done (its timeslice, 10 ms, is far from over). Registers-only messages (the fast path's case)
+ * and ones through the IPC buffer (the slow path's) alike. */
+static void t_reply_ahead_of_peers(void)
+{
+    static const unsigned lens[] = {0, 1, MICA_MSG_REGS + 1};
+
+    for (unsigned k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
+        mica_cptr_t ep = new_ep();
+        struct thread *ts[3] = {&t1, &t2, &t3};
+
+        log_reset();
+        log_call_err = MICA_ERR_COUNT;
+        peer_rounds = 4;
+        echo = (struct echo){ep, new_reply(), 4, MICA_ERR_COUNT, MICA_ERR_COUNT};
+        /* The last round's threads reported done: let them suspend themselves before they are
+         * restarted, so that they queue in restart order. */
+        env_run_others();
+        bool ok = k == 0 ? thread_spawn(&t3, HELPER_PRIO + 10, echo_server, ARG(&echo)) &&
+                               thread_spawn(&t1, HELPER_PRIO, peer_client, lens[k]) &&
+                               thread_spawn(&t2, HELPER_PRIO, log_x, 0xa)
+                         : thread_restart(&t3, echo_server, ARG(&echo)) &&
+                               thread_restart(&t1, peer_client, lens[k]) &&
+                               thread_restart(&t2, log_x, 0xa);
+        if (!ok)
+            return;
+        CHECK(thread_join(ts, 3));
+        tap_printf("# length %u\n", lens[k]);
+        CHECK_EQ(log_len(), 9);
+        for (unsigned i = 0; i < 8 && i < log_len(); i++)
+            CHECK_EQ(log_at(i), i % 2 ? 0xc : 0xe);
+        CHECK_EQ(log_at(8), 0xa);
+        CHECK_SYS(MICA_SYS_CALL, log_call_err, MICA_OK);
+        CHECK_SYS(MICA_SYS_REPLY_RECV, echo.rr_err, MICA_OK);
+        CHECK_SYS(MICA_SYS_SEND, echo.err, MICA_OK);
+    }
 }
 
 static void t_reply_with_send(void)
@@ -814,8 +870,12 @@ const struct tap_test ipc_tests[] = {
          SYS(MICA_SYS_CALL, MICA_OK), SYS(MICA_SYS_REPLY_RECV, MICA_OK),
          SYS(MICA_SYS_SEND, MICA_OK)),
     TEST(t_call_same_priority_order,
-         "ipc: a server woken by a Call queues behind ready threads of its priority",
+         "ipc: a Call's server and a reply's caller go ahead of ready threads of their priority",
          SYS(MICA_SYS_CALL, MICA_OK), SYS(MICA_SYS_SEND, MICA_OK)),
+    TEST(t_reply_ahead_of_peers,
+         "ipc: a caller resumes from ReplyRecv ahead of a ready peer, fast path or not",
+         SYS(MICA_SYS_CALL, MICA_OK), SYS(MICA_SYS_REPLY_RECV, MICA_OK),
+         SYS(MICA_SYS_SEND, MICA_OK)),
     TEST(t_reply_recv_first, "ipc: ReplyRecv with an unused reply object only receives",
          SYS(MICA_SYS_REPLY_RECV, MICA_OK), SYS(MICA_SYS_CALL, MICA_OK)),
     TEST(t_reply_recv_cancelled, "ipc: ReplyRecv blocked on a destroyed endpoint is cancelled",

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The arch-neutral half of the HAL self-tests' kernel side (kernel.h): a stand-in for the core
+ * The arch-neutral half of the HAL self-tests' kernel side (ht_kernel.h): a stand-in for the core
  * that loads the user program into its own address space through the hal_pte_* hooks, runs it
- * with hal_user_run, answers its syscalls (proto.h), checks each trap against what the program
+ * with hal_user_enter, answers its syscalls (proto.h), checks each trap against what the program
  * said would happen, and prints TAP. Built into haltest.elf only, never into the kernel image.
  */
 #include <string.h>
@@ -11,7 +11,7 @@
 #include <mica/fault.h>
 #include <mica/objects.h>
 
-#include "kernel.h"
+#include "ht_kernel.h"
 #include "klog.h"
 
 extern const char root_elf_start[], root_elf_end[];
@@ -321,10 +321,45 @@ static void fault(struct arch_ctx *ctx, const struct hal_trap *trap)
     hal_ctx_set(ctx, MICA_REG_PC, expect.resume);
 }
 
+/* The core's entry points (hal.h): the HAL enters these as it would enter the kernel, and every
+ * trap is checked here, then the program runs on. */
+struct arch_ctx *kernel_trap(struct arch_ctx *ctx, const struct hal_trap *trap)
+{
+    switch (trap->kind) {
+    case HAL_TRAP_SYSCALL: syscall(ctx); break;
+    case HAL_TRAP_FAULT: fault(ctx, trap); break;
+    case HAL_TRAP_TIMER:
+        timer_traps++;
+        timer_seen_at = hal_time_now();
+        break;
+    case HAL_TRAP_IRQ:
+        if (trap->irq != device_irq)
+            ht_fail_and_stop("interrupt from an unexpected line", trap->irq, 0);
+        device_irqs++;
+        break;
+    }
+    return ctx;
+}
+
+struct arch_ctx *kernel_syscall(struct arch_ctx *ctx)
+{
+    syscall(ctx);
+    return ctx;
+}
+
+struct arch_ctx *kernel_fastpath_call(struct arch_ctx *ctx)
+{
+    return kernel_syscall(ctx);
+}
+
+struct arch_ctx *kernel_fastpath_reply_recv(struct arch_ctx *ctx)
+{
+    return kernel_syscall(ctx);
+}
+
 _Noreturn void ht_run(word_t entry)
 {
     static struct arch_ctx ctx;
-    struct hal_trap trap;
 
     paddr_t ipc = ht_page_alloc();
 
@@ -334,22 +369,7 @@ _Noreturn void ht_run(word_t entry)
     hal_ctx_init(&ctx, entry, 0);
     hal_ctx_set_ipc_buffer(&ctx, USER_IPC_BUFFER, NULL);
     hal_vspace_load(hal_vspace_token(root_pa, HT_ASID));
-    for (;;) {
-        hal_user_run(&ctx, &trap);
-        switch (trap.kind) {
-        case HAL_TRAP_SYSCALL: syscall(&ctx); break;
-        case HAL_TRAP_FAULT: fault(&ctx, &trap); break;
-        case HAL_TRAP_TIMER:
-            timer_traps++;
-            timer_seen_at = hal_time_now();
-            break;
-        case HAL_TRAP_IRQ:
-            if (trap.irq != device_irq)
-                ht_fail_and_stop("interrupt from an unexpected line", trap.irq, 0);
-            device_irqs++;
-            break;
-        }
-    }
+    hal_user_enter(&ctx);
 }
 
 #ifdef CONFIG_SMP

@@ -31,14 +31,18 @@
 
 /*
  * The per-CPU block TPIDR_EL1 points at while the kernel runs (struct aarch64_cpu in aarch64.h):
- * the kernel stack pointer and trap record hal_user_run parks there for the vector, the CPU index
+ * the top of the CPU's kernel stack, where the vector enters the kernel, the CPU index
  * (hal_cpu_id), and the top of the CPU's emergency stack for exceptions taken in EL1.
  */
 #define AARCH64_CPU_KSP       0
-#define AARCH64_CPU_TRAP      8
 #define AARCH64_CPU_INDEX     16
 #define AARCH64_CPU_EMERGENCY 24
 #define AARCH64_CPU_SIZE      64
+
+/* Kernel stacks (entry.S's kernel_stacks): per CPU an unmapped guard page, then the stack rounded
+ * up to whole pages; CPU n's stack ends at kernel_stacks + (n + 1) * AARCH64_KSTACK_SLOT. */
+#define AARCH64_KSTACK_BYTES ((CONFIG_KERNEL_STACK_SIZE + 4095) & ~4095)
+#define AARCH64_KSTACK_SLOT  (4096 + AARCH64_KSTACK_BYTES)
 
 /*
  * The kernel runs in TTBR1's range with T1SZ = 25 (39-bit addresses, translation from level 1):

@@ -9,8 +9,8 @@
 
 /*
  * struct arch_ctx layout: x[0..31] indexed by register number (x[0] is never loaded or stored; it
- * keeps the offsets of the others equal to 8 * n), then sepc, then the kernel stack pointer that
- * hal_user_run parks there while the thread runs (trap.S finds it through sscratch = ctx). User
+ * keeps the offsets of the others equal to 8 * n), then sepc, then the top of the kernel stack the
+ * thread's next trap enters on (trap.S finds it through sscratch = ctx). User
  * threads run with sstatus.FS = Off, so there is no FP state: an FP instruction in user mode is an
  * illegal-instruction fault.
  */
@@ -47,7 +47,7 @@ typedef uint64_t paddr_t;
 struct arch_ctx {
     word_t x[32];      /* x1 ra, x2 sp, x3 gp, x4 tp, x5-7 t0-2, x8-9 s0-1, x10-17 a0-7, ... */
     word_t pc;         /* sepc: where the thread resumes */
-    word_t ksp;        /* kernel sp while the thread runs (trap.S), meaningless otherwise */
+    word_t ksp;        /* top of the kernel stack its traps enter on (trap.S) */
     word_t ipc_buffer; /* user address of the IPC buffer: tp starts with it (hal_ctx_init) */
 };
 

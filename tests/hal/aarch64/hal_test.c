@@ -9,7 +9,7 @@
 
 #include "aarch64.h"
 #include "fdt.h"
-#include "kernel.h"
+#include "ht_kernel.h"
 
 /* Descriptor bits (Arm ARM D8.3): AP[1] EL0 access, AP[2] read-only, PXN, UXN. */
 #define DESC_VALID  (1ul << 0)

@@ -8,7 +8,7 @@
 #include <mica/objects.h>
 
 #include "fdt.h"
-#include "kernel.h"
+#include "ht_kernel.h"
 #include "riscv.h"
 
 /* ---- the kernel's own mappings, read back through satp ---- */
