@@ -268,12 +268,16 @@ class Config:
 
 
 def validate(cfg):
-    """Checks Kconfig cannot express: the kernel stack's alignment, the hosted arena's size, the
-    QEMU command line of a bare-metal board."""
+    """Checks Kconfig cannot express: the kernel stack's alignment, the MPU region count, the
+    hosted arena's size, the QEMU command line of a bare-metal board."""
     stack = int(cfg.sym("KERNEL_STACK_SIZE"))
     if stack % 16:
         raise ConfigureError(f"CONFIG_KERNEL_STACK_SIZE={stack}: must be a multiple of 16 (the "
                              "stack pointer's alignment on every arch)")
+    regions = cfg.kconf.syms["MPU_REGIONS"].str_value if "MPU_REGIONS" in cfg.kconf.syms else ""
+    if cfg.sym("ARCH") == "armv8m" and regions and int(regions) % 4:
+        raise ConfigureError(f"CONFIG_MPU_REGIONS={regions}: must be 8, 12 or 16 (a multiple of 4: "
+                             "regions are loaded four at a time)")
     if cfg.sym("ARCH") == "hosted":
         mb = int(cfg.sym("HOSTED_RAM_MB"))
         if mb & (mb - 1):

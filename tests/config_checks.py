@@ -80,13 +80,18 @@ def config_errors(results, scratch):
                  d, "bad.fragment:1", "0..4")
     expect_error(results, "-D value out of range",
                  ["--build-dir", os.path.join(d, "f"), "-D", "CONFIG_LOG_LEVEL=7"], d, "0..4")
+    expect_error(results, "MPU region count not a multiple of 4",
+                 ["--board", "qemu-mps2-an505", "--build-dir", os.path.join(d, "m"), "-D",
+                  "CONFIG_MPU_REGIONS=13"], d, "CONFIG_MPU_REGIONS=13", "8, 12 or 16")
+    expect_error(results, "kernel stack not a multiple of 16",
+                 ["--build-dir", os.path.join(d, "s"), "-D", "CONFIG_KERNEL_STACK_SIZE=8200"], d,
+                 "CONFIG_KERNEL_STACK_SIZE=8200", "multiple of 16")
     missing = os.path.join(d, "no-such-app")
     expect_error(results, "--app of a missing directory",
                  ["--build-dir", os.path.join(d, "a"), "--app", missing], d, missing)
     expect_error(results, "unknown board", ["--board", "nope", "--build-dir",
                                              os.path.join(d, "b")], d, "nope", "known:")
-    if not os.path.exists(os.path.join(d, "f", ".config")) and \
-            not os.path.exists(os.path.join(d, "a", ".config")):
+    if not any(os.path.exists(os.path.join(d, x, ".config")) for x in ("f", "a", "m", "s")):
         results.add(GROUP, "pass", "a refused configuration writes no .config")
     else:
         results.add(GROUP, "fail", "a refused configuration writes no .config",
