@@ -62,6 +62,21 @@ static void boot_memory_init(const struct boot_params *bp)
         region_remove(bp->reserved[r].base, bp->reserved[r].base + bp->reserved[r].size);
 }
 
+void *boot_take(paddr_t base, paddr_t end)
+{
+    unsigned i;
+
+    for (i = 0; i < nfree; i++)
+        if (free_mem[i].base <= base && end <= free_mem[i].end)
+            break;
+    if (i == nfree || end <= base)
+        kpanic("boot: %lx..%lx is not free RAM", (unsigned long)base, (unsigned long)end);
+    region_remove(base, end);
+    void *p = hal_phys_to_virt(base);
+    memset(p, 0, end - base);
+    return p;
+}
+
 void *boot_alloc(unsigned bits)
 {
     paddr_t size = (paddr_t)1 << bits;
@@ -141,9 +156,9 @@ static void copy_str(char *dst, const char *src, unsigned size)
 }
 
 /*
- * The root task ELF, checked against the user address range. Without an MMU each segment is then
- * copied to its physical address, which leaves free memory (user addresses are physical there);
- * with one, boot_vspace.c copies it into frames of its own.
+ * The root task ELF, checked against the user address range. With an MMU, boot_vspace.c copies
+ * it into frames of its own; with an MPU, boot_vspace_mpu.c places it. Without either each segment
+ * is copied to its physical address, which leaves free memory (user addresses are physical there).
  */
 static const struct elf_info *boot_check_root(const struct boot_params *bp)
 {
@@ -155,7 +170,7 @@ static const struct elf_info *boot_check_root(const struct boot_params *bp)
                                    ARCH_ELF_MACHINE, 0, vspace_backend_user_top, &info);
     if (err)
         kpanic("boot: root task ELF rejected (elf error %d)", err);
-    if (IS_ENABLED(CONFIG_MMU))
+    if (IS_ENABLED(CONFIG_MMU) || IS_ENABLED(CONFIG_MPU))
         return &info;
     for (unsigned i = 0; i < info.nsegs; i++) {
         const struct elf_segment *s = &info.segs[i];
@@ -181,13 +196,22 @@ void boot_root_task(struct boot_params *bp)
 {
     boot_memory_init(bp);
     const struct elf_info *elf = boot_check_root(bp);
+    struct boot_user_mem um;
+    /* An MPU places the root task first: its memory must be one block right after its data. */
+    if (IS_ENABLED(CONFIG_MPU))
+        boot_vspace_place(bp->root_elf, elf, &um);
     root_slots = boot_alloc(ROOT_CNODE_BITS + MICA_SLOT_BITS);
     struct tcb *t = boot_alloc(MICA_TCB_BITS);
     void *vspace = boot_alloc(MICA_VSPACE_BITS);
     void *sc = boot_alloc(MICA_SCHED_CONTEXT_BITS);
-    void *ipcbuf = boot_alloc(MICA_PAGE_BITS);
-    struct mica_bootinfo *bi = boot_alloc(MICA_PAGE_BITS);
-    char *stack = boot_alloc(ROOT_STACK_BITS);
+    if (!IS_ENABLED(CONFIG_MPU)) {
+        um.ipc_buffer = boot_alloc(MICA_PAGE_BITS);
+        um.bi = boot_alloc(MICA_PAGE_BITS);
+        um.stack = boot_alloc(ROOT_STACK_BITS);
+    }
+    void *ipcbuf = um.ipc_buffer;
+    struct mica_bootinfo *bi = um.bi;
+    char *stack = um.stack;
 
     struct cap cn = object_create(MICA_OBJ_CNODE, ROOT_CNODE_BITS, root_slots, false);
     cn.guard_bits = (uint8_t)(MICA_WORD_BITS - ROOT_CNODE_BITS);
@@ -199,7 +223,9 @@ void boot_root_task(struct boot_params *bp)
     f.obj = hal_virt_to_phys(ipcbuf);
     root_cap(MICA_INIT_IPC_BUFFER, f);
     f.obj = hal_virt_to_phys(bi);
-    f.rights = MICA_RIGHT_READ;
+    /* With an MPU the boot-info frame shares the root task's read-write region (one region
+     * fewer taken from the few an MPU has), so its cap allows writing. */
+    f.rights = IS_ENABLED(CONFIG_MPU) ? MICA_RIGHT_READ | MICA_RIGHT_WRITE : MICA_RIGHT_READ;
     root_cap(MICA_INIT_BOOTINFO, f);
     root_cap(MICA_INIT_SCHED_CONTEXT, object_create(MICA_OBJ_SCHED_CONTEXT, 0, sc, false));
     unsigned ncpus = bp->ncpus ? bp->ncpus : 1;
@@ -221,7 +247,7 @@ void boot_root_task(struct boot_params *bp)
     bi->stack_top = u.sp;
     bi->bootinfo_vaddr = (word_t)bi;
     bi->user_frames = bi->user_tables = (struct mica_slot_range){next, next};
-    if (IS_ENABLED(CONFIG_MMU))
+    if (IS_ENABLED(CONFIG_MMU) || IS_ENABLED(CONFIG_MPU))
         next = boot_vspace_build(bp->root_elf, elf, stack, bi, &u, next);
 
     bi->magic = MICA_BOOTINFO_MAGIC;
@@ -232,6 +258,7 @@ void boot_root_task(struct boot_params *bp)
     bi->root_cnode_bits = ROOT_CNODE_BITS;
     bi->ipc_buffer = u.ipc_buffer;
     bi->user_vaddr_top = vspace_backend_user_top;
+    bi->mpu_regions = vspace_backend_regions;
     bi->sched_control =
         (struct mica_slot_range){MICA_INIT_FIRST_FREE_FIXED, MICA_INIT_FIRST_FREE_FIXED + ncpus};
     boot_untypeds(bi, bp, next);

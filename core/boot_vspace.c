@@ -26,9 +26,6 @@
 #define BOOT_USER_BASE  ((word_t)1 << 20)
 #define BOOT_MAX_TABLES 64
 #define BOOT_MAX_FRAMES 2048
-#define PF_X            1u
-#define PF_W            2u
-#define PF_R            4u
 
 static struct {
     struct cap vs;
@@ -96,23 +93,10 @@ static struct cte *boot_find_frame(unsigned first, word_t vaddr, unsigned *index
     return NULL;
 }
 
-static unsigned segment_rights(uint32_t flags)
-{
-    unsigned r = 0;
-
-    if (flags & PF_R)
-        r |= MICA_VM_READ;
-    if (flags & PF_W)
-        r |= MICA_VM_READ | MICA_VM_WRITE; /* write-only does not exist (vm.h) */
-    if (flags & PF_X)
-        r |= MICA_VM_EXEC;
-    return r ? r : MICA_VM_READ;
-}
-
 /* One PT_LOAD segment, page by page; bytes past filesz stay zero (boot_alloc zeroes). */
 static void boot_segment(const void *image, const struct elf_segment *s, unsigned first)
 {
-    unsigned rights = segment_rights(s->flags);
+    unsigned rights = boot_segment_rights(s->flags);
     word_t start = (word_t)s->vaddr, end = (word_t)(s->vaddr + s->memsz);
 
     for (word_t va = page_down(start); va < end; va += PAGE) {

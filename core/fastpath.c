@@ -23,24 +23,29 @@
 
 #define ARG(n) (MICA_REG_ARG0 + (n))
 
-/* The cap a syscall register names, or NULL if it does not resolve. */
-static struct cte *fp_cap(struct tcb *t, unsigned reg)
-{
-    struct cte *slot;
-
-    return cnode_lookup(t, tcb_reg(t, reg), &slot) ? NULL : slot;
-}
-
-/* The caps ARG0 and ARG6 name (false if either does not resolve); the CSpace root's shape is
- * checked once for both. */
-static inline bool fp_cap2(struct tcb *t, struct cte **slot0, struct cte **slot6)
+/* The slot a syscall register names in a one-level CSpace (the usual shape: a root CNode whose
+ * guard covers the rest of the word), or NULL: a deeper CSpace takes the slow path, so that
+ * the fast path calls nothing and keeps no stack frame. */
+static inline __attribute__((always_inline)) struct cte *fp_cap(struct tcb *t, unsigned reg)
 {
     const struct cap *root = &t->slots[TCB_CSPACE].cap;
+    struct cte *slot;
 
-    if (cnode_one_level(root))
-        return !cnode_lookup_one_level(root, tcb_reg(t, ARG(0)), slot0) &&
-               !cnode_lookup_one_level(root, tcb_reg(t, ARG(6)), slot6);
-    return (*slot0 = fp_cap(t, ARG(0))) && (*slot6 = fp_cap(t, ARG(6)));
+    if (!cnode_one_level(root) || cnode_lookup_one_level(root, tcb_reg(t, reg), &slot))
+        return NULL;
+    return slot;
+}
+
+/* The partner's address space can be switched to inline: on an MMU, a VSpace of its own (a
+ * thread without one runs in the kernel-only space, which the slow path sets up). */
+static inline bool fp_vspace_ok(const struct tcb *p)
+{
+#ifdef CONFIG_MMU
+    return p->slots[TCB_VSPACE].cap.type == MICA_OBJ_VSPACE;
+#else
+    (void)p;
+    return true;
+#endif
 }
 
 /* A message the fast path can carry: registers only (length <= MICA_MSG_REGS) and no caps, so
@@ -89,17 +94,18 @@ static inline __attribute__((always_inline)) struct tcb *fp_call(struct tcb *t)
      * own context or, passive, on t's. */
     struct endpoint *ep = cap_ptr(c);
     struct tcb *r = ep->queue.head;
-    if (ep->state != EP_RECV || !r->reply || r->cpu != t->cpu || t->fault)
+    if (ep->state != EP_RECV || !r->reply || (CONFIG_NR_CPUS > 1 && r->cpu != t->cpu) || t->fault ||
+        !fp_vspace_ok(r))
         return NULL;
     struct cpu *cpu = sched_cpu(t);
     struct sched_context *sc = r->sc ? r->sc : t->sc;
     uint64_t now = 0;
-    if (!sched_switch_ok(cpu, t, r, sc, &now))
+    if (r->sc ? !sched_switch_ok_other(cpu, t, r, sc, &now) : !sched_switch_ok_same(cpu, t, r))
         return NULL;
 
     /* ipc_send: r leaves the endpoint with the message ... */
     struct reply *reply = r->reply;
-    tcbq_remove(&ep->queue, r);
+    tcbq_pop(&ep->queue, r);
     if (!ep->queue.head)
         ep->state = EP_IDLE;
     fp_transfer(t, r, info, c->data);
@@ -124,8 +130,10 @@ static inline __attribute__((always_inline)) struct tcb *fp_call(struct tcb *t)
         sc->tcb = r;
         r->sc = sc;
         t->sc = NULL;
+    } else {
+        sched_switch_context(cpu, t->sc, sc, now);
     }
-    sched_switch(cpu, t, r, sc, now);
+    sched_switch(cpu, t, r);
     return r;
 }
 
@@ -136,7 +144,7 @@ static inline __attribute__((always_inline)) struct tcb *fp_reply_recv(struct tc
     word_t info = tcb_reg(t, ARG(1));
     struct cte *slot, *rslot;
 
-    if (!fp_msg_ok(info) || tcb_reg(t, ARG(6)) == 0 || !fp_cap2(t, &slot, &rslot))
+    if (!fp_msg_ok(info) || !(slot = fp_cap(t, ARG(0))) || !(rslot = fp_cap(t, ARG(6))))
         return NULL;
     /* sys_reply_recv's checks: an endpoint cap with Read, a Reply cap. */
     const struct cap *c = &slot->cap;
@@ -152,20 +160,24 @@ static inline __attribute__((always_inline)) struct tcb *fp_reply_recv(struct tc
     struct tcb *caller = reply->caller;
     struct endpoint *ep = cap_ptr(c);
     if (!caller || reply->receiver || caller->fault || ep->state == EP_SEND ||
-        caller->cpu != t->cpu || (t->bound && (ntfn_active(t->bound) || t->bound->sc)))
+        (CONFIG_NR_CPUS > 1 && caller->cpu != t->cpu) || !fp_vspace_ok(caller) ||
+        (t->bound && (ntfn_active(t->bound) || t->bound->sc)))
         return NULL;
     /* The context the caller runs on afterwards: the one it lent t, coming back the simple way
      * (sched_context_return: from the top of its call stack, not dying, to a caller without
      * one), or its own. */
     struct sched_context *sc = reply->sc;
-    if (sc && (sc != t->sc || sc->reply != reply || sc->dying || caller->sc))
-        return NULL;
-    if (!sc)
-        sc = caller->sc;
     struct cpu *cpu = sched_cpu(t);
     uint64_t now = 0;
-    if (!sched_switch_ok(cpu, t, caller, sc, &now))
-        return NULL;
+    if (sc) {
+        if (sc != t->sc || sc->reply != reply || sc->dying || caller->sc ||
+            !sched_switch_ok_same(cpu, t, caller))
+            return NULL;
+    } else {
+        sc = caller->sc;
+        if (!sc || !sched_switch_ok_other(cpu, t, caller, sc, &now))
+            return NULL;
+    }
 
     /* ipc_reply, the context coming back with a few stores ... */
     reply->caller = NULL;
@@ -180,6 +192,8 @@ static inline __attribute__((always_inline)) struct tcb *fp_reply_recv(struct tc
         sc->tcb = caller;
         caller->sc = sc;
         t->sc = NULL;
+    } else {
+        sched_switch_context(cpu, t->sc, sc, now);
     }
     fp_transfer(t, caller, info, 0);
     caller->state = TS_READY;
@@ -190,7 +204,7 @@ static inline __attribute__((always_inline)) struct tcb *fp_reply_recv(struct tc
     ep->state = EP_RECV;
     t->state = TS_BLOCKED_RECV;
     t->blocked_on = ep;
-    sched_switch(cpu, t, caller, sc, now);
+    sched_switch(cpu, t, caller);
     return caller;
 }
 
@@ -200,12 +214,18 @@ static inline __attribute__((always_inline)) struct arch_ctx *fp_run(struct tcb 
 {
     if (IS_ENABLED(CONFIG_INVARIANTS))
         invariants_check();
+#ifdef CONFIG_MMU
+    vspace_switch_mmu(p);
+#else
     vspace_switch(p);
+#endif
     return &p->ctx;
 }
 
 struct arch_ctx *kernel_fastpath_call(struct arch_ctx *ctx)
 {
+    if (IS_ENABLED(CONFIG_INVARIANTS))
+        invariants_running(tcb_of(ctx));
     struct tcb *p = fp_call(tcb_of(ctx));
 
     return p ? fp_run(p) : kernel_syscall_slow(ctx);
@@ -213,6 +233,8 @@ struct arch_ctx *kernel_fastpath_call(struct arch_ctx *ctx)
 
 struct arch_ctx *kernel_fastpath_reply_recv(struct arch_ctx *ctx)
 {
+    if (IS_ENABLED(CONFIG_INVARIANTS))
+        invariants_running(tcb_of(ctx));
     struct tcb *p = fp_reply_recv(tcb_of(ctx));
 
     return p ? fp_run(p) : kernel_syscall_slow(ctx);

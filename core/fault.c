@@ -58,7 +58,7 @@ bool fault_timeout(struct tcb *t)
 
     if (!sc || !sc->badge || !handler(t, TCB_TIMEOUT))
         return false;
-    fault_raise(t, MICA_FAULT_TIMEOUT, sc->badge, (word_t)ktime_ticks_to_us(sc->consumed));
+    fault_raise(t, MICA_FAULT_TIMEOUT, sc->badge, (word_t)ktime_ticks_to_us(sc_consumed(sc)));
     return true;
 }
 

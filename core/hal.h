@@ -6,7 +6,11 @@
  * core only through the kernel_* entry points at the end.
  *
  * Context: unless a contract says otherwise, functions are called in kernel context on the
- * current CPU with interrupts disabled (the kernel is not preemptible).
+ * current CPU with interrupts disabled (the kernel is not preemptible). Kernel context is whatever
+ * the arch makes it: a supervisor mode (riscv64 S-mode), or an exception handler (Armv8-M runs the
+ * whole kernel in Handler mode, inside the exception that entered it). The core only needs the
+ * kernel not to be interrupted, and every trap to enter it through the entry points below (or
+ * to end hal_idle).
  */
 #ifndef MICA_HAL_H
 #define MICA_HAL_H
@@ -30,7 +34,9 @@ enum hal_pte_kind { HAL_PTE_INVALID, HAL_PTE_TABLE, HAL_PTE_PAGE };
  *   ARCH_BOOT_FLAGS (optional) MICA_BOOT_FLAG_REAL_MEM / _USER_FAULT if user code really runs on
  *                             its mappings and can fault (the default, both; hosted: 0)
  *   with CONFIG_MMU: pte_t, HAL_PT_LEVELS, HAL_PT_INDEX_BITS, HAL_PAGE_BITS, HAL_USER_TOP
- *   with CONFIG_MPU: struct arch_mpu_state, HAL_MPU_REGIONS, HAL_MPU_GRANULE
+ *   with CONFIG_MPU: struct arch_mpu_state (the encoded region set, ready for plain stores on a
+ *                             switch: PMSAv8's {RBAR, RLAR} pairs), HAL_MPU_REGIONS (regions a
+ *                             VSpace may use), HAL_MPU_GRANULE
  */
 #include <arch.h>
 
@@ -121,13 +127,19 @@ struct hal_trap {
  * below (kernel_trap, kernel_syscall, kernel_fastpath_*), with interrupts disabled; whatever
  * context that returns, it restores and runs the same way. Interrupts are enabled only while user
  * code runs. (The core calls it once per CPU, to start; from then on every exit to user mode is
- * the arch's return from an entry point.)
+ * the arch's return from an entry point.) User state the hardware keeps in user memory (Armv8-M
+ * stacks part of it on the thread's stack) is read and written only where the thread itself
+ * could: a thread pointing its stack at kernel memory gets a fault (kernel_trap with
+ * HAL_TRAP_FAULT, without running), never a kernel write there.
  */
 _Noreturn void hal_user_enter(struct arch_ctx *ctx);
 
 /* Nothing is runnable: wait, with interrupts enabled, until an interrupt or the timer deadline
- * arrives, and describe it in *trap (kind HAL_TRAP_IRQ or HAL_TRAP_TIMER). On hosted with no
- * timer armed and no interrupt pending this is a deadlock: it reports it and halts. */
+ * arrives, and describe it in *trap (kind HAL_TRAP_IRQ or HAL_TRAP_TIMER). The arch may wait in a
+ * context of its own (Armv8-M: a privileged Thread-mode loop, since WFI inside an exception
+ * handler does not wake for an interrupt of that handler's priority); to the core it is a call
+ * that returns. On hosted with no timer armed and no interrupt pending this is a deadlock: it
+ * reports it and halts. */
 void hal_idle(struct hal_trap *trap);
 
 /* ---- Time ------------------------------------------------------------------------------ */
@@ -211,13 +223,15 @@ struct mpu_region {
     unsigned attr;
 };
 
-/* Encode n regions into register values ready for a context switch. Returns 0, or an enum
- * mica_error (positive, as everywhere in the kernel) when they do not fit (too many, misaligned for
- * the hardware). */
+/* Encode n regions into register values ready for a context switch. The rules are the arch's
+ * (how many, the granule, whether regions may overlap: PMSAv8's are in drivers/mpu/pmsav8.c).
+ * Returns 0, or an enum mica_error (positive, as everywhere in the kernel) when they do not fit
+ * (too many, misaligned for the hardware). */
 int hal_mpu_encode(const struct mpu_region *regions, unsigned n, struct arch_mpu_state *out);
 
-/* Load an encoded region set on this CPU (kernel regions stay as they are). The core calls it when
- * the running VSpace changes and when the current VSpace's set changes. */
+/* Load an encoded region set on this CPU for user code (the kernel's own access does not depend
+ * on it). The core calls it when the running VSpace changes and when the current VSpace's set
+ * changes. */
 void hal_mpu_activate(const struct arch_mpu_state *state);
 #endif
 

@@ -226,10 +226,13 @@ static void check_ready_queues(void)
               "cpu %u is not running but has threads", i);
     for (unsigned i = 0; i < sched_ncpus; i++) {
         const struct cpu *c = &cpus[i];
+        unsigned top = 0;
         for (unsigned p = 0; p < MICA_NUM_PRIORITIES; p++) {
             const struct ready_queue *q = &c->ready[p];
             bool bit = (c->l2[p / 32] >> (p % 32)) & 1;
             CHECK(bit == (q->head != NULL), "cpu %u: bitmap bit %u is %d", i, p, bit);
+            if (bit)
+                top = p + 1;
             CHECK(!bit || ((c->l1 >> (p / 32)) & 1), "cpu %u: l1 misses priority %u", i, p);
             const struct tcb *prev = NULL;
             for (const struct tcb *t = q->head; t; prev = t, t = t->sched_next) {
@@ -239,11 +242,23 @@ static void check_ready_queues(void)
             }
             CHECK(q->tail == prev, "cpu %u: ready queue %u tail is wrong", i, p);
         }
+        CHECK(c->top == top, "cpu %u: top priority + 1 is %u, the lists say %u", i, c->top, top);
         /* The front thread is ready and stands outside the lists (check_tcb: not in them). */
         CHECK(!c->front || (c->front->queue == SQ_FRONT && c->front->state == TS_READY &&
                             c->front->cpu == i),
               "cpu %u: front thread %p is not ready there", i, (void *)c->front);
     }
+}
+
+void invariants_running(const struct tcb *t)
+{
+    const struct cpu *c = sched_cpu(t);
+
+    CHECK(c->cur == t && c->front == t && t->queue == SQ_FRONT && c->cur_sc == t->sc &&
+              t->state == TS_READY && c->armed != 0,
+          "running tcb %p: cur %p front %p queue %u cur_sc %p sc %p armed %llu", (const void *)t,
+          (void *)c->cur, (void *)c->front, t->queue, (void *)c->cur_sc, (void *)t->sc,
+          (unsigned long long)c->armed);
 }
 
 void invariants_check(void)

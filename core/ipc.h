@@ -42,6 +42,18 @@ static inline void tcbq_append(struct tcb_queue *q, struct tcb *t)
     q->tail = t;
 }
 
+/* The head off the queue (t == q->head, whose ipc_prev is NULL): tcbq_remove for the IPC fast
+ * path's receiver. */
+static inline void tcbq_pop(struct tcb_queue *q, struct tcb *t)
+{
+    q->head = t->ipc_next;
+    if (t->ipc_next)
+        t->ipc_next->ipc_prev = NULL;
+    else
+        q->tail = NULL;
+    t->ipc_next = NULL;
+}
+
 static inline void tcbq_remove(struct tcb_queue *q, struct tcb *t)
 {
     if (t->ipc_prev)

@@ -1,12 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * MPU region solver and the PMSAv8 region rules. PMSAv8 (Armv8-M) describes a region by a base
- * (MPU_RBAR.BASE, address bits [31:5]) and an inclusive limit (MPU_RLAR.LIMIT, bits [31:5], the
- * low five bits taken as ones): an address matches when BASE:'00000' <= address <=
- * LIMIT:'11111' (Armv8-M ARM DDI 0553, MPU_RBAR and MPU_RLAR; Arm "Armv8-M Memory Model and MPU
- * User Guide" 100699, "Protected Memory System Architecture"). Unlike PMSAv7 there are no
- * power-of-two sizes and no subregions, and regions must not overlap: an access that hits two
- * enabled regions is a MemManage fault, not a priority choice.
+ * MPU region solver: frames to the fewest regions. What the hardware can do with them (how many,
+ * the granule, overlaps) is the arch's, in hal_mpu_encode (PMSAv8: drivers/mpu/pmsav8.c).
  */
 #include "mpu_solver.h"
 #include "vm.h"
@@ -82,36 +77,4 @@ int mpu_solve(struct mpu_region *frames, unsigned n, struct mpu_region *out, uns
     if (count > max)
         return MICA_ERR_RANGE;
     return hal_mpu_encode(out, count, state);
-}
-
-static bool mpu_overlap(const struct mpu_region *a, const struct mpu_region *b)
-{
-    /* Inclusive limits, as the hardware compares them; neither wraps (checked first). */
-    return a->base <= b->base + (b->size - 1) && b->base <= a->base + (a->size - 1);
-}
-
-int mpu_solver_check(const struct mpu_region *regions, unsigned n, unsigned max_regions,
-                     paddr_t granule)
-{
-    unsigned i, j;
-
-    if (granule == 0 || (granule & (granule - 1)))
-        return MICA_ERR_INVALID_ARGUMENT;
-    if (n > max_regions)
-        return MICA_ERR_RANGE;
-    for (i = 0; i < n; i++) {
-        const struct mpu_region *r = &regions[i];
-        if (r->size == 0)
-            return MICA_ERR_INVALID_ARGUMENT;
-        /* BASE and LIMIT hold address bits [31:5]: both ends sit on the 32-byte granule. */
-        if ((r->base & (granule - 1)) || (r->size & (granule - 1)))
-            return MICA_ERR_ALIGNMENT;
-        if (mpu_wraps(r->base, r->size))
-            return MICA_ERR_RANGE;
-    }
-    for (i = 0; i < n; i++)
-        for (j = i + 1; j < n; j++)
-            if (mpu_overlap(&regions[i], &regions[j]))
-                return MICA_ERR_DELETE_FIRST;
-    return 0;
 }

@@ -28,15 +28,4 @@ int mpu_solve(struct mpu_region *frames, unsigned n, struct mpu_region *out, uns
 /* Sort regions by base (insertion sort: stable, no recursion, n is small). */
 void mpu_solver_sort(struct mpu_region *regions, unsigned n);
 
-/*
- * The PMSAv8 (Armv8-M) rules, for the arch's hal_mpu_encode, with the hardware's numbers as
- * parameters: at most max_regions regions; base and size multiples of granule (a power of two:
- * 32 on Armv8-M), so no region is smaller than granule; no wrap-around; no two regions overlapping
- * (order does not matter). Returns 0 or RANGE (count, wrap), ALIGNMENT, INVALID_ARGUMENT (size 0,
- * granule not a power of two), DELETE_FIRST (overlap): positive, like hal_mpu_encode's errors, so
- * hal_mpu_encode can return mpu_solver_check(...) as it is.
- */
-int mpu_solver_check(const struct mpu_region *regions, unsigned n, unsigned max_regions,
-                     paddr_t granule);
-
 #endif

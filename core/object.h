@@ -156,13 +156,15 @@ struct refill {
 struct sched_context {
     uint64_t budget;
     uint64_t period;
-    uint64_t consumed; /* ticks charged since the last SchedContext_Consumed (mod 2^64) */
+    uint64_t consumed; /* ticks charged since the last SchedContext_Consumed (mod 2^64), but
+                          a round-robin context's current slice (sc_consumed) */
     struct tcb *tcb;
     struct notification *ntfn;
     struct reply *reply;
     word_t badge;
     uint8_t head, count, max, configured;
-    uint8_t dying; /* its last cap is gone: nothing may take it up again (delete.c) */
+    uint8_t dying;       /* its last cap is gone: nothing may take it up again (delete.c) */
+    uint8_t round_robin; /* budget == period (sc_round_robin), kept for the IPC fast path */
     struct refill refills[SC_MAX_REFILLS];
 };
 

@@ -30,6 +30,8 @@ static void bitmap_set(struct cpu *c, unsigned prio)
 {
     c->l2[prio / 32] |= 1u << (prio % 32);
     c->l1 |= 1u << (prio / 32);
+    if (prio + 1 > c->top)
+        c->top = prio + 1;
 }
 
 static void bitmap_clear(struct cpu *c, unsigned prio)
@@ -37,6 +39,11 @@ static void bitmap_clear(struct cpu *c, unsigned prio)
     c->l2[prio / 32] &= ~(1u << (prio % 32));
     if (!c->l2[prio / 32])
         c->l1 &= ~(1u << (prio / 32));
+    if (prio + 1 == c->top) {
+        /* The two count-leading-zeros of seL4's bitmap, once per change of the top. */
+        unsigned hi = 31 - (unsigned)__builtin_clz(c->l1 | 1);
+        c->top = c->l1 ? hi * 32 + 32 - (unsigned)__builtin_clz(c->l2[hi]) : 0;
+    }
 }
 
 static void ready_insert(struct cpu *c, struct tcb *t)
@@ -284,6 +291,14 @@ uint64_t sched_uncommitted(const struct sched_context *sc)
     return 0;
 }
 
+/* A ready thread whose context has no budget now goes to the release queue (sched_enqueue
+ * decides): out of line, as it is rare wherever it happens. */
+static __attribute__((noinline)) void requeue(struct tcb *t)
+{
+    sched_dequeue(t);
+    sched_enqueue(t);
+}
+
 void sched_slice_yield(struct tcb *t)
 {
     struct cpu *c = sched_cpu(t);
@@ -292,12 +307,11 @@ void sched_slice_yield(struct tcb *t)
     sched_commit_at(c, now);
     c->resched = true;
     if (t->sc && sc_round_robin(t->sc))
-        refill_head(t->sc)->amount = t->sc->budget;
+        sc_new_slice(t->sc);
     if (t->sc && !refill_ready(t->sc, now)) {
         /* The charge used up the head refill: like any thread out of budget, it waits for the
          * next one in the release queue (it was at the front before: Yield escaped budgets). */
-        sched_dequeue(t);
-        sched_enqueue(t);
+        requeue(t);
         return;
     }
     sched_rotate(t);
@@ -318,8 +332,7 @@ static __attribute__((noinline)) void budget_expired(struct cpu *c, struct sched
         sched_rotate(t);
         return;
     }
-    sched_dequeue(t);
-    sched_enqueue(t);
+    requeue(t);
     c->timeout = t;
 }
 
@@ -381,8 +394,7 @@ static inline __attribute__((always_inline)) struct tcb *next(struct cpu *c, uin
          * other, and if it was the one picked, another is. */
         if (out && out->tcb && !sc_round_robin(out) && out->tcb->state == TS_READY &&
             !refill_ready(out, now)) {
-            sched_dequeue(out->tcb);
-            sched_enqueue(out->tcb);
+            requeue(out->tcb);
             if (out->tcb == t)
                 t = pick_front(c);
         }
@@ -415,12 +427,7 @@ void sched_after_trap(struct cpu *c)
     after_trap(c);
 }
 
-struct tcb *sched_next(struct cpu *c)
+struct tcb *sched_next_after(struct cpu *c, bool trapped)
 {
-    return next(c, hal_time_now());
-}
-
-struct tcb *sched_after_trap_next(struct cpu *c)
-{
-    return next(c, after_trap(c));
+    return next(c, trapped ? after_trap(c) : hal_time_now());
 }

@@ -31,6 +31,7 @@ struct cpu {
     struct sched_context *cur_sc; /* the scheduling context being charged, or NULL */
     bool resched;                 /* pick again and start a fresh timeslice */
     uint32_t l1;                  /* bit i: l2[i] != 0 */
+    uint32_t top;                 /* the highest priority in the lists + 1; 0: they are empty */
     struct tcb *release;          /* threads waiting for a refill, earliest first */
     uint64_t slice_start;         /* when cur was switched in (round robin within a priority) */
     uint64_t commit_time;         /* cur_sc has been charged up to this time */
@@ -136,11 +137,11 @@ static inline void sched_block(struct tcb *t, enum thread_state state, void *on)
     t->blocked_on = on;
 }
 
-/* The highest priority with a thread in c's lists (only when c->l1 != 0). */
+/* The highest priority with a thread in c's lists (only when c->l1 != 0): kept up to date by
+ * the bitmap's updates (sched.c), so that the IPC fast path reads it instead of searching. */
 static inline unsigned sched_highest_prio(const struct cpu *c)
 {
-    unsigned hi = 31 - (unsigned)__builtin_clz(c->l1);
-    return hi * 32 + 31 - (unsigned)__builtin_clz(c->l2[hi]);
+    return c->top - 1;
 }
 
 /* CONFIG_TIMESLICE_US in clock ticks (sched_init). */
@@ -153,69 +154,111 @@ static inline __attribute__((always_inline)) void sched_commit_at(struct cpu *c,
 {
     struct sched_context *sc = c->cur_sc;
 
-    if (sc && sc->configured && now > c->commit_time) {
-        refill_charge(sc, now - c->commit_time);
-        sc->consumed += now - c->commit_time;
-    }
+    if (sc && sc->configured && now > c->commit_time)
+        sc_charge(sc, now - c->commit_time);
     c->commit_time = now;
 }
 
 /*
  * The IPC fast path's direct switch (seL4's fastpath: the partner runs at once, "running, not
  * queued", without the generic scheduler). t, c's running front thread, is about to block, and p,
- * blocked now, would run on sc: t's context passed by donation (the same as c->cur_sc) or p's own.
- * True if the slow path would pick p and keep the timer as it is, so that the switch may skip it:
+ * blocked now, would run next: on t's context, passed by donation (sched_switch_ok_same), or on
+ * another one, its own or one coming back through a Reply (sched_switch_ok_other). True if the
+ * slow path would pick p and keep the timer as it is, so that the switch may skip it:
  *  - p's priority is at least that of every other ready thread on c (equal: it goes ahead of its
  *    peers, as sched_enqueue_partner puts it);
- *  - sc can run now: the same context (charged later), or a round-robin one (always ready; a
- *    periodic or sporadic one would need refill_unblock and may be out of budget: slow path);
+ *  - the context can run now: the same one (charged later), or a round-robin one (always ready; a
+ *    periodic or sporadic one would need refill_unblock and may be out of budget: slow path)
+ *    taking over from a round-robin one (whose charge is a subtraction, sc_charge_rr: a periodic
+ *    or sporadic context's goes through its refill queue, on the slow path);
  *  - the timer deadline the slow path would work out for p is not earlier than the one armed
  *    (a later one only costs a timer trap that finds nothing due). The release queue's head is in
- *    the armed deadline already and the switch does not touch the queue.
- * *now is the clock when sc is a different context (charging needs it), else unread. Nothing is
- * changed.
+ *    the armed deadline already and the switch does not touch the queue. c->armed is never 0
+ *    here: the last return to user mode armed it, and only a timer trap, which goes through the
+ *    slow path, clears it.
+ * Nothing is changed.
  */
-static inline __attribute__((always_inline)) bool
-sched_switch_ok(const struct cpu *c, const struct tcb *t, const struct tcb *p,
-                struct sched_context *sc, uint64_t *now)
-{
-    bool shared = false;
 
-    if (c->front != t || !sc || !sc->configured)
-        return false;
-    if (c->l1) {
-        unsigned hi = sched_highest_prio(c);
-        if (p->prio < hi)
-            return false;
-        shared = p->prio == hi;
+/* p's priority against the other ready threads: false if one is higher; *shared if one has the
+ * same priority (its timeslice then matters). */
+static inline __attribute__((always_inline)) bool
+sched_switch_prio_ok(const struct cpu *c, const struct tcb *t, const struct tcb *p, bool *shared)
+{
+    /* t is c's front thread, as every thread running in user mode is (the slow path makes the
+     * thread it picks the front, and so does this switch): blocking it leaves the front empty,
+     * for p. top is 0 when no other thread is ready. */
+    (void)t;
+    if (p->prio >= c->top) {
+        *shared = false;
+        return true;
     }
-    uint64_t start = c->commit_time, deadline = UINT64_MAX;
-    if (sc != c->cur_sc) {
-        if (!sc_round_robin(sc))
-            return false;
-        start = *now = hal_time_now();
-    }
-    if (shared || !sc_round_robin(sc))
-        deadline = start + refill_head(sc)->amount;
-    if (shared && c->slice_start + sched_slice < deadline)
-        deadline = c->slice_start + sched_slice;
-    return c->armed != 0 && deadline >= c->armed;
+    *shared = true;
+    return p->prio + 1u == c->top;
 }
 
-/* The switch itself, after sched_switch_ok and after t blocked (its state set; it was the front
- * thread, which p now is) and p became ready. A new context is charged from now; the timeslice
- * goes on (slice_start is not reset: the IPC partner continues the caller's turn). */
-static inline __attribute__((always_inline)) void
-sched_switch(struct cpu *c, struct tcb *t, struct tcb *p, struct sched_context *sc, uint64_t now)
+/* A shared priority's deadline: the budget's or the timeslice's end, against the armed one. */
+static inline __attribute__((always_inline)) bool sched_switch_deadline_ok(const struct cpu *c,
+                                                                           uint64_t deadline)
+{
+    if (c->slice_start + sched_slice < deadline)
+        deadline = c->slice_start + sched_slice;
+    return deadline >= c->armed;
+}
+
+static inline __attribute__((always_inline)) bool
+sched_switch_ok_same(const struct cpu *c, const struct tcb *t, const struct tcb *p)
+{
+    struct sched_context *sc = c->cur_sc;
+    bool shared;
+
+    /* t ran on the context, so it is configured; charged later, from commit_time. */
+    if (!sched_switch_prio_ok(c, t, p, &shared))
+        return false;
+    if (!shared && sc_round_robin(sc))
+        return true;
+    uint64_t deadline = c->commit_time + refill_head(sc)->amount;
+    return shared ? sched_switch_deadline_ok(c, deadline) : deadline >= c->armed;
+}
+
+/* sc is not NULL; *now is the clock, for sched_switch's charge. */
+static inline __attribute__((always_inline)) bool
+sched_switch_ok_other(const struct cpu *c, const struct tcb *t, const struct tcb *p,
+                      struct sched_context *sc, uint64_t *now)
+{
+    bool shared;
+
+    /* (round_robin is set by configuring: an unconfigured context has it clear. t->sc is
+     * c->cur_sc: t is running.) */
+    if (!sc_round_robin(sc) || !sc_round_robin(t->sc))
+        return false;
+    if (!sched_switch_prio_ok(c, t, p, &shared))
+        return false;
+    *now = hal_time_now();
+    return !shared || sched_switch_deadline_ok(c, *now + sc->refills[0].amount);
+}
+
+/* The switch itself, after sched_switch_ok_* and after t blocked (its state set; it was the front
+ * thread, which p now is) and p became ready. The timeslice goes on (slice_start is not reset:
+ * the IPC partner continues the caller's turn). */
+static inline __attribute__((always_inline)) void sched_switch(struct cpu *c, struct tcb *t,
+                                                               struct tcb *p)
 {
     t->queue = SQ_NONE;
     p->queue = SQ_FRONT;
     c->front = p;
     c->cur = p;
-    if (sc != c->cur_sc) {
-        sched_commit_at(c, now);
-        c->cur_sc = sc;
-    }
+}
+
+/* After sched_switch_ok_other: the outgoing context out (round robin) is charged up to now, and
+ * sc is charged from now on. (The clock never goes back past commit_time, an earlier reading.) */
+static inline __attribute__((always_inline)) void sched_switch_context(struct cpu *c,
+                                                                       struct sched_context *out,
+                                                                       struct sched_context *sc,
+                                                                       uint64_t now)
+{
+    sc_charge_rr(out, now - c->commit_time);
+    c->commit_time = now;
+    c->cur_sc = sc;
 }
 
 /* Charge the time since the last charge to the CPU's current scheduling context. */
@@ -227,8 +270,17 @@ void sched_slice_yield(struct tcb *t);
 /* The kernel loop's steps: after a trap, enforce budget and timeslice; before running, move
  * released threads to the ready queues, switch, and program the timer. */
 void sched_after_trap(struct cpu *c);
-struct tcb *sched_next(struct cpu *c);
+/* The pick, after the after-trap step when trapped: one copy of the scheduler's pick for both
+ * callers below (a copy each cost 0.8 KB of code on Armv8-M). */
+struct tcb *sched_next_after(struct cpu *c, bool trapped);
+static inline struct tcb *sched_next(struct cpu *c)
+{
+    return sched_next_after(c, false);
+}
 /* Both in one call (the kernel loop's, when no invariant check runs between them). */
-struct tcb *sched_after_trap_next(struct cpu *c);
+static inline struct tcb *sched_after_trap_next(struct cpu *c)
+{
+    return sched_next_after(c, true);
+}
 
 #endif

@@ -120,8 +120,12 @@ void sched_context_configure(struct sched_context *sc, uint64_t budget, uint64_t
     /* The clock's frequency is fixed: worked out once, before any context can need it. */
     if (!sc_min_budget)
         sc_min_budget = ktime_us_to_ticks(SC_MIN_BUDGET_US);
+    /* What a round-robin context used of its slice stays consumed (sc_consumed). */
+    if (sc->configured && sc_round_robin(sc))
+        sc_new_slice(sc);
     sc->budget = budget;
     sc->period = period;
+    sc->round_robin = budget == period;
     sc->badge = badge;
     sc->max = (uint8_t)refills;
     sc->head = 0;
@@ -325,9 +329,9 @@ int sched_context_decode(struct inv *inv)
     case MICA_SCHED_CONTEXT_CONSUMED: {
         /* Include the running stretch not yet charged; the next charge adds it again, so the
          * counter starts below zero by that much (mod 2^64). */
-        uint64_t pending = sched_uncommitted(sc);
-        inv_ret(inv, 0, (word_t)ktime_ticks_to_us(sc->consumed + pending));
-        sc->consumed = 0 - pending;
+        uint64_t total = sc_consumed(sc) + sched_uncommitted(sc);
+        inv_ret(inv, 0, (word_t)ktime_ticks_to_us(total));
+        sc->consumed -= total;
         return MICA_OK;
     }
     default: return MICA_ERR_ILLEGAL_OPERATION;

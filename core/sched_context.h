@@ -18,7 +18,7 @@ static inline struct refill *refill_head(struct sched_context *sc)
 /* budget == period: never throttled; the budget is only a timeslice (seL4's round robin). */
 static inline bool sc_round_robin(const struct sched_context *sc)
 {
-    return sc->budget == sc->period;
+    return sc->round_robin;
 }
 
 /* SC_MIN_BUDGET_US in ticks: a head refill with less left is used up (seL4's MIN_BUDGET). */
@@ -30,20 +30,54 @@ static inline bool refill_ready(struct sched_context *sc, uint64_t now)
     return sc_round_robin(sc) || refill_head(sc)->time <= now;
 }
 
-/* refill_charge for periodic and sporadic contexts (sched_context.c). */
+/* sc_charge for periodic and sporadic contexts' refills (sched_context.c). */
 void refill_charge_slow(struct sched_context *sc, uint64_t usage);
 
-/* Charge usage ticks of running to the head refill (seL4 refill_budget_check). Inline for the
- * round-robin case, where the head only counts down the timeslice. */
-static inline void refill_charge(struct sched_context *sc, uint64_t usage)
+/*
+ * sc_charge for a round-robin context. Its one refill (refills[0]: nothing ever pops it) counts
+ * down the timeslice, and budget - amount is what it used of the slice so far, which is part of
+ * what SchedContext_Consumed reports (sc_consumed): consumed takes a slice's usage only when the
+ * slice ends. So a charge within a slice is one subtraction (the IPC fast path's, on each switch
+ * between two contexts); a used up slice starts anew.
+ */
+static inline void sc_charge_rr(struct sched_context *sc, uint64_t usage)
 {
-    struct refill *h = refill_head(sc);
+    struct refill *h = &sc->refills[0];
 
-    if (sc_round_robin(sc))
-        h->amount = usage >= h->amount ? sc->budget : h->amount - usage;
-    else
-        refill_charge_slow(sc, usage);
+    if (usage < h->amount) {
+        h->amount -= usage;
+        return;
+    }
+    sc->consumed += sc->budget - h->amount + usage;
+    h->amount = sc->budget;
 }
+
+/* Charge usage ticks of running to sc: the head refill (seL4 refill_budget_check) and what
+ * SchedContext_Consumed reports. */
+static inline void sc_charge(struct sched_context *sc, uint64_t usage)
+{
+    if (sc_round_robin(sc)) {
+        sc_charge_rr(sc, usage);
+        return;
+    }
+    refill_charge_slow(sc, usage);
+    sc->consumed += usage;
+}
+
+/* A round-robin context starts a new slice (Yield, reconfiguration): what it used of this one
+ * counts as consumed. */
+static inline void sc_new_slice(struct sched_context *sc)
+{
+    sc->consumed += sc->budget - sc->refills[0].amount;
+    sc->refills[0].amount = sc->budget;
+}
+
+/* Ticks charged to sc since the last SchedContext_Consumed (mod 2^64). */
+static inline uint64_t sc_consumed(const struct sched_context *sc)
+{
+    return sc->consumed + (sc_round_robin(sc) ? sc->budget - sc->refills[0].amount : 0);
+}
+
 /* The holder was blocked and runs again: an old head refill starts now, overlapping ones merge
  * (seL4 refill_unblock_check); a periodic context starts a new period if one has passed. */
 void refill_unblock(struct sched_context *sc, uint64_t now);

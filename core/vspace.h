@@ -16,8 +16,9 @@
 
 /* ASIDs 1..VSPACE_ASIDS-1 go to VSpaces; 0 means "none" (an unmapped cap, the kernel-only
  * address space a thread without a VSpace runs in). A tag is generation << VSPACE_ASID_BITS | ASID:
- * VSpace caps keep theirs in data, mapped Frame and PageTable caps in extra. */
-#define VSPACE_ASID_BITS 10
+ * VSpace caps keep theirs in data, mapped Frame and PageTable caps in extra. Without an MMU the id
+ * is no hardware ASID, only the tag's index, and Kconfig makes the table small. */
+#define VSPACE_ASID_BITS CONFIG_VSPACE_ID_BITS
 #define VSPACE_ASIDS     (1u << VSPACE_ASID_BITS)
 
 static inline word_t vspace_asid(word_t tag)
@@ -55,13 +56,31 @@ static inline void vspace_switch(struct tcb *t)
 {
     const struct cap *c = &t->slots[TCB_VSPACE].cap;
     bool has = c->type == MICA_OBJ_VSPACE;
-    word_t *active = &vspace_active[hal_cpu_id()];
+    word_t *active = &vspace_active[CONFIG_NR_CPUS == 1 ? 0 : hal_cpu_id()];
 
     if (*active == ((has ? c->obj : 0) | 1))
         return;
     *active = (has ? c->obj : 0) | 1;
     vspace_backend_activate(has ? cap_ptr(c) : NULL, has ? vspace_asid(c->data) : 0);
 }
+
+#ifdef CONFIG_MMU
+/* The token that makes each ASID's VSpace current (vspace_mmu.c, hal_vspace_token). */
+extern word_t vspace_asid_token[];
+
+/* vspace_switch for a thread known to have a VSpace, on an MMU: all inline (no call, so that the
+ * IPC fast path needs no stack frame): one comparison, and a token load when it changes. */
+static inline __attribute__((always_inline)) void vspace_switch_mmu(struct tcb *t)
+{
+    const struct cap *c = &t->slots[TCB_VSPACE].cap;
+    word_t *active = &vspace_active[CONFIG_NR_CPUS == 1 ? 0 : hal_cpu_id()];
+
+    if (*active == (c->obj | 1))
+        return;
+    *active = c->obj | 1;
+    hal_vspace_load(vspace_asid_token[vspace_asid(c->data)]);
+}
+#endif
 
 /*
  * Mapping done by the kernel itself at boot (boot_vspace.c). Map frame cap f (a Frame of the
@@ -81,6 +100,8 @@ extern const bool vspace_backend_present;
 extern const bool vspace_backend_tables;
 /* First user address mappings may not use (boot info's user_vaddr_top). */
 extern const word_t vspace_backend_user_top;
+/* Hardware regions a VSpace may use (MPU; boot info's mpu_regions), 0 without an MPU. */
+extern const word_t vspace_backend_regions;
 
 /* A new VSpace at vs with its ASID. */
 void vspace_backend_init(void *vs, word_t asid);
@@ -96,6 +117,5 @@ int vspace_backend_map_table(void *vs, word_t vaddr, paddr_t table, unsigned *le
 void vspace_backend_unmap_table(void *vs, word_t asid, word_t vaddr, unsigned level, paddr_t table);
 /* The VSpace's ASID is about to be released. */
 void vspace_backend_destroy(void *vs, word_t asid);
-/* Make vs (NULL: no user mappings at all) current on this CPU (vspace_switch). */
 
 #endif

@@ -14,18 +14,19 @@ compile_assert(frames_are_pages, HAL_PAGE_BITS == MICA_PAGE_BITS);
 const bool vspace_backend_present = true;
 const bool vspace_backend_tables = true;
 const word_t vspace_backend_user_top = HAL_USER_TOP;
+const word_t vspace_backend_regions = 0;
 
 static pte_t kernel_root[PT_ENTRIES] __attribute__((aligned(PT_TABLE_BYTES)));
 static bool kernel_root_ready;
 
 /* Per ASID: what hal_vspace_load takes to make the VSpace holding it current, worked out when
  * the VSpace is created (its root and ASID do not change while it lives). */
-static word_t asid_token[VSPACE_ASIDS];
+word_t vspace_asid_token[VSPACE_ASIDS];
 
 void vspace_backend_init(void *vs, word_t asid)
 {
     hal_vspace_init(vs);
-    asid_token[asid] = hal_vspace_token(hal_virt_to_phys(vs), asid);
+    vspace_asid_token[asid] = hal_vspace_token(hal_virt_to_phys(vs), asid);
 }
 
 int vspace_backend_map(void *vs, word_t asid, word_t vaddr, paddr_t pa, unsigned frame_bits,
@@ -89,5 +90,5 @@ void vspace_backend_activate(void *vs, word_t asid)
         kernel_root_activate();
         return;
     }
-    hal_vspace_load(asid_token[asid]);
+    hal_vspace_load(vspace_asid_token[asid]);
 }

@@ -20,6 +20,7 @@ compile_assert(mpu_vspace_fits, sizeof(struct mpu_vspace) <= ((word_t)1 << MICA_
 const bool vspace_backend_present = true;
 const bool vspace_backend_tables = false;
 const word_t vspace_backend_user_top = ~(word_t)0;
+const word_t vspace_backend_regions = HAL_MPU_REGIONS;
 
 /* Scratch for solving; the kernel is not preemptible and one CPU solves at a time. */
 static struct mpu_region scratch[MPU_VSPACE_FRAMES];

@@ -10,6 +10,7 @@
 const bool vspace_backend_present = false;
 const bool vspace_backend_tables = false;
 const word_t vspace_backend_user_top = ~(word_t)0;
+const word_t vspace_backend_regions = 0;
 
 void vspace_backend_init(void *vs, word_t asid)
 {

@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 
-BOARD_RULES = ["cc", "cc_boot", "cc_libfdt", "ucc"]  # in order of precedence for a file built twice
+BOARD_RULES = ["cc", "cc_cold", "cc_boot", "cc_libfdt", "ucc"]  # in order of precedence for a file built twice
 
 
 def entries(rules):

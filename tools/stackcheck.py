@@ -51,14 +51,31 @@ RELOC = re.compile(r"^\s+[0-9a-f]+:\s+(R_\w+)\s+(\S+?)(?:[+-]0x[0-9a-f]+)?$")
 ASM_USAGE = re.compile(r"stack-usage:\s*(\w+)\s+(\d+)")
 ASM_CALLS = re.compile(r"stack-calls:\s*(\w+)((?:\s+\w+)+)")
 SECTION_PREFIXES = (".text.", ".boot.text.")
+# Armv8-M at -Oz calls a function it calls three or more times through a register: `ldr rN,
+# [pc, #imm]` from the function's literal pool (an R_ARM_ABS32 to the callee), then `blx rN`.
+# That is a direct call too; the register is followed from the load to the blx.
+THUMB_LDR_LIT = re.compile(
+    r"^\s*[0-9a-f]+:\s+ldr(?:\.w)?\s+(r\d+|lr|ip), \[pc, #-?\d+\]\s+@ 0x([0-9a-f]+)")
+THUMB_BLX_REG = re.compile(r"^\s*[0-9a-f]+:\s+blx\s+(r\d+|lr|ip)$")
+THUMB_INSN = re.compile(r"^\s*[0-9a-f]+:\s+(\S+)\s+([^,\s]+)")
+THUMB_NO_DEST = re.compile(r"^(str|cmp|cmn|tst|teq|push|stm|b|bl|blx|bx|it|cb|tb|svc|udf|nop)")
+ABS32 = re.compile(r"^\s+([0-9a-f]+):\s+R_ARM_ABS32\s+(\S+?)(?:[+-]0x[0-9a-f]+)?$")
 
 
-def objects(dirs):
+def objects(dirs, build_ninja):
+    """The .o files under dirs; with build.ninja, only those libmica.a is made of (an object left
+    over from an earlier configuration or branch is not the kernel's)."""
+    archived = None
+    if build_ninja and os.path.exists(build_ninja):
+        m = re.search(r"^build libmica\.a: ar ((?:[^\n]|\$\n)*)$", open(build_ninja).read(), re.M)
+        if m:
+            archived = {os.path.normpath(o) for o in m.group(1).replace("$\n", " ").split()}
     for d in dirs:
         for root, _, files in os.walk(d):
             for f in sorted(files):
-                if f.endswith(".o"):
-                    yield os.path.join(root, f)
+                path = os.path.join(root, f)
+                if f.endswith(".o") and (archived is None or os.path.normpath(path) in archived):
+                    yield path
 
 
 def asm_sources(build_ninja):
@@ -97,6 +114,7 @@ class Graph:
         self.locals[obj] = defined
         cur = None
         section, at, auipc = None, {}, None
+        lit_reg, abs32, via_reg = {}, {}, []  # Armv8-M calls through a literal (THUMB_LDR_LIT)
         lines = dump.splitlines()
         for line in lines:  # first pass: where each function starts in its section
             m = SECTION.match(line)
@@ -104,7 +122,7 @@ class Graph:
                 section = m.group(1)
                 continue
             m = FUNC.match(line)
-            if m and not m.group(1).startswith(".L"):
+            if m and not m.group(1).startswith((".L", "$")):
                 at[(section, int(line.split()[0], 16))] = m.group(1)
         for line in lines:
             m = SECTION.match(line)
@@ -113,13 +131,30 @@ class Graph:
                 continue
             m = FUNC.match(line)
             if m:
-                if m.group(1).startswith(".L"):
-                    continue  # a label inside the current function
+                if m.group(1).startswith((".L", "$")):
+                    continue  # a label or an Arm mapping symbol inside the current function
                 cur = (obj, m.group(1))
                 self.calls.setdefault(cur, set())
+                lit_reg = {}
                 continue
             if cur is None:
                 continue
+            if self.arch == "armv8m":
+                m = ABS32.match(line)
+                if m:
+                    abs32[(section, int(m.group(1), 16))] = m.group(2)
+                    continue
+                m = THUMB_LDR_LIT.match(line)
+                if m:
+                    lit_reg[m.group(1)] = int(m.group(2), 16)
+                    continue
+                m = THUMB_BLX_REG.match(line)
+                if m and m.group(1) in lit_reg:
+                    via_reg.append((cur, section, lit_reg[m.group(1)], line.strip()))
+                    continue
+                m = THUMB_INSN.match(line)
+                if m and not THUMB_NO_DEST.match(m.group(1)):
+                    lit_reg.pop(m.group(2), None)  # the register is written: no longer the literal
             m = RELOC.match(line)
             if m:
                 if m.group(1) in CALL_RELOCS.get(self.arch, ()):
@@ -154,6 +189,12 @@ class Graph:
                 self.calls[cur].add(m.group(2))
             elif INDIRECT.match(line):
                 self.indirect.setdefault(cur, line.strip())
+        for f, sec, addr, insn in via_reg:
+            target = abs32.get((sec, addr))
+            if target and not target.startswith("."):
+                self.calls[f].add(target)
+            else:
+                self.indirect.setdefault(f, insn)
         su = obj[:-2] + ".su"
         if os.path.exists(su):
             for line in open(su):
@@ -190,7 +231,7 @@ def main():
 
     g = Graph(a.arch)
     asm = asm_sources(a.sources)
-    for obj in objects(a.dirs):
+    for obj in objects(a.dirs, a.sources):
         g.read(obj, asm.get(os.path.normpath(obj)))
 
     if a.image:

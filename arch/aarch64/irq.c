@@ -159,12 +159,20 @@ void hal_irq_unmask(word_t irq)
 
 /*
  * Device untypeds: the registers of every device that interrupts through the GIC, rounded out to
- * pages and merged (fdt_device_untypeds), except the console UART's page, which the kernel drives.
+ * pages and merged (fdt_device_untypeds, which leaves out the console UART's page), and then the
+ * console UART's page too: it is the only UART QEMU virt has, and the kernel drives only its
+ * transmit side (it polls the flag register and writes the data register), so a user driver may
+ * own receiving and the interrupt mask, and both may transmit (docs/porting.md, "The console").
  * The GIC itself is not among them, so user space can map none of it.
  */
 BOOT_CODE void aarch64_irq_devices(struct boot_params *bp)
 {
-    if (fdt_device_untypeds(bp->dtb, gic_compat, (paddr_t)1 << HAL_PAGE_BITS, bp))
+    const paddr_t page = (paddr_t)1 << HAL_PAGE_BITS;
+    paddr_t console;
+
+    if (fdt_device_untypeds(bp->dtb, gic_compat, page, bp))
         klog_warn("aarch64: could not list all of the GIC's devices; %u device untypeds\n",
                   bp->ndevice);
+    if (fdt_stdout_uart(bp->dtb, &console) == 0 && bp->ndevice < ARCH_MAX_RAM_RANGES)
+        bp->device[bp->ndevice++] = (struct mem_range){console & ~(page - 1), page};
 }

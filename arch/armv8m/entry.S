@@ -1,23 +1,38 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Armv8-M kernel entry. The core resets in Secure state and reads its initial stack pointer and
- * reset vector from the table at VTOR_S (0x10000000 on the MPS2 AN505), which link.ld places at
- * the start of the image. The reset handler sets the stack limit, clears .bss and calls
- * arch_boot() in boot.c. QEMU loads the ELF directly, so .data needs no copying.
+ * Armv8-M reset: the board's startup code. The core resets in Secure state and reads its initial
+ * stack pointer and reset vector from the table at VTOR_S (0x10000000 on the MPS2 AN505), which
+ * link.ld places at the start of the image. The reset handler sets the stack limit, clears .bss
+ * and calls arch_boot() in boot.c; QEMU loads the ELF directly, so .data needs no copying. The
+ * table sends every exception to the kernel's handlers in trap.S.
  */
 #include <arch.h>
 
     .syntax unified
     .thumb
 
-    /* Armv8-M ARM B3.30: SP_main, Reset, then the fixed exceptions 2..15. */
+    /* Armv8-M ARM B3.30: SP_main, Reset, the system exceptions 2..15, then the NVIC's lines. */
     .section .vectors, "a"
-    .globl vectors
+    .globl  vectors
 vectors:
     .word   boot_stack_top
     .word   reset
-    .rept   14
-    .word   early_exception
+    .word   armv8m_exception        /* 2 NMI */
+    .word   armv8m_exception        /* 3 HardFault */
+    .word   armv8m_exception        /* 4 MemManage */
+    .word   armv8m_exception        /* 5 BusFault */
+    .word   armv8m_exception        /* 6 UsageFault */
+    .word   armv8m_exception        /* 7 SecureFault */
+    .word   armv8m_exception        /* 8-10 reserved */
+    .word   armv8m_exception
+    .word   armv8m_exception
+    .word   armv8m_svc              /* 11 SVCall */
+    .word   armv8m_exception        /* 12 DebugMonitor */
+    .word   armv8m_exception        /* 13 reserved */
+    .word   armv8m_pendsv           /* 14 PendSV */
+    .word   armv8m_exception        /* 15 SysTick */
+    .rept   ARCH_IRQ_LINES
+    .word   armv8m_exception
     .endr
 
     .section .text.entry, "ax"
@@ -41,26 +56,9 @@ reset:
     b       3b
     .size   reset, . - reset
 
-    /* Until trap.S installs the real handlers, any exception is a kernel bug: report its number
-     * (IPSR) and the stacked PC, then stop. */
-    .type   early_exception, %function
-    .thumb_func
-early_exception:
-    mrs     r0, ipsr
-    tst     lr, #4              /* EXC_RETURN.SPSEL: which stack holds the frame */
-    ite     eq
-    mrseq   r3, msp
-    mrsne   r3, psp
-    ldr     r1, [r3, #24]       /* the stacked return address */
-    ldr     r2, =boot_stack_top
-    mov     sp, r2
-    bl      arch_early_trap
-4:  wfi
-    b       4b
-    .size   early_exception, . - early_exception
-
     .section .bss.stack, "aw", %nobits
     .balign 8
+    .globl  boot_stack, boot_stack_top
 boot_stack:
     .space  CONFIG_KERNEL_STACK_SIZE
 boot_stack_top:

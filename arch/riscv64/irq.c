@@ -50,14 +50,23 @@ BOOT_CODE void riscv_irq_init(const void *dtb)
 
 /*
  * Device untypeds: the registers of every device that interrupts through the PLIC, rounded out to
- * pages, except the console UART, which the kernel drives (fdt_device_untypeds). The PLIC itself,
- * the CLINT and sifive_test are not among them, so user space can map none of those.
+ * pages (fdt_device_untypeds, which leaves out the console UART's page), and then the console
+ * UART's page too: it is the only UART QEMU virt has, and the kernel drives only its transmit side
+ * (it polls the line status and writes the transmit register), so a user driver may own receiving
+ * and the interrupt enable register, and both may transmit (docs/porting.md, "The console").
+ * The PLIC itself, the CLINT and sifive_test are not among them, so user space can map none of
+ * those.
  */
 BOOT_CODE void riscv_irq_devices(struct boot_params *bp)
 {
-    if (fdt_device_untypeds(bp->dtb, plic_compat_found, (paddr_t)1 << HAL_PAGE_BITS, bp))
+    const paddr_t page = (paddr_t)1 << HAL_PAGE_BITS;
+    paddr_t console;
+
+    if (fdt_device_untypeds(bp->dtb, plic_compat_found, page, bp))
         klog_warn("riscv64: could not list all of the PLIC's devices; %u device untypeds\n",
                   bp->ndevice);
+    if (fdt_stdout_uart(bp->dtb, &console) == 0 && bp->ndevice < ARCH_MAX_RAM_RANGES)
+        bp->device[bp->ndevice++] = (struct mem_range){console & ~(page - 1), page};
 }
 
 /* Only the boot hart takes device interrupts; the others' contexts stay disabled (see above). */

@@ -6,6 +6,7 @@
  */
 #include <stdint.h>
 
+#include "compiler.h"
 #include "uart.h"
 
 #define DATA         0x00
@@ -17,7 +18,7 @@
 
 static volatile uint32_t *regs;
 
-void uart_init(void *base)
+BOOT_CODE void uart_init(void *base)
 {
     regs = base;
     regs[BAUDDIV / 4] = 16;

@@ -3,13 +3,14 @@
  * The kernel console on a UART, for every board that has one: which UART (devicetree or Kconfig)
  * and the newline translation; the board's driver (ns16550.c, pl011.c, cmsdk.c) moves the bytes.
  */
+#include "compiler.h"
 #include "hal.h"
 #include "uart.h"
 #ifdef CONFIG_FDT
 #include "fdt.h"
 #endif
 
-void uart_console_init(const void *dtb)
+BOOT_CODE void uart_console_init(const void *dtb)
 {
     paddr_t base = CONFIG_UART_BASE;
 

@@ -5,6 +5,7 @@
  */
 #include <stdint.h>
 
+#include "compiler.h"
 #include "uart.h"
 
 #define THR      0x0  /* transmit holding register */
@@ -13,7 +14,7 @@
 
 static volatile uint8_t *regs;
 
-void uart_init(void *base)
+BOOT_CODE void uart_init(void *base)
 {
     regs = base;
 }

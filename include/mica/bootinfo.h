@@ -66,6 +66,7 @@ struct mica_bootinfo {
     mica_word_t stack_top;              /* the root task's initial SP */
     struct mica_slot_range user_frames; /* Frame caps: ELF segment pages, then stack pages */
     struct mica_slot_range user_tables; /* PageTable caps of the root task's VSpace */
+    mica_word_t mpu_regions;            /* MPU: hardware regions a VSpace may use; 0 without */
 };
 
 #endif

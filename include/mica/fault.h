@@ -24,6 +24,7 @@ enum mica_exception {
     MICA_EXC_ALIGNMENT,
     MICA_EXC_BREAKPOINT,
     MICA_EXC_OTHER,
+    MICA_EXC_DIVIDE_BY_ZERO, /* an integer division by zero that the arch traps (Armv8-M) */
 };
 
 #define MICA_FAULT_REPLY_SET_REGS 1 /* reply label: write registers then resume */

@@ -4,7 +4,8 @@
  * time of one operation within a batch of BATCH operations, so the clock's own cost is spread
  * out. The clock is the arch's mica_clock(): ns of the host's CLOCK_MONOTONIC on hosted,
  * instructions retired (rdinstret) on riscv64, the PMU cycle counter (PMCCNTR_EL0) on aarch64;
- * -icount makes both exact instruction counts.
+ * -icount makes both exact instruction counts. On armv8m, timer 1 of the CMSDK dual timer, which
+ * this program maps and starts (clock_setup): 50 instructions per tick under -icount shift=0.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -18,13 +19,17 @@
 #define DEPTH     MICA_WORD_BITS
 #define ROOT_PRIO 100 /* below the partners, so that a wake-up switches to them */
 
-static char stack_a[STACK] __attribute__((aligned(16)));
-static mica_cptr_t ep, reply, ntfn, tcb_a, buf_a, sc_a, ut, next_slot;
+static char stack_a[STACK] __attribute__((aligned(16))),
+    stack_b[STACK] __attribute__((aligned(16)));
+static mica_cptr_t ep, reply, ntfn, tcb_a, buf_a, sc_a, tcb_b, sc_b, ut, next_slot;
 static const struct mica_bootinfo *boot;
 
-/* This program's pages, from the user link script where it gives them (riscv64, aarch64). */
+/* This program's pages, from the user link script where it gives them (riscv64, aarch64,
+ * armv8m). */
 extern char __mica_image_start[] __attribute__((weak)), __mica_data_start[] __attribute__((weak)),
     __mica_image_end[] __attribute__((weak));
+/* armv8m's mica_clock reads the counter this names (user/arch/armv8m/clock.c). */
+extern volatile const uint32_t *mica_clock_counter __attribute__((weak));
 static uint64_t samples[BATCHES];
 
 static void sort(uint64_t *v, unsigned n)
@@ -54,7 +59,10 @@ static void report(const char *name, const char *what)
                 (unsigned long)(samples[BATCHES - 1] % 10), what);
 }
 
-/* Raw syscalls: MR0..3 stay in registers, nothing goes through the IPC buffer. */
+/* Raw syscalls: MR0..3 stay in registers, nothing goes through the IPC buffer. The server
+ * answers with reply_info (a message of the length the round trip measures). */
+static volatile mica_word_t reply_info;
+
 static void server(mica_word_t arg)
 {
     struct mica_regs r = {{ep, 0, 0, 0, 0, 0, reply, MICA_SYS_RECV}};
@@ -63,7 +71,7 @@ static void server(mica_word_t arg)
     mica_syscall(&r);
     for (;;) {
         r.r[0] = ep;
-        r.r[1] = mica_msginfo(0, 0, 0, 1);
+        r.r[1] = reply_info;
         r.r[2]++;
         r.r[6] = reply;
         r.r[7] = MICA_SYS_REPLY_RECV;
@@ -86,7 +94,8 @@ static void yielder(mica_word_t arg)
 }
 
 /* Where tcb_a's IPC buffer is: mapped after the boot-info frame on MMU boards (the driver's
- * invocations use it), elsewhere the frame's own address (set up in mica_main). */
+ * invocations use it), elsewhere the frame's own address (mapped there on MPU boards; set up in
+ * mica_main). */
 static mica_word_t buf_addr;
 
 static int start(void (*fn)(mica_word_t), mica_word_t prio)
@@ -100,43 +109,18 @@ static int start(void (*fn)(mica_word_t), mica_word_t prio)
     return 0;
 }
 
-static void bench_call(void)
+/* The largest RAM untyped of at least 2^bits bytes, or 0. */
+static mica_cptr_t big_untyped(unsigned bits)
 {
-    struct mica_regs r;
+    mica_cptr_t best = 0;
+    unsigned best_bits = 0;
 
-    start(server, 200);
-    for (unsigned b = 0; b < BATCHES; b++) {
-        uint64_t t0 = mica_clock();
-        for (unsigned i = 0; i < BATCH; i++) {
-            r = (struct mica_regs){{ep, mica_msginfo(1, 0, 0, 1), i, 0, 0, 0, 0, MICA_SYS_CALL}};
-            mica_syscall(&r);
-        }
-        record(b, t0, mica_clock(), BATCH);
+    for (mica_word_t i = 0; i < boot->untyped.end - boot->untyped.start; i++) {
+        const struct mica_untyped_desc *d = &boot->untyped_list[i];
+        if (!d->is_device && d->size_bits >= bits && d->size_bits > best_bits)
+            best = boot->untyped.start + i, best_bits = d->size_bits;
     }
-    mica_tcb_suspend(tcb_a);
-    report("call+replyrecv", "round trip, client Call -> server ReplyRecv -> client");
-}
-
-/* The same round trip to a passive server: each Call lends the client's scheduling context to
- * the server, each ReplyRecv gives it back (MCS donation). */
-static void bench_passive_call(void)
-{
-    struct mica_regs r;
-
-    start(server, 200);                  /* runs on sc_a until it waits in Recv ... */
-    if (mica_sched_context_unbind(sc_a)) /* ... then has no time of its own */
-        mica_printf("bench: unbind failed\n");
-    for (unsigned b = 0; b < BATCHES; b++) {
-        uint64_t t0 = mica_clock();
-        for (unsigned i = 0; i < BATCH; i++) {
-            r = (struct mica_regs){{ep, mica_msginfo(1, 0, 0, 1), i, 0, 0, 0, 0, MICA_SYS_CALL}};
-            mica_syscall(&r);
-        }
-        record(b, t0, mica_clock(), BATCH);
-    }
-    mica_tcb_suspend(tcb_a);
-    mica_sched_context_bind(sc_a, tcb_a);
-    report("passive call+replyrecv", "round trip to a passive server on the client's SchedContext");
+    return best;
 }
 
 /* Map a copy of frame cap f at vaddr in vspace vs, adding page tables as the walk asks. */
@@ -158,9 +142,27 @@ static mica_error_t map_copy(mica_cptr_t f, mica_cptr_t vs, mica_word_t vaddr, m
 }
 
 /*
+ * MPU: the same from the boot frame caps of any size, each at its own address (user_frames: the
+ * image's segments, then the root's stack, which the server does not use but may share).
+ */
+static mica_cptr_t second_vspace_mpu(mica_cptr_t vs)
+{
+    for (mica_cptr_t f = boot->user_frames.start; f < boot->user_frames.end; f++) {
+        mica_word_t pa;
+        if (mica_frame_get_address(f, &pa))
+            return 0;
+        mica_word_t rights = pa < (mica_word_t)__mica_data_start ? MICA_VM_READ | MICA_VM_EXEC
+                                                                 : MICA_VM_READ | MICA_VM_WRITE;
+        if (map_copy(f, vs, pa, rights))
+            return 0;
+    }
+    return vs;
+}
+
+/*
  * A second address space holding this program's image at the same addresses (copies of the boot
  * frame caps, which come first in bi->user_frames, one per page from __mica_image_start): code
- * read-execute, data read-write, shared with the root. Needs an MMU over real memory.
+ * read-execute, data read-write, shared with the root. Needs an MMU or MPU over real memory.
  */
 static mica_cptr_t second_vspace(void)
 {
@@ -168,10 +170,12 @@ static mica_cptr_t second_vspace(void)
     mica_cptr_t vs = next_slot++;
     mica_word_t va = (mica_word_t)__mica_image_start;
 
-    if (!(boot->flags & MICA_BOOT_FLAG_MMU) || !(boot->flags & MICA_BOOT_FLAG_REAL_MEM) ||
-        !__mica_image_start ||
+    if (!(boot->flags & (MICA_BOOT_FLAG_MMU | MICA_BOOT_FLAG_MPU)) ||
+        !(boot->flags & MICA_BOOT_FLAG_REAL_MEM) || !__mica_image_start ||
         mica_untyped_retype(ut, MICA_OBJ_VSPACE, 0, MICA_INIT_CNODE, 0, 0, vs, 1))
         return 0;
+    if (boot->flags & MICA_BOOT_FLAG_MPU)
+        return second_vspace_mpu(vs);
     for (mica_cptr_t f = boot->user_frames.start; va < (mica_word_t)__mica_image_end; f++) {
         mica_word_t rights = va < (mica_word_t)__mica_data_start ? MICA_VM_READ | MICA_VM_EXEC
                                                                  : MICA_VM_READ | MICA_VM_WRITE;
@@ -182,47 +186,191 @@ static mica_cptr_t second_vspace(void)
     return vs;
 }
 
-/*
- * The round trip with the server in the second address space, with its own scheduling context or
- * passive (the like-for-like of seL4's MCS fast path figure: a passive server in another address
- * space, each Call lending the client's context).
- */
-static void bench_call_cross(bool passive)
+/* The server thread (tcb_a) in the root's address space or, cross, in the second one, at
+ * priority 200, started; passive: then it gives up sc_a once it waits in Recv. */
+static bool server_start(bool cross, bool passive)
 {
     static mica_cptr_t vs;
-    const char *name = passive ? "passive call+replyrecv cross" : "call+replyrecv cross";
-    struct mica_regs r;
-    mica_word_t addr;
     mica_word_t regs[2] = {(mica_word_t)server, (mica_word_t)(stack_a + STACK)};
+    mica_word_t addr = buf_addr;
 
-    if (!vs)
-        vs = second_vspace();
-    if (!vs || mica_frame_get_address(buf_a, &addr) ||
-        mica_tcb_configure(tcb_a, MICA_INIT_CNODE, vs, addr, buf_a) ||
-        mica_tcb_set_priority(tcb_a, MICA_INIT_TCB, 200) ||
-        mica_tcb_write_registers(tcb_a, 1, MICA_REG_PC, 2, regs)) {
-        mica_printf("bench: %-28s skipped: needs an MMU with real memory and the image bounds\n",
-                    name);
-        return;
+    if (cross) {
+        if (!vs)
+            vs = second_vspace();
+        if (!vs || mica_frame_get_address(buf_a, &addr))
+            return false;
     }
+    if (mica_tcb_configure(tcb_a, MICA_INIT_CNODE, cross ? vs : MICA_INIT_VSPACE, addr, buf_a) ||
+        mica_tcb_set_priority(tcb_a, MICA_INIT_TCB, 200) ||
+        mica_tcb_write_registers(tcb_a, 1, MICA_REG_PC, 2, regs))
+        return false;
     /* The server ran on sc_a until it waited in Recv: from now on it has no time of its own. */
     if (passive && mica_sched_context_unbind(sc_a))
         mica_printf("bench: unbind failed\n");
+    return true;
+}
+
+static void server_stop(bool passive)
+{
+    mica_tcb_suspend(tcb_a);
+    if (passive)
+        mica_sched_context_bind(sc_a, tcb_a);
+}
+
+/* BATCHES x BATCH round trips, client Call -> server ReplyRecv -> client, len message registers
+ * each way. */
+static void round_trips(int len)
+{
+    struct mica_regs r;
+
+    reply_info = mica_msginfo(0, 0, 0, len);
     for (unsigned b = 0; b < BATCHES; b++) {
         uint64_t t0 = mica_clock();
         for (unsigned i = 0; i < BATCH; i++) {
-            r = (struct mica_regs){{ep, mica_msginfo(1, 0, 0, 1), i, 0, 0, 0, 0, MICA_SYS_CALL}};
+            r = (struct mica_regs){{ep, mica_msginfo(1, 0, 0, len), i, 0, 0, 0, 0, MICA_SYS_CALL}};
             mica_syscall(&r);
         }
         record(b, t0, mica_clock(), BATCH);
     }
-    mica_tcb_suspend(tcb_a);
-    if (passive) {
-        mica_sched_context_bind(sc_a, tcb_a);
-        report(name, "the passive round trip, with the server in another address space");
-    } else {
-        report(name, "the same, with the server in another address space");
+}
+
+/*
+ * The round trip, active (the server on sc_a) or passive (each Call lends the client's context,
+ * each ReplyRecv gives it back: MCS donation), the server in the root's address space or in a
+ * second one, with a message of 1 or 0 registers. The passive cross-address-space round trip with
+ * an empty message is the like-for-like of seL4's MCS fast path figure.
+ */
+static void bench_call(bool passive, bool cross, int len)
+{
+    static const char *const names[2][2][2] = {
+        {{"call+replyrecv len0", "call+replyrecv"},
+         {"call+replyrecv cross len0", "call+replyrecv cross"}},
+        {{"passive call+replyrecv len0", "passive call+replyrecv"},
+         {"passive cross len0", "passive call+replyrecv cross"}}};
+    const char *name = names[passive][cross][len != 0];
+    if (!server_start(cross, passive)) {
+        mica_printf("bench: %-28s skipped: needs an MMU or MPU with real memory and the image "
+                    "bounds\n",
+                    name);
+        return;
     }
+    round_trips(len);
+    server_stop(passive);
+    report(name, cross ? (passive ? "passive server in another address space (seL4's MCS case)"
+                                  : "server with its own context in another address space")
+                       : (passive ? "passive server on the client's SchedContext, same space"
+                                  : "round trip, client Call -> server ReplyRecv -> client"));
+}
+
+/* Threads for the crowded round trip: half blocked on a notification, half ready below the
+ * client's priority. They share one small stack: a blocked one runs only until its first Wait
+ * (nothing signals that notification until crowd_stop has deleted them all), and a ready one
+ * never runs at all while the bench goes on. */
+#define CROWD       1000
+#define CROWD_STACK 2048
+static char crowd_stack[CROWD_STACK] __attribute__((aligned(16)));
+
+static void crowd_blocked(mica_word_t arg)
+{
+    (void)arg;
+    for (;;)
+        mica_wait(ntfn, NULL);
+}
+
+static void crowd_ready(mica_word_t arg)
+{
+    (void)arg;
+    for (;;)
+        mica_yield();
+}
+
+/* The peer: tcb_b looping on Yield at the root's priority, on its own context (sc_b). */
+static int start_peer(void)
+{
+    mica_word_t regs[2] = {(mica_word_t)yielder, (mica_word_t)(stack_b + STACK)};
+
+    if (mica_tcb_configure(tcb_b, MICA_INIT_CNODE, MICA_INIT_VSPACE, 0, 0) ||
+        mica_tcb_set_priority(tcb_b, MICA_INIT_TCB, ROOT_PRIO) ||
+        mica_tcb_write_registers(tcb_b, 1, MICA_REG_PC, 2, regs))
+        return -1;
+    return 0;
+}
+
+/* n objects of type from ut into fresh root slots, at most 256 per Retype; the first slot or 0. */
+static mica_cptr_t retype_n(mica_cptr_t ut, mica_word_t type, unsigned n)
+{
+    mica_cptr_t first = next_slot;
+
+    for (unsigned done = 0; done < n; done += 256) {
+        unsigned k = n - done < 256 ? n - done : 256;
+        if (mica_untyped_retype(ut, type, 0, MICA_INIT_CNODE, 0, 0, first + done, k))
+            return 0;
+    }
+    next_slot += n;
+    return first;
+}
+
+/* CROWD threads with contexts of their own (round robin, 10 ms), from a child Untyped of the
+ * largest one, which crowd_stop revokes; returns the child, or 0. */
+static mica_cptr_t crowd_start(void)
+{
+    mica_cptr_t big = big_untyped(23), child = next_slot++, tcbs, scs;
+
+    if (!big || mica_untyped_retype(big, MICA_OBJ_UNTYPED, 22, MICA_INIT_CNODE, 0, 0, child, 1) ||
+        !(tcbs = retype_n(child, MICA_OBJ_TCB, CROWD)) ||
+        !(scs = retype_n(child, MICA_OBJ_SCHED_CONTEXT, CROWD)))
+        return 0;
+    for (unsigned i = 0; i < CROWD; i++) {
+        bool blocked = i % 2 == 0;
+        mica_word_t regs[2] = {blocked ? (mica_word_t)crowd_blocked : (mica_word_t)crowd_ready,
+                               (mica_word_t)(crowd_stack + CROWD_STACK)};
+        /* The blocked half runs once, above the root, straight into its Wait. */
+        if (mica_sched_control_configure(boot->sched_control.start, scs + i, 10000, 10000, 0, 0) ||
+            mica_sched_context_bind(scs + i, tcbs + i) ||
+            mica_tcb_configure(tcbs + i, MICA_INIT_CNODE, MICA_INIT_VSPACE, 0, 0) ||
+            mica_tcb_set_priority(tcbs + i, MICA_INIT_TCB, blocked ? 150 : ROOT_PRIO - 1) ||
+            mica_tcb_write_registers(tcbs + i, 1, MICA_REG_PC, 2, regs))
+            return 0;
+    }
+    return child;
+}
+
+static void crowd_stop(mica_cptr_t child)
+{
+    mica_cnode_revoke(MICA_INIT_CNODE, child, DEPTH);
+    mica_cnode_delete(MICA_INIT_CNODE, child, DEPTH);
+}
+
+/*
+ * The like-for-like round trip again, in company: with CROWD other threads (half blocked, half
+ * ready at a lower priority: the scheduler's bitmap is never empty), and with a thread of the
+ * client's own priority ready all along (a Yield loop), which the reply must not let in
+ * (same-priority fairness comes from timeslices, not from IPC).
+ */
+static void bench_call_company(void)
+{
+    const char *crowd_name = "passive cross len0 1000 thr";
+    const char *peer_name = "passive cross len0 peer";
+    mica_cptr_t crowd = crowd_start();
+
+    if (!crowd || !server_start(true, true)) {
+        mica_printf("bench: %-28s skipped: no room for %u threads, or no second address space\n",
+                    crowd_name, CROWD);
+    } else {
+        round_trips(0);
+        server_stop(true);
+        report(crowd_name, "the passive cross round trip, len0, with 1000 other threads");
+    }
+    if (crowd)
+        crowd_stop(crowd);
+    if (start_peer() || !server_start(true, true)) {
+        mica_printf("bench: %-28s skipped: no second address space\n", peer_name);
+        return;
+    }
+    round_trips(0);
+    server_stop(true);
+    mica_tcb_suspend(tcb_b);
+    report(peer_name, "the same with a Yield loop ready at the client's priority");
 }
 
 /*
@@ -236,6 +384,9 @@ static void bench_call_cross(bool passive)
  *  - qemu-virt-aarch64: the PL061 GPIO (0x9030000, GIC SPI 7 = INTID 39) with pin 0 an output
  *    whose level-high interrupt is enabled (PL061 TRM 3.3): the root's store that drives the pin
  *    high raises the line, one instruction after its clock read.
+ *  - qemu-mps2-an505: timer 2 of the CMSDK dual timer (0x50002000, NVIC line 5), one-shot
+ *    DUAL_LEAD ticks of the 20 MHz system clock ahead (50 instructions a tick under -icount
+ *    shift=0, so the figure moves in steps of 50); its timer 1 is the clock.
  */
 #define RTC_BASE            0x101000ul
 #define RTC_IRQ             11
@@ -254,10 +405,21 @@ static void bench_call_cross(bool passive)
 #define GPIO_IEV            0x40c /* 1: high level */
 #define GPIO_IE             0x410
 #define GPIO_IC             0x41c
+#define AN505_DUAL          0x50002000ul
+#define AN505_DUAL_IRQ      5
+#define DUAL_LOAD           0x00
+#define DUAL_VALUE          0x04
+#define DUAL_CONTROL        0x08
+#define DUAL_INTCLR         0x0c
+#define DUAL_T2             0x20 /* timer 2's registers */
+#define DUAL_FREE           0x82 /* enable, 32-bit, free running, no interrupt */
+#define DUAL_ONESHOT_IRQ    0xa3 /* enable, periodic off, interrupt, prescale 1, 32-bit, one-shot */
+#define INSTR_PER_TICK      50   /* -icount shift=0 (1 GHz) over the AN505's 20 MHz */
+#define DUAL_LEAD           (RTC_LEAD / INSTR_PER_TICK)
 #define IRQ_SAMPLES         101
 
-static volatile uint32_t *dev_regs;
-static bool dev_is_gpio;
+static volatile uint32_t *dev_regs, *an505_dual;
+static bool dev_is_gpio, dev_is_dual;
 static mica_cptr_t irq_ntfn, irq_handler;
 static volatile uint64_t woke_at;
 static volatile unsigned wakes;
@@ -276,6 +438,8 @@ static void driver(mica_word_t arg)
         if (dev_is_gpio) {
             reg_write(GPIO_DATA_PIN0, 0);
             reg_write(GPIO_IC, 1);
+        } else if (dev_is_dual) {
+            reg_write(DUAL_T2 + DUAL_INTCLR, 1);
         } else {
             reg_write(RTC_CLEAR_INTERRUPT, 1);
         }
@@ -294,37 +458,66 @@ static mica_cptr_t device_untyped(mica_word_t paddr)
     return 0;
 }
 
+/* The page of device registers at paddr, mapped read-write (on an MPU at its own address, else
+ * at va); the registers' address. */
+static volatile uint32_t *map_device(mica_word_t paddr, mica_word_t va)
+{
+    const mica_word_t offset = paddr & (((mica_word_t)1 << MICA_PAGE_BITS) - 1);
+    mica_cptr_t dev = device_untyped(paddr), frame = next_slot++;
+
+    if (boot->flags & MICA_BOOT_FLAG_MPU)
+        va = paddr - offset;
+    if (!dev ||
+        mica_untyped_retype(dev, MICA_OBJ_FRAME, MICA_PAGE_BITS, MICA_INIT_CNODE, 0, 0, frame, 1) ||
+        map_copy(frame, MICA_INIT_VSPACE, va, MICA_VM_READ | MICA_VM_WRITE))
+        return NULL;
+    /* A device frame need not be the first page of its untyped. */
+    return (volatile uint32_t *)(va + offset);
+}
+
+/* armv8m: mica_clock reads the dual timer's timer 1, started here free running down from
+ * 0xffffffff (its timer 2 is irq-to-user's). */
+static bool clock_setup(void)
+{
+    if (!&mica_clock_counter)
+        return true; /* the arch's clock needs no help */
+    if (strcmp(boot->board, "qemu-mps2-an505") != 0 ||
+        !(an505_dual = map_device(AN505_DUAL, AN505_DUAL)))
+        return false;
+    an505_dual[DUAL_CONTROL / 4] = 0;
+    an505_dual[DUAL_LOAD / 4] = 0xffffffff;
+    an505_dual[DUAL_CONTROL / 4] = DUAL_FREE;
+    mica_clock_counter = &an505_dual[DUAL_VALUE / 4];
+    return true;
+}
+
 static bool irq_setup(void)
 {
-    const mica_word_t va = (mica_word_t)1 << 31;
     mica_word_t base, irq;
-    mica_cptr_t dev, frame = next_slot++;
 
     if (strcmp(boot->board, "qemu-virt-riscv64") == 0) {
         base = RTC_BASE, irq = RTC_IRQ;
     } else if (strcmp(boot->board, "qemu-virt-aarch64") == 0) {
         base = GPIO_BASE, irq = GPIO_IRQ, dev_is_gpio = true;
+    } else if (strcmp(boot->board, "qemu-mps2-an505") == 0 && an505_dual) {
+        base = 0, irq = AN505_DUAL_IRQ, dev_is_dual = true;
     } else {
         return false;
     }
-    dev = device_untyped(base);
+    dev_regs = dev_is_dual ? an505_dual : map_device(base, (mica_word_t)1 << 31);
     irq_ntfn = next_slot++;
     irq_handler = next_slot++;
-    if (!dev ||
-        mica_untyped_retype(dev, MICA_OBJ_FRAME, MICA_PAGE_BITS, MICA_INIT_CNODE, 0, 0, frame, 1) ||
-        map_copy(frame, MICA_INIT_VSPACE, va, MICA_VM_READ | MICA_VM_WRITE) ||
+    if (!dev_regs ||
         mica_untyped_retype(ut, MICA_OBJ_NOTIFICATION, 0, MICA_INIT_CNODE, 0, 0, irq_ntfn, 1) ||
         mica_irq_control_get(MICA_INIT_IRQ_CONTROL, irq, MICA_INIT_CNODE, irq_handler, DEPTH) ||
         mica_irq_handler_set_notification(irq_handler, irq_ntfn))
         return false;
-    /* A device frame need not be the first page of its untyped. */
-    dev_regs = (volatile uint32_t *)(va + (base & (((mica_word_t)1 << MICA_PAGE_BITS) - 1)));
     if (dev_is_gpio) {
         reg_write(GPIO_DIR, 1);
         reg_write(GPIO_IS, 1);
         reg_write(GPIO_IEV, 1);
         reg_write(GPIO_IE, 1);
-    } else {
+    } else if (!dev_is_dual) {
         reg_write(RTC_IRQ_ENABLED, 1);
     }
     return true;
@@ -338,6 +531,12 @@ static uint64_t irq_raise(void)
         reg_write(GPIO_DATA_PIN0, 1);
         return t0;
     }
+    if (dev_is_dual) {
+        uint64_t t0 = mica_clock();
+        reg_write(DUAL_T2 + DUAL_LOAD, DUAL_LEAD);
+        reg_write(DUAL_T2 + DUAL_CONTROL, DUAL_ONESHOT_IRQ);
+        return t0 + DUAL_LEAD * INSTR_PER_TICK;
+    }
     uint64_t lo = dev_regs[RTC_TIME_LOW / 4];
     uint64_t when = (((uint64_t)dev_regs[RTC_TIME_HIGH / 4] << 32) | lo) + RTC_LEAD;
     uint64_t t0 = mica_clock();
@@ -349,8 +548,8 @@ static uint64_t irq_raise(void)
 static void bench_irq(void)
 {
     if (!irq_setup() || start(driver, 200)) {
-        mica_printf("bench: %-28s skipped: needs the goldfish RTC of qemu-virt-riscv64 or the "
-                    "PL061 of qemu-virt-aarch64\n",
+        mica_printf("bench: %-28s skipped: needs the goldfish RTC of qemu-virt-riscv64, the "
+                    "PL061 of qemu-virt-aarch64 or the dual timer of qemu-mps2-an505\n",
                     "irq-to-user");
         return;
     }
@@ -414,20 +613,6 @@ static void lat_driver(mica_word_t arg)
         }
         mica_irq_handler_ack(irq_handler);
     }
-}
-
-/* The largest RAM untyped of at least 2^bits bytes, or 0. */
-static mica_cptr_t big_untyped(unsigned bits)
-{
-    mica_cptr_t best = 0;
-    unsigned best_bits = 0;
-
-    for (mica_word_t i = 0; i < boot->untyped.end - boot->untyped.start; i++) {
-        const struct mica_untyped_desc *d = &boot->untyped_list[i];
-        if (!d->is_device && d->size_bits >= bits && d->size_bits > best_bits)
-            best = boot->untyped.start + i, best_bits = d->size_bits;
-    }
-    return best;
 }
 
 /* Run op with the alarm ticking; print and return the worst latency. */
@@ -597,9 +782,12 @@ int mica_main(const struct mica_bootinfo *bi)
     tcb_a = next++;
     buf_a = next++;
     sc_a = next++;
-    static const mica_word_t types[] = {MICA_OBJ_ENDPOINT, MICA_OBJ_REPLY, MICA_OBJ_NOTIFICATION,
-                                        MICA_OBJ_TCB,      MICA_OBJ_FRAME, MICA_OBJ_SCHED_CONTEXT};
-    for (unsigned i = 0; i < 6; i++) {
+    tcb_b = next++;
+    sc_b = next++;
+    static const mica_word_t types[] = {
+        MICA_OBJ_ENDPOINT, MICA_OBJ_REPLY,         MICA_OBJ_NOTIFICATION, MICA_OBJ_TCB,
+        MICA_OBJ_FRAME,    MICA_OBJ_SCHED_CONTEXT, MICA_OBJ_TCB,          MICA_OBJ_SCHED_CONTEXT};
+    for (unsigned i = 0; i < 8; i++) {
         mica_error_t err =
             mica_untyped_retype(ut, types[i], MICA_PAGE_BITS, MICA_INIT_CNODE, 0, 0, ep + i, 1);
         if (err) {
@@ -607,24 +795,36 @@ int mica_main(const struct mica_bootinfo *bi)
             return 1;
         }
     }
-    /* The partner thread needs a scheduling context to run: round robin, 10 ms slices. */
+    /* The partner threads need scheduling contexts to run: round robin, 10 ms slices. */
     if (mica_tcb_set_priority(MICA_INIT_TCB, MICA_INIT_TCB, ROOT_PRIO) ||
         mica_sched_control_configure(bi->sched_control.start, sc_a, 10000, 10000, 0, 0) ||
-        mica_sched_context_bind(sc_a, tcb_a))
+        mica_sched_context_bind(sc_a, tcb_a) ||
+        mica_sched_control_configure(bi->sched_control.start, sc_b, 10000, 10000, 0, 0) ||
+        mica_sched_context_bind(sc_b, tcb_b))
         return 1;
     mica_printf("bench: %s, %u batches of %u operations\n", bi->board, BATCHES, BATCH);
     boot = bi;
     next_slot = next + 5;
+    if (!clock_setup()) {
+        mica_printf("bench: no clock: mica_clock needs a timer this board does not have\n");
+        return 1;
+    }
     if (mica_frame_get_address(buf_a, &buf_addr))
         return 1;
     if ((bi->flags & MICA_BOOT_FLAG_MMU) &&
         map_copy(buf_a, MICA_INIT_VSPACE, bi->bootinfo_vaddr + ((mica_word_t)1 << MICA_PAGE_BITS),
                  MICA_VM_READ | MICA_VM_WRITE) == MICA_OK)
         buf_addr = bi->bootinfo_vaddr + ((mica_word_t)1 << MICA_PAGE_BITS);
-    bench_call();
-    bench_passive_call();
-    bench_call_cross(false);
-    bench_call_cross(true);
+    if ((bi->flags & MICA_BOOT_FLAG_MPU) &&
+        map_copy(buf_a, MICA_INIT_VSPACE, buf_addr, MICA_VM_READ | MICA_VM_WRITE))
+        return 1;
+    for (int len = 1; len >= 0; len--) {
+        bench_call(false, false, len);
+        bench_call(true, false, len);
+        bench_call(false, true, len);
+        bench_call(true, true, len);
+    }
+    bench_call_company();
     bench_signal();
     bench_yield();
     bench_null();

@@ -21,9 +21,12 @@ DECLARE_TESTS(sched);
 DECLARE_TESTS(schedctx);
 DECLARE_TESTS(irq);
 DECLARE_TESTS(vm);
+DECLARE_TESTS(mpu);
 DECLARE_TESTS(mcs);
 DECLARE_TESTS(fault);
 DECLARE_TESTS(board);
+DECLARE_TESTS(an505);
+DECLARE_TESTS(toolkit);
 
 /* Word-sized pointer arguments for helper threads. */
 #define ARG(p) ((mica_word_t)(uintptr_t)(p))

@@ -47,6 +47,12 @@ struct tap_test {
             sizeof((const struct tap_pair[]){__VA_ARGS__}) / sizeof(struct tap_pair)               \
     }
 
+/* A test of user-space code that registers no (operation, error) pair. */
+#define TEST0(fn, name)                                                                            \
+    {                                                                                              \
+        fn, name, 0, 0                                                                             \
+    }
+
 /* Compare an invocation's / syscall's result with the expected error and record the pair. */
 #define CHECK_INV(label, expr, want)                                                               \
     tap_check_err(TAP_INV, label, (expr), want, #expr, __FILE__, __LINE__)

@@ -99,9 +99,9 @@ static void t_user_faults(void)
     mica_word_t pc = 0, text;
 
     if (on_virt_riscv64()) {
-        text = VIRT_KERNEL_TEXT;
+        text = (mica_word_t)VIRT_KERNEL_TEXT; /* 64-bit boards: no truncation */
     } else if (on_virt_aarch64()) {
-        text = ARM_VIRT_KERNEL_TEXT;
+        text = (mica_word_t)ARM_VIRT_KERNEL_TEXT;
     } else {
         tap_skip("needs qemu-virt-riscv64 or qemu-virt-aarch64 (the kernel's address)");
         return;
@@ -117,65 +117,17 @@ static void t_user_faults(void)
     CHECK_EQ(pc, text);
 }
 
-/* The device untyped that covers paddr, or 0. */
-static mica_cptr_t device_untyped(mica_word_t paddr)
-{
-    for (mica_word_t i = 0; i < env_bi->untyped.end - env_bi->untyped.start; i++) {
-        const struct mica_untyped_desc *d = &env_bi->untyped_list[i];
-        if (d->is_device && paddr >= d->paddr && paddr - d->paddr < (mica_word_t)1 << d->size_bits)
-            return env_bi->untyped.start + i;
-    }
-    return 0;
-}
-
-/* Map frame f read-write at va, with page tables from the pool as the walk asks. */
-static bool map_device(mica_cptr_t f, mica_word_t va)
-{
-    for (int i = 0; i < 4; i++) {
-        mica_error_t err =
-            mica_frame_map(f, MICA_INIT_VSPACE, va, MICA_VM_READ | MICA_VM_WRITE, MICA_VM_DEVICE);
-        if (err != MICA_ERR_FAILED_LOOKUP)
-            return CHECK_INV(MICA_FRAME_MAP, err, MICA_OK);
-        mica_cptr_t pt = env_new(MICA_OBJ_PAGE_TABLE, MICA_PAGE_TABLE_BITS);
-        if (!pt ||
-            !CHECK_INV(MICA_PAGE_TABLE_MAP, mica_page_table_map(pt, MICA_INIT_VSPACE, va), MICA_OK))
-            return false;
-    }
-    return false;
-}
-
 /*
- * The page of device registers at paddr mapped at va from its device untyped (retyped into a
- * frame the size of a page: a device frame need not be the untyped's first page, so the untyped
- * is split down to it first), and its line claimed and bound to notification n with badge 0x4.
- * Returns the registers, or NULL after a failed check.
+ * The page of device registers at paddr mapped at va (env_device_frame), and its line claimed
+ * and bound to notification n with badge 0x4. Returns the registers, or NULL after a failed check.
  */
 static volatile uint32_t *device_driver(mica_word_t paddr, mica_word_t irq, mica_word_t va,
                                         mica_cptr_t *frame, mica_cptr_t *handler, mica_cptr_t n)
 {
-    const mica_word_t page = (mica_word_t)1 << MICA_PAGE_BITS;
-    mica_cptr_t ut = device_untyped(paddr);
-    mica_word_t fpaddr = 0;
+    volatile uint32_t *regs = env_device_frame(paddr, va, frame);
 
-    *frame = env_slot();
     *handler = env_slot();
-    if (!ut) {
-        FAIL("no device untyped covers the device");
-        return NULL;
-    }
-    /* Frames come from the untyped's start upwards: one per page up to the device's. */
-    const struct mica_untyped_desc *d = &env_bi->untyped_list[ut - env_bi->untyped.start];
-    for (mica_word_t a = d->paddr; a <= paddr; a += page) {
-        if (!CHECK_INV(MICA_UNTYPED_RETYPE,
-                       mica_untyped_retype(ut, MICA_OBJ_FRAME, MICA_PAGE_BITS, MICA_INIT_CNODE, 0,
-                                           0, *frame, 1),
-                       MICA_OK))
-            return NULL;
-        if (a + page <= paddr)
-            *frame = env_slot();
-    }
-    if (!CHECK_INV(MICA_FRAME_GET_ADDRESS, mica_frame_get_address(*frame, &fpaddr), MICA_OK) ||
-        !CHECK_EQ(fpaddr, paddr & ~(page - 1)) || !map_device(*frame, va))
+    if (!regs)
         return NULL;
     CHECK_INV(
         MICA_IRQ_CONTROL_GET,
@@ -184,7 +136,7 @@ static volatile uint32_t *device_driver(mica_word_t paddr, mica_word_t irq, mica
     CHECK_INV(MICA_IRQ_HANDLER_SET_NOTIFICATION,
               mica_irq_handler_set_notification(*handler, env_mint(n, MICA_RIGHTS_ALL, 0x4)),
               MICA_OK);
-    return (volatile uint32_t *)(va + (paddr & (page - 1)));
+    return regs;
 }
 
 static uint64_t rtc_now(volatile uint32_t *rtc)

@@ -18,6 +18,8 @@ static void t_bootinfo(void)
     CHECK(bi->empty.end <= ((mica_word_t)1 << bi->root_cnode_bits));
     CHECK(bi->ipc_buffer % ((mica_word_t)1 << MICA_IPC_BUFFER_BITS) == 0);
     CHECK(bi->board[0] != 0 && bi->arch[0] != 0);
+    /* An MPU says how many regions a VSpace may use (PMSAv8 has at least 8); nothing else does. */
+    CHECK((bi->flags & MICA_BOOT_FLAG_MPU) ? bi->mpu_regions >= 8 : bi->mpu_regions == 0);
     CHECK_SYS(MICA_SYS_DEBUG_CAP_TYPE, mica_debug_cap_type(MICA_INIT_TCB, &(mica_word_t){0}),
               MICA_OK);
 }

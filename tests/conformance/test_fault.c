@@ -49,20 +49,6 @@ static bool start_faulter(mica_cptr_t ep, void (*fn)(mica_word_t), mica_word_t a
     return thread_start(&th);
 }
 
-/* Receive one fault message on ep; returns its label, fills mr[0..2]. */
-static mica_word_t recv_fault(mica_cptr_t ep, mica_cptr_t reply, mica_word_t *badge,
-                              mica_word_t mr[3])
-{
-    mica_word_t info = 0;
-
-    if (!CHECK_SYS(MICA_SYS_RECV, mica_recv(ep, reply, badge, &info), MICA_OK))
-        return 0;
-    CHECK_EQ(mica_msginfo_len(info), 3);
-    for (unsigned i = 0; i < 3; i++)
-        mr[i] = mica_get_mr(i);
-    return mica_msginfo_label(info);
-}
-
 static void t_unknown_syscall_fault(void)
 {
     mica_cptr_t ep = new_ep(), reply = new_reply(), badged = env_mint(ep, MICA_RIGHTS_ALL, 0x33);
@@ -70,7 +56,7 @@ static void t_unknown_syscall_fault(void)
 
     if (!start_faulter(badged, unknown_syscall, NUMBER))
         return;
-    CHECK_EQ(recv_fault(ep, reply, &badge, mr), MICA_FAULT_UNKNOWN_SYSCALL);
+    CHECK_EQ(env_recv_fault(ep, reply, &badge, mr), MICA_FAULT_UNKNOWN_SYSCALL);
     CHECK_EQ(badge, 0x33);
     CHECK(mr[0] != 0); /* the PC */
     CHECK_EQ(mr[1], 0);
@@ -94,7 +80,7 @@ static void t_unknown_numbers(void)
         if (i ? !thread_restart(&th, unknown_syscall, numbers[i])
               : !start_faulter(ep, unknown_syscall, numbers[i]))
             return;
-        CHECK_EQ(recv_fault(ep, reply, 0, mr), MICA_FAULT_UNKNOWN_SYSCALL);
+        CHECK_EQ(env_recv_fault(ep, reply, 0, mr), MICA_FAULT_UNKNOWN_SYSCALL);
         CHECK_EQ(mr[2], numbers[i]);
         CHECK_SYS(MICA_SYS_SEND, mica_send(reply, mica_msginfo(0, 0, 0, 0)), MICA_OK);
         CHECK(thread_join1(&th));
@@ -110,14 +96,9 @@ static void t_resume_with_registers(void)
 
     if (!start_faulter(ep, unknown_syscall, NUMBER))
         return;
-    CHECK_EQ(recv_fault(ep, reply, 0, mr), MICA_FAULT_UNKNOWN_SYSCALL);
-    mica_set_mr(0, MICA_REG_PC);
-    mica_set_mr(1, 3);
-    mica_set_mr(2, ARG(recovery));
-    mica_set_mr(3, ARG(&recovery_stack[STACK_SIZE]));
-    mica_set_mr(4, 0x5eed);
-    CHECK_SYS(MICA_SYS_SEND, mica_send(reply, mica_msginfo(MICA_FAULT_REPLY_SET_REGS, 0, 0, 5)),
-              MICA_OK);
+    CHECK_EQ(env_recv_fault(ep, reply, 0, mr), MICA_FAULT_UNKNOWN_SYSCALL);
+    CHECK_SYS(MICA_SYS_SEND,
+              env_fault_resume_at(reply, recovery, 0x5eed, &recovery_stack[STACK_SIZE]), MICA_OK);
     env_run_others();
     CHECK_EQ(recovered, 0x5eed);
     CHECK(!th.done); /* it never went back to where it faulted */
@@ -136,7 +117,7 @@ static void t_set_regs_ids_do_not_wrap(void)
 
     if (!start_faulter(ep, unknown_syscall, NUMBER))
         return;
-    CHECK_EQ(recv_fault(ep, reply, 0, mr), MICA_FAULT_UNKNOWN_SYSCALL);
+    CHECK_EQ(env_recv_fault(ep, reply, 0, mr), MICA_FAULT_UNKNOWN_SYSCALL);
     mica_set_mr(0, ~(mica_word_t)0);
     mica_set_mr(1, 3);
     mica_set_mr(2, 0x1111);
@@ -187,17 +168,12 @@ static void t_return_fault_restart(void)
     CHECK_INV(MICA_TCB_WRITE_REGISTERS, mica_tcb_write_registers(th.tcb, 1, MICA_REG_PC, 3, regs),
               MICA_OK);
     /* Hosted: a user exception at the function; hardware: a jump to the zero return address. */
-    mica_word_t label = recv_fault(ep, reply, 0, mr);
+    mica_word_t label = env_recv_fault(ep, reply, 0, mr);
     CHECK(label == MICA_FAULT_USER_EXCEPTION || label == MICA_FAULT_MEMORY);
     /* Resumed as it is it faults again: there is nowhere to return to. */
     CHECK_SYS(MICA_SYS_SEND, mica_send(reply, mica_msginfo(0, 0, 0, 0)), MICA_OK);
-    CHECK_EQ(recv_fault(ep, reply, 0, mr), label);
-    mica_set_mr(0, MICA_REG_PC);
-    mica_set_mr(1, 3);
-    mica_set_mr(2, ARG(recovery));
-    mica_set_mr(3, ARG(&recovery_stack[STACK_SIZE]));
-    mica_set_mr(4, 7);
-    CHECK_SYS(MICA_SYS_SEND, mica_send(reply, mica_msginfo(MICA_FAULT_REPLY_SET_REGS, 0, 0, 5)),
+    CHECK_EQ(env_recv_fault(ep, reply, 0, mr), label);
+    CHECK_SYS(MICA_SYS_SEND, env_fault_resume_at(reply, recovery, 7, &recovery_stack[STACK_SIZE]),
               MICA_OK);
     env_run_others();
     CHECK_EQ(recovered, 7);
@@ -211,7 +187,7 @@ static void t_no_reply_stays_stopped(void)
 
     if (!start_faulter(ep, unknown_syscall, NUMBER))
         return;
-    CHECK_EQ(recv_fault(ep, reply, 0, mr), MICA_FAULT_UNKNOWN_SYSCALL);
+    CHECK_EQ(env_recv_fault(ep, reply, 0, mr), MICA_FAULT_UNKNOWN_SYSCALL);
     env_run_others(); /* nobody answers: it does not run */
     CHECK(!th.done);
     CHECK_SYS(MICA_SYS_SEND, mica_send(reply, mica_msginfo(77, 0, 0, 0)), MICA_OK);
@@ -231,7 +207,7 @@ static void t_reply_deleted(void)
 
     if (!start_faulter(ep, unknown_syscall, NUMBER))
         return;
-    CHECK_EQ(recv_fault(ep, reply, 0, mr), MICA_FAULT_UNKNOWN_SYSCALL);
+    CHECK_EQ(env_recv_fault(ep, reply, 0, mr), MICA_FAULT_UNKNOWN_SYSCALL);
     CHECK_INV(MICA_CNODE_DELETE, mica_cnode_delete(ROOT, reply, ROOT_DEPTH), MICA_OK);
     env_run_others();
     CHECK(!th.done);
@@ -288,7 +264,7 @@ static void t_capability_fault(void)
     cap_fault_ep = new_ep();
     if (!start_faulter(ep, send_bad_cap, 0))
         return;
-    CHECK_EQ(recv_fault(ep, reply, 0, mr), MICA_FAULT_CAPABILITY);
+    CHECK_EQ(env_recv_fault(ep, reply, 0, mr), MICA_FAULT_CAPABILITY);
     CHECK_EQ(mr[1], BAD_CPTR);
     CHECK_EQ(mr[2], MICA_ERR_FAILED_LOOKUP);
     CHECK_SYS(MICA_SYS_SEND, mica_send(reply, mica_msginfo(0, 0, 0, 0)), MICA_OK);
@@ -338,22 +314,17 @@ static void t_memory_fault(void)
     if (!real_faults() || !start_faulter(ep, bad_store, 1))
         return;
     result = MICA_ERR_COUNT;
-    CHECK_EQ(recv_fault(ep, reply, 0, mr), MICA_FAULT_MEMORY);
+    CHECK_EQ(env_recv_fault(ep, reply, 0, mr), MICA_FAULT_MEMORY);
     CHECK_EQ(mr[1], BAD_ADDRESS);
     CHECK_EQ(mr[2], MICA_VM_WRITE);
     /* The PC is the faulting instruction, near the start of bad_store (on hosted too). */
     CHECK(mr[0] >= ARG(bad_store) && mr[0] < ARG(bad_store) + 64);
     /* Resumed as it is, it runs the store again and faults again. */
     CHECK_SYS(MICA_SYS_SEND, mica_send(reply, mica_msginfo(0, 0, 0, 0)), MICA_OK);
-    CHECK_EQ(recv_fault(ep, reply, 0, mr), MICA_FAULT_MEMORY);
+    CHECK_EQ(env_recv_fault(ep, reply, 0, mr), MICA_FAULT_MEMORY);
     CHECK_EQ(result, MICA_ERR_COUNT);
-    mica_set_mr(0, MICA_REG_PC);
-    mica_set_mr(1, 3);
-    mica_set_mr(2, ARG(recovery));
-    mica_set_mr(3, ARG(&recovery_stack[STACK_SIZE]));
-    mica_set_mr(4, 0xfa17);
-    CHECK_SYS(MICA_SYS_SEND, mica_send(reply, mica_msginfo(MICA_FAULT_REPLY_SET_REGS, 0, 0, 5)),
-              MICA_OK);
+    CHECK_SYS(MICA_SYS_SEND,
+              env_fault_resume_at(reply, recovery, 0xfa17, &recovery_stack[STACK_SIZE]), MICA_OK);
     env_run_others();
     CHECK_EQ(recovered, 0xfa17);
     CHECK_EQ(result, MICA_ERR_COUNT);
@@ -381,7 +352,7 @@ static void t_illegal_instruction(void)
     CHECK(!th.done);
     CHECK_INV(MICA_TCB_SET_FAULT_HANDLER, mica_tcb_set_fault_handler(th.tcb, ep), MICA_OK);
     CHECK_INV(MICA_TCB_RESUME, mica_tcb_resume(th.tcb), MICA_OK);
-    CHECK_EQ(recv_fault(ep, reply, 0, mr), MICA_FAULT_USER_EXCEPTION);
+    CHECK_EQ(env_recv_fault(ep, reply, 0, mr), MICA_FAULT_USER_EXCEPTION);
     CHECK_EQ(mr[2], MICA_EXC_ILLEGAL_INSTRUCTION);
     CHECK_INV(MICA_TCB_SUSPEND, mica_tcb_suspend(th.tcb), MICA_OK);
 }

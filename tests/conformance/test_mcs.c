@@ -103,12 +103,13 @@ static void reset(void)
     watch[0] = watch[1] = watch[2] = 0;
 }
 
-/* Run a worker of `iterations` on sc beside a lower-priority filler on its own context, wait for
- * both, and report what each consumed (kernel-measured). False if they could not be started. */
-static bool run_with_filler(mica_cptr_t sc, mica_word_t iterations, mica_word_t *w, mica_word_t *f)
+/* Run fn(arg) on sc beside a lower-priority filler on its own context, wait for both, and report
+ * what each consumed (kernel-measured). False if they could not be started. */
+static bool run_fn_with_filler(mica_cptr_t sc, thread_fn fn, mica_word_t arg, mica_word_t *w,
+                               mica_word_t *f)
 {
     watch[0] = &ts_[0];
-    if (!sc || !spawn_on(&ts_[0], MEASURED_PRIO, worker, iterations, sc) ||
+    if (!sc || !spawn_on(&ts_[0], MEASURED_PRIO, fn, arg, sc) ||
         !thread_spawn(&ts_[1], FILLER_PRIO, filler, 1))
         return false;
     struct thread *both[2] = {&ts_[0], &ts_[1]};
@@ -117,6 +118,12 @@ static bool run_with_filler(mica_cptr_t sc, mica_word_t iterations, mica_word_t 
     *f = consumed(ts_[1].sc);
     tap_printf("# worker %lu us, filler %lu us\n", (unsigned long)*w, (unsigned long)*f);
     return true;
+}
+
+/* A worker of `iterations` spins. */
+static bool run_with_filler(mica_cptr_t sc, mica_word_t iterations, mica_word_t *w, mica_word_t *f)
+{
+    return run_fn_with_filler(sc, worker, iterations, w, f);
 }
 
 static void t_budget_enforced(void)
@@ -325,6 +332,76 @@ static void t_passive_server_no_caller(void)
     CHECK_EQ(served, 1);
 }
 
+/* Two passive servers: each request to the first makes it Call the second `chain_calls` times,
+ * with empty messages (the IPC fast path's case: the donated budget is then enforced by the
+ * timer alone, with no slow-path kernel entry to check it). */
+static mica_cptr_t chain_ep, chain_reply, leaf_ep, leaf_reply;
+static volatile unsigned long chain_calls, chain_done;
+
+static void leaf_server(mica_word_t arg)
+{
+    (void)arg;
+    mica_recv(leaf_ep, leaf_reply, 0, 0);
+    for (;;)
+        mica_reply_recv(leaf_ep, leaf_reply, mica_msginfo(0, 0, 0, 0), 0, 0);
+}
+
+static void chain_server(mica_word_t arg)
+{
+    (void)arg;
+    mica_recv(chain_ep, chain_reply, 0, 0);
+    for (;;) {
+        for (unsigned long i = 0; i < chain_calls; i++)
+            if (mica_call(leaf_ep, mica_msginfo(0, 0, 0, 0), 0) == MICA_OK)
+                chain_done++;
+        mica_reply_recv(chain_ep, chain_reply, mica_msginfo(0, 0, 0, 0), 0, 0);
+    }
+}
+
+static void chain_client(mica_word_t arg)
+{
+    (void)arg;
+    call_err = mica_call(chain_ep, mica_msginfo(0, 0, 0, 0), 0);
+}
+
+static void t_passive_spin_on_donated_budget(void)
+{
+    mica_word_t w, f;
+
+    reset();
+    chain_ep = new_ep();
+    chain_reply = new_reply();
+    leaf_ep = new_ep();
+    leaf_reply = new_reply();
+    chain_calls = 2500;
+    chain_done = 0;
+    call_err = MICA_ERR_COUNT;
+    if (!thread_spawn(&ts_[2], 160, leaf_server, 0) || !thread_spawn(&ts_[3], 150, chain_server, 0))
+        return;
+    env_run_others();
+    if (!CHECK_INV(MICA_SCHED_CONTEXT_UNBIND, mica_sched_context_unbind(ts_[2].sc), MICA_OK) ||
+        !CHECK_INV(MICA_SCHED_CONTEXT_UNBIND, mica_sched_context_unbind(ts_[3].sc), MICA_OK))
+        return;
+    consumed(ts_[2].sc); /* from now on: what they used getting to their Recv is not counted */
+    consumed(ts_[3].sc);
+    /* 2500 round trips of two traps each = 500 us on hosted, 2.5 budgets of 200 us: the same
+     * shape as t_budget_enforced, with the work done by passive servers on the donated budget. */
+    mica_cptr_t sc = new_sc(200, 1000, 0, 0);
+    if (!run_fn_with_filler(sc, chain_client, 0, &w, &f))
+        return;
+    CHECK_SYS(MICA_SYS_CALL, call_err, MICA_OK);
+    CHECK_EQ(chain_done, 2500);
+    /* Every round trip ran on the client's context, and it was throttled like a spinning thread:
+     * the filler got the rest of each period (t_budget_enforced's bounds; with a slow trap,
+     * CONFIG_HOSTED_TRAP_NS, there are many periods, and each may end with less than the 10 us
+     * minimum budget left unused, which the filler gets too). */
+    CHECK(w >= 200);
+    CHECK(100 * (f + 1000) >= (virtual_time() ? 380 : 200) * w &&
+          f <= (virtual_time() ? 810 * (w / 190 + 1) + 300 : 5 * w + 1000));
+    CHECK_EQ(consumed(ts_[2].sc), 0);
+    CHECK_EQ(consumed(ts_[3].sc), 0);
+}
+
 /* A passive thread waiting on a notification runs on the notification's context. */
 static mica_cptr_t lend_ntfn;
 
@@ -474,6 +551,9 @@ const struct tap_test mcs_tests[] = {
          INV(MICA_SCHED_CONTEXT_BIND, MICA_ERR_ILLEGAL_OPERATION)),
     TEST(t_passive_server_no_caller, "mcs: passive server without a caller does not run",
          SYS(MICA_SYS_SEND, MICA_OK)),
+    TEST(t_passive_spin_on_donated_budget,
+         "mcs: passive servers spinning on a donated budget through fast-path IPC are throttled",
+         SYS(MICA_SYS_CALL, MICA_OK)),
     TEST(t_notification_lends_context, "mcs: a notification lends its context to a passive waiter",
          INV(MICA_SCHED_CONTEXT_BIND, MICA_ERR_ILLEGAL_OPERATION), SYS(MICA_SYS_SEND, MICA_OK)),
     TEST(t_timeout_fault, "mcs: timeout fault goes to the timeout handler with the badge",

@@ -278,7 +278,8 @@ static void t_retype_device_untyped(void)
     mica_cptr_t dev = 0;
 
     for (mica_word_t i = 0; i < bi->untyped.end - bi->untyped.start; i++) {
-        if (bi->untyped_list[i].is_device && bi->untyped_list[i].size_bits >= MICA_PAGE_BITS) {
+        if (bi->untyped_list[i].is_device && bi->untyped_list[i].size_bits >= MICA_PAGE_BITS &&
+            !env_device_in_use(bi->untyped.start + i)) {
             dev = bi->untyped.start + i;
             break;
         }

@@ -596,7 +596,9 @@ static void t_mpu_identity(void)
     CHECK_INV(MICA_PAGE_TABLE_UNMAP, mica_page_table_unmap(pt), MICA_ERR_ILLEGAL_OPERATION);
 }
 
-#define MPU_REGIONS 8 /* the fewest an MPU board has (Cortex-M33; hosted's MPU personality) */
+/* The regions a VSpace may use, as boot info says (8 on a Cortex-M33 and hosted's MPU personality).
+ */
+#define MPU_REGIONS ((unsigned)env_bi->mpu_regions)
 
 /* Adjacent frames with equal rights merge into one region: more frames than regions fit. */
 static void t_mpu_merge(void)

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Host tests for the MPU region solver (core/mpu_solver.c) with PMSAv8's numbers: 8 regions and
- * a 32-byte granule, as on the Cortex-M33. hal_mpu_encode here plays arch/armv8m: it checks the
- * set with mpu_solver_check and packs MPU_RBAR/MPU_RLAR (Armv8-M ARM DDI 0553: RBAR BASE[31:5]
- * SH[4:3] AP[2:1] XN[0]; RLAR LIMIT[31:5] AttrIndx[3:1] EN[0]).
+ * a 32-byte granule, as on the Cortex-M33. hal_mpu_encode here is arch/armv8m's: the PMSAv8
+ * rules and MPU_RBAR/MPU_RLAR packing of drivers/mpu/pmsav8.c (Armv8-M ARM DDI 0553: RBAR
+ * BASE[31:5] SH[4:3] AP[2:1] XN[0]; RLAR LIMIT[31:5] AttrIndx[3:1] EN[0]).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "mpu/pmsav8.h"
 #include "mpu_solver.h"
 
 #include <mica/objects.h>
@@ -22,34 +23,19 @@
 #define RX  (MICA_VM_READ | MICA_VM_EXEC)
 #define RAM 0x20000000u
 
-#define RBAR_XN         (1u << 0)
-#define RBAR_AP_RW_ANY  (1u << 1) /* AP[2:1] = 01: read/write, any privilege */
-#define RBAR_AP_RO_ANY  (3u << 1) /* AP[2:1] = 11: read-only, any privilege */
-#define RLAR_EN         (1u << 0)
-#define RLAR_ATTRIDX(n) ((uint32_t)(n) << 1)
+#define RBAR_XN         PMSAV8_RBAR_XN
+#define RBAR_AP_RW_ANY  PMSAV8_RBAR_AP_RW_ANY
+#define RBAR_AP_RO_ANY  PMSAV8_RBAR_AP_RO_ANY
+#define RLAR_EN         PMSAV8_RLAR_EN
+#define RLAR_ATTRIDX(n) PMSAV8_RLAR_ATTRIDX(n)
 
 static unsigned encode_calls;
 
+/* What arch/armv8m does: the shared PMSAv8 rules and encoding. */
 int hal_mpu_encode(const struct mpu_region *regions, unsigned n, struct arch_mpu_state *out)
 {
-    unsigned i;
-    int err;
-
     encode_calls++;
-    err = mpu_solver_check(regions, n, HAL_MPU_REGIONS, HAL_MPU_GRANULE);
-    if (err)
-        return err;
-    memset(out, 0, sizeof(*out));
-    for (i = 0; i < n; i++) {
-        const struct mpu_region *r = &regions[i];
-        out->rbar[i] = r->base |
-                       ((r->vm_rights & MICA_VM_WRITE) ? RBAR_AP_RW_ANY : RBAR_AP_RO_ANY) |
-                       ((r->vm_rights & MICA_VM_EXEC) ? 0 : RBAR_XN);
-        /* LIMIT is inclusive: the last granule's address, its low five bits read as ones. */
-        out->rlar[i] = ((r->base + r->size - 1) & ~(uint32_t)(HAL_MPU_GRANULE - 1)) |
-                       RLAR_ATTRIDX(r->attr == MICA_VM_DEVICE ? 1 : 0) | RLAR_EN;
-    }
-    return 0;
+    return pmsav8_encode(regions, n, HAL_MPU_REGIONS, out->pair);
 }
 
 static struct mpu_region frame(paddr_t base, paddr_t size, unsigned rights, unsigned attr)
@@ -95,10 +81,10 @@ static void test_merge_contiguous(void **st)
     assert_region(&out[1], RAM, 0x2400, RW);
     assert_int_equal(encode_calls, 1);
     /* The arch saw the merged regions: 2 enabled, the rest off. */
-    assert_int_equal(state.rbar[1], RAM | RBAR_AP_RW_ANY | RBAR_XN);
-    assert_int_equal(state.rlar[1], (RAM + 0x2400 - 32) | RLAR_EN);
-    assert_int_equal(state.rbar[0], 0x10000000 | RBAR_AP_RO_ANY);
-    assert_int_equal(state.rlar[2], 0);
+    assert_int_equal(state.pair[1][0], RAM | RBAR_AP_RW_ANY | RBAR_XN);
+    assert_int_equal(state.pair[1][1], (RAM + 0x2400 - 32) | RLAR_EN);
+    assert_int_equal(state.pair[0][0], 0x10000000 | RBAR_AP_RO_ANY);
+    assert_int_equal(state.pair[2][1], 0);
 }
 
 static void test_no_merge(void **st)
@@ -120,8 +106,8 @@ static void test_no_merge(void **st)
     assert_region(&out[2], RAM + 0x200, 0x100, R);
     assert_region(&out[3], RAM + 0x320, 0x100, R);
     assert_region(&out[4], RAM + 0x420, 0x20, RX);
-    assert_int_equal(state.rlar[2] & RLAR_ATTRIDX(7), RLAR_ATTRIDX(1));
-    assert_int_equal(state.rlar[1] & RLAR_ATTRIDX(7), RLAR_ATTRIDX(0));
+    assert_int_equal(state.pair[2][1] & RLAR_ATTRIDX(7), RLAR_ATTRIDX(1));
+    assert_int_equal(state.pair[1][1] & RLAR_ATTRIDX(7), RLAR_ATTRIDX(0));
 }
 
 static void test_overlap_rejected(void **st)
@@ -141,7 +127,7 @@ static void test_overlap_rejected(void **st)
         n = 99;
         assert_int_equal(mpu_solve(f, 2, out, HAL_MPU_REGIONS, &n, &state), MICA_ERR_DELETE_FIRST);
         assert_int_equal(n, 0);
-        assert_int_equal(mpu_solver_check(cases[i], 2, 8, 32), MICA_ERR_DELETE_FIRST);
+        assert_int_equal(pmsav8_check(cases[i], 2, 8), MICA_ERR_DELETE_FIRST);
     }
     assert_int_equal(encode_calls, 0);
 }
@@ -165,7 +151,7 @@ static void test_fits_exactly(void **st)
     assert_int_equal(mpu_solve(f, 8, out, HAL_MPU_REGIONS, &n, &state), 0);
     assert_int_equal(n, 8);
     for (i = 0; i < 8; i++)
-        assert_true(state.rlar[i] & RLAR_EN);
+        assert_true(state.pair[i][1] & RLAR_EN);
 }
 
 static void test_nine_do_not_fit(void **st)
@@ -200,21 +186,19 @@ static void test_granule(void **st)
 
     (void)st;
     r = frame(RAM, 32, RW, 0);
-    assert_int_equal(mpu_solver_check(&r, 1, 8, 32), 0);
+    assert_int_equal(pmsav8_check(&r, 1, 8), 0);
     r = frame(RAM + 0x10, 0x100, RW, 0); /* base off the granule */
-    assert_int_equal(mpu_solver_check(&r, 1, 8, 32), MICA_ERR_ALIGNMENT);
+    assert_int_equal(pmsav8_check(&r, 1, 8), MICA_ERR_ALIGNMENT);
     r = frame(RAM, 48, RW, 0); /* limit off the granule */
-    assert_int_equal(mpu_solver_check(&r, 1, 8, 32), MICA_ERR_ALIGNMENT);
+    assert_int_equal(pmsav8_check(&r, 1, 8), MICA_ERR_ALIGNMENT);
     r = frame(RAM, 16, RW, 0); /* smaller than a granule */
-    assert_int_equal(mpu_solver_check(&r, 1, 8, 32), MICA_ERR_ALIGNMENT);
+    assert_int_equal(pmsav8_check(&r, 1, 8), MICA_ERR_ALIGNMENT);
     r = frame(RAM, 0, RW, 0);
-    assert_int_equal(mpu_solver_check(&r, 1, 8, 32), MICA_ERR_INVALID_ARGUMENT);
-    /* Another arch's numbers: a 64-byte granule refuses what 32 accepts. */
-    r = frame(RAM + 0x20, 0x40, RW, 0);
-    assert_int_equal(mpu_solver_check(&r, 1, 8, 32), 0);
-    assert_int_equal(mpu_solver_check(&r, 1, 8, 64), MICA_ERR_ALIGNMENT);
-    assert_int_equal(mpu_solver_check(&r, 1, 8, 48), MICA_ERR_INVALID_ARGUMENT);
-    assert_int_equal(mpu_solver_check(&r, 1, 0, 32), MICA_ERR_RANGE);
+    assert_int_equal(pmsav8_check(&r, 1, 8), MICA_ERR_INVALID_ARGUMENT);
+    /* Any 32-byte multiple, not only powers of two; and no regions at all is a count of 0. */
+    r = frame(RAM + 0x20, 0x60, RW, 0);
+    assert_int_equal(pmsav8_check(&r, 1, 8), 0);
+    assert_int_equal(pmsav8_check(&r, 1, 0), MICA_ERR_RANGE);
 }
 
 /* The arch may pass regions in any order; touching is not overlapping. */
@@ -229,13 +213,13 @@ static void test_check_any_order(void **st)
     struct mpu_region swapped[2];
 
     (void)st;
-    assert_int_equal(mpu_solver_check(touching, 2, 8, 32), 0);
+    assert_int_equal(pmsav8_check(touching, 2, 8), 0);
     swapped[0] = touching[1];
     swapped[1] = touching[0];
-    assert_int_equal(mpu_solver_check(swapped, 2, 8, 32), 0);
-    assert_int_equal(mpu_solver_check(apart, 2, 8, 32), 0);
-    assert_int_equal(mpu_solver_check(inside, 3, 8, 32), MICA_ERR_DELETE_FIRST);
-    assert_int_equal(mpu_solver_check(inside, 2, 8, 32), 0);
+    assert_int_equal(pmsav8_check(swapped, 2, 8), 0);
+    assert_int_equal(pmsav8_check(apart, 2, 8), 0);
+    assert_int_equal(pmsav8_check(inside, 3, 8), MICA_ERR_DELETE_FIRST);
+    assert_int_equal(pmsav8_check(inside, 2, 8), 0);
 }
 
 static void test_small_frames(void **st)
@@ -254,7 +238,7 @@ static void test_small_frames(void **st)
     assert_int_equal(mpu_solve(f, 2, out, HAL_MPU_REGIONS, &n, &state), 0);
     assert_int_equal(n, 1);
     assert_region(&out[0], RAM, 32, RW);
-    assert_int_equal(state.rlar[0], RAM | RLAR_EN);
+    assert_int_equal(state.pair[0][1], RAM | RLAR_EN);
 }
 
 static void test_bad_frames(void **st)
@@ -271,14 +255,14 @@ static void test_bad_frames(void **st)
     assert_int_equal(mpu_solve(f, 1, out, HAL_MPU_REGIONS, &n, &state), MICA_ERR_INVALID_ARGUMENT);
     f[0] = frame(0xffffffe0u, 0x40, RW, 0); /* runs past 4 GiB */
     assert_int_equal(mpu_solve(f, 1, out, HAL_MPU_REGIONS, &n, &state), MICA_ERR_RANGE);
-    assert_int_equal(mpu_solver_check(f, 1, 8, 32), MICA_ERR_RANGE);
+    assert_int_equal(pmsav8_check(f, 1, 8), MICA_ERR_RANGE);
     assert_int_equal(encode_calls, 0);
     /* The very top granule is fine, and touches (does not overlap) the one below it. */
     f[0] = frame(0xffffffe0u, 0x20, R, 0);
     f[1] = frame(0xffffffc0u, 0x20, RW, 0);
     assert_int_equal(mpu_solve(f, 2, out, HAL_MPU_REGIONS, &n, &state), 0);
     assert_int_equal(n, 2);
-    assert_int_equal(state.rlar[1], 0xffffffe0u | RLAR_EN);
+    assert_int_equal(state.pair[1][1], 0xffffffe0u | RLAR_EN);
 }
 
 static void test_empty(void **st)
@@ -286,11 +270,11 @@ static void test_empty(void **st)
     unsigned n = 99;
 
     (void)st;
-    state.rlar[0] = RLAR_EN;
+    state.pair[0][1] = RLAR_EN;
     assert_int_equal(mpu_solve(NULL, 0, out, HAL_MPU_REGIONS, &n, &state), 0);
     assert_int_equal(n, 0);
     assert_int_equal(encode_calls, 1);
-    assert_int_equal(state.rlar[0], 0);
+    assert_int_equal(state.pair[0][1], 0);
 }
 
 int main(void)

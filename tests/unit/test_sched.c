@@ -72,6 +72,7 @@ static int setup(void **state)
     memset(scs, 0, sizeof(scs));
     memset(cpus, 0, sizeof(cpus));
     now = 0;
+    sched_init();
     for (unsigned i = 0; i < 8; i++) {
         sched_context_configure(&scs[i], 1000, 1000, 1, 0); /* round robin */
         scs[i].tcb = &threads[i];
@@ -226,12 +227,12 @@ static void test_commit_charges_the_current_context(void **state)
     cpus[0].cur_sc = &scs[0];
     now = 1750;
     sched_commit(&cpus[0]);
-    assert_int_equal(scs[0].consumed, 750);
+    assert_int_equal(sc_consumed(&scs[0]), 750);
     assert_int_equal(refill_head(&scs[0])->amount, 250); /* round robin: a slice of 1000 */
     now = 2000;
     cpus[0].cur_sc = NULL; /* nothing running: nothing charged */
     sched_commit(&cpus[0]);
-    assert_int_equal(scs[0].consumed, 750);
+    assert_int_equal(sc_consumed(&scs[0]), 750);
 }
 
 static void test_passive_thread_is_not_queued(void **state)
@@ -253,10 +254,10 @@ static void test_periodic_refill(void **state)
     (void)state;
     struct sched_context *sc = &scs[0];
     sched_context_configure(sc, 300000, 1000000, 1, 0); /* 300 us every 1 ms */
-    refill_charge(sc, 100000);
+    sc_charge(sc, 100000);
     assert_true(refill_ready(sc, now));
     assert_int_equal(refill_head(sc)->amount, 200000);
-    refill_charge(sc, 200000); /* used up: the whole budget comes back at the next period */
+    sc_charge(sc, 200000); /* used up: the whole budget comes back at the next period */
     assert_false(refill_ready(sc, 999999));
     assert_true(refill_ready(sc, 1000000));
     assert_int_equal(refill_head(sc)->amount, 300000);
@@ -280,12 +281,12 @@ static void test_sporadic_refills(void **state)
     (void)state;
     struct sched_context *sc = &scs[0];
     sched_context_configure(sc, 400000, 1000000, 4, 0); /* 400 us every 1 ms, 3 extra refills */
-    refill_charge(sc, 100000); /* ran 100 us from 0: that comes back at 1 ms */
+    sc_charge(sc, 100000); /* ran 100 us from 0: that comes back at 1 ms */
     assert_int_equal(sc->count, 2);
     assert_int_equal(refill_head(sc)->time, 100000);
     assert_int_equal(refill_head(sc)->amount, 300000);
     assert_int_equal(sc->refills[(sc->head + 1) % sc->max].time, 1000000);
-    refill_charge(sc, 300000); /* the rest: nothing left until 1 ms */
+    sc_charge(sc, 300000); /* the rest: nothing left until 1 ms */
     assert_false(refill_ready(sc, 999999));
     assert_true(refill_ready(sc, 1000000));
     assert_int_equal(refill_sum(sc), 400000);
@@ -295,7 +296,7 @@ static void test_sporadic_refills(void **state)
         now += 50000;
         refill_unblock(sc, now);
         if (refill_ready(sc, now))
-            refill_charge(sc, 20000);
+            sc_charge(sc, 20000);
         assert_true(sc->count <= sc->max);
         assert_int_equal(refill_sum(sc), 400000);
     }

@@ -7,4 +7,4 @@
 
 _Static_assert(MICA_SYS_DEBUG_HALT == 34, "crt0.S: SYS_DEBUG_HALT");
 _Static_assert(MICA_REG_ARG7 - MICA_REG_ARG0 == 7, "syscall.S: eight argument registers");
-_Static_assert(sizeof(mica_word_t) == 8, "syscall.S: 8-byte words");
+_Static_assert(sizeof(mica_word_t) == sizeof(void *), "syscall.S: a word is a register");

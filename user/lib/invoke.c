@@ -7,6 +7,8 @@
 #include <mica/invoke.h>
 #include <mica/user.h>
 
+void (*mica_invoke_hook)(mica_word_t label, mica_error_t err);
+
 mica_error_t mica_invoke(mica_cptr_t obj, mica_word_t label, unsigned nmr, const mica_word_t *mr,
                          unsigned ncaps, const mica_cptr_t *caps, mica_word_t *out_info)
 {
@@ -16,7 +18,10 @@ mica_error_t mica_invoke(mica_cptr_t obj, mica_word_t label, unsigned nmr, const
         mica_set_mr(i, mr[i]);
     for (unsigned i = 0; i < ncaps && i < MICA_MSG_MAX_CAPS; i++)
         buf->caps[i] = caps[i];
-    return mica_call(obj, mica_msginfo(label, 0, ncaps, nmr), out_info);
+    mica_error_t err = mica_call(obj, mica_msginfo(label, 0, ncaps, nmr), out_info);
+    if (mica_invoke_hook)
+        mica_invoke_hook(label, err);
+    return err;
 }
 
 /* Shorthands for the common shapes: n message registers and k caps from compound literals. */

@@ -57,11 +57,9 @@ typedef uint64_t pte_t;
 #define HAL_MPU_REGIONS 8
 #define HAL_MPU_GRANULE 32
 
+/* PMSAv8's {RBAR, RLAR} pairs (drivers/mpu/pmsav8.c), as host-sized words. */
 struct arch_mpu_state {
-    unsigned n;
-    word_t base[HAL_MPU_REGIONS];
-    word_t limit[HAL_MPU_REGIONS]; /* inclusive, as PMSAv8's RLAR */
-    uint8_t rights[HAL_MPU_REGIONS];
+    word_t pair[HAL_MPU_REGIONS][2];
 };
 
 /* The hosted "trap" seen from user code (user/arch/hosted): the running thread's ARG0..ARG7 and

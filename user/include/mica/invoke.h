@@ -18,6 +18,10 @@
 mica_error_t mica_invoke(mica_cptr_t obj, mica_word_t label, unsigned nmr, const mica_word_t *mr,
                          unsigned ncaps, const mica_cptr_t *caps, mica_word_t *out_info);
 
+/* If set, called after every invocation with its label and result: a trace hook (the conformance
+ * suite records what the toolkit did on its behalf). NULL by default. */
+extern void (*mica_invoke_hook)(mica_word_t label, mica_error_t err);
+
 /* Untyped */
 mica_error_t mica_untyped_retype(mica_cptr_t ut, mica_word_t type, mica_word_t size_bits,
                                  mica_cptr_t root, mica_word_t node_index, mica_word_t node_depth,

@@ -2,7 +2,8 @@
 /*
  * A test arch for tests/unit/test_mpu_solver.c shaped like Armv8-M with PMSAv8 as QEMU's
  * Cortex-M33 (mps2-an505) is configured in our board: 32-bit physical addresses, 8 MPU regions,
- * 32-byte granule. hal_mpu_encode lives in the test, standing in for arch/armv8m.
+ * 32-byte granule. hal_mpu_encode lives in the test: arch/armv8m's, drivers/mpu/pmsav8.c's
+ * encoding.
  */
 #ifndef TEST_ARCH_H
 #define TEST_ARCH_H
@@ -24,10 +25,9 @@ typedef uint32_t pte_t;
 #define HAL_MPU_REGIONS 8
 #define HAL_MPU_GRANULE 32
 
-/* MPU_RBAR / MPU_RLAR values per region, ready to store on a context switch. */
+/* {MPU_RBAR, MPU_RLAR} per region, ready to store on a context switch (as arch/armv8m). */
 struct arch_mpu_state {
-    uint32_t rbar[HAL_MPU_REGIONS];
-    uint32_t rlar[HAL_MPU_REGIONS];
+    word_t pair[HAL_MPU_REGIONS][2];
 };
 
 #endif
