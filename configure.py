@@ -269,7 +269,8 @@ class Config:
 
 def validate(cfg):
     """Checks Kconfig cannot express: the kernel stack's alignment and the firmware callbacks'
-    share of it, the hosted arena's size, the QEMU command line of a bare-metal board."""
+    share of it, the MPU region count, the hosted arena's size, the QEMU command line of a
+    bare-metal board."""
     stack = int(cfg.sym("KERNEL_STACK_SIZE"))
     if stack % 16:
         raise ConfigureError(f"CONFIG_KERNEL_STACK_SIZE={stack}: must be a multiple of 16 (the "
@@ -279,6 +280,10 @@ def validate(cfg):
         raise ConfigureError(f"CONFIG_PLATFORM_CALLBACK_STACK={callbacks}: at most a quarter of "
                              f"CONFIG_KERNEL_STACK_SIZE ({stack // 4}); the kernel's own path to "
                              "a callback needs the rest")
+    regions = cfg.kconf.syms["MPU_REGIONS"].str_value if "MPU_REGIONS" in cfg.kconf.syms else ""
+    if cfg.sym("ARCH") == "armv8m" and regions and int(regions) % 4:
+        raise ConfigureError(f"CONFIG_MPU_REGIONS={regions}: must be 8, 12 or 16 (a multiple of 4: "
+                             "regions are loaded four at a time)")
     if cfg.sym("ARCH") == "hosted":
         mb = int(cfg.sym("HOSTED_RAM_MB"))
         if mb & (mb - 1):
@@ -299,8 +304,13 @@ def check_tools(cfg):
     tools = ["clang", "ld.lld", "llvm-ar", "ninja"]
     if cfg.sym("ARCH") != "hosted":
         tools += ["llvm-objcopy", "llvm-size"]
+    if cfg.sym("COVERAGE") == "y":
+        tools += ["llvm-profdata", "llvm-cov"]
     for tool in tools:
         debdeps.require_tool(tool)
+    if cfg.sym("FUZZ") == "y":
+        debdeps.require_file(os.path.join(clang_resource_dir(), "lib", "linux",
+                                          "libclang_rt.fuzzer-x86_64.a"), "libclang-rt-14-dev")
     qemu = cfg.sym("QEMU_SYSTEM")
     if qemu:
         try:
@@ -325,7 +335,8 @@ def generate(cfg, builddir):
     cfg.kconf.write_autoconf(os.path.join(gendir, "autoconf.h"))
 
     libfdt_dir = ""
-    if cfg.sym("FDT") == "y":
+    # The fuzz and coverage builds run core/fdt.c on hosted too (tests/fuzz/fuzz_fdt.c).
+    if "y" in (cfg.sym("FDT"), cfg.sym("FUZZ"), cfg.sym("COVERAGE")):
         libfdt_dir = rel(libfdt_src.ensure(SRCDIR))
 
     app = cfg.sym("APP_DIR")
