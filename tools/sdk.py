@@ -69,7 +69,7 @@ Libs: {libs}
 """
 
 
-def cmake_config(cfg, cflags, user):
+def cmake_config(cfg, cflags, ucflags, user):
     return f"""# CMake package of the Mica SDK (tools/sdk.py) for {cfg['CONFIG_BOARD']} ({cfg['CONFIG_ARCH']}).
 #   find_package(mica REQUIRED CONFIG)   (CMAKE_PREFIX_PATH or mica_DIR pointing here)
 #   mica::kernel  firmware that links the kernel in: include it, link it, and INCLUDE
@@ -81,6 +81,7 @@ get_filename_component(_mica_prefix "${{CMAKE_CURRENT_LIST_DIR}}/../../.." ABSOL
 set(MICA_BOARD "{cfg['CONFIG_BOARD']}")
 set(MICA_ARCH "{cfg['CONFIG_ARCH']}")
 set(MICA_ARCH_CFLAGS {cflags})
+set(MICA_USER_CFLAGS {ucflags})
 set(MICA_LINKER_FRAGMENT "${{_mica_prefix}}/share/mica/mica.ld")
 set(MICA_USER_LINK_SCRIPT "${{_mica_prefix}}/share/mica/user.ld")
 set(MICA_TOOLCHAIN_FILE "${{_mica_prefix}}/share/mica/toolchain.cmake")
@@ -100,7 +101,7 @@ user_target = """  add_library(mica::user STATIC IMPORTED)
   set_target_properties(mica::user PROPERTIES
     IMPORTED_LOCATION "${_mica_prefix}/lib/libmicauser.a"
     INTERFACE_INCLUDE_DIRECTORIES "${_mica_prefix}/include"
-    INTERFACE_COMPILE_OPTIONS "${MICA_ARCH_CFLAGS}"
+    INTERFACE_COMPILE_OPTIONS "${MICA_USER_CFLAGS}"
     INTERFACE_LINK_OPTIONS "-Wl,-T,${MICA_USER_LINK_SCRIPT}")
 """
 
@@ -122,7 +123,13 @@ set(CMAKE_EXE_LINKER_FLAGS_INIT "-fuse-ld=lld -nostdlib -static")
 """
 
 
-def readme(cfg, cflags, ldflags):
+def exports():
+    """The global symbols libmica.a keeps (exports.txt, tools/exports.py), for the README."""
+    names = [f"`{n}`" for n in open("exports.txt").read().split()]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def readme(cfg, cflags, ldflags, exports):
     board, arch = cfg["CONFIG_BOARD"], cfg["CONFIG_ARCH"]
     return f"""# Mica SDK for {board} ({arch})
 
@@ -148,7 +155,7 @@ and link with ld.lld (no --gc-sections needed, no other library: Mica brings its
     ld.lld {ldflags} -T firmware.ld -o firmware.elf <your objects> $(pkg-config --libs mica)
     # = ld.lld {ldflags} -T firmware.ld -o firmware.elf <your objects> -L<sdk>/lib -L<sdk>/share/mica -lmica
 
-libmica.a defines one global symbol, `mica_start`; it needs from the link only the symbols mica.ld
+libmica.a defines only {exports}; it needs from the link only the symbols mica.ld
 defines (`__mica_*`). Your own `_start`, `main`, `memcpy` or anything else do not clash with it.
 `include/mica/config.h` is the kernel's configuration (for reference: the kernel was built with it).
 
@@ -185,6 +192,8 @@ def main():
     flags = [f for f in shlex.split(cfg.get("CONFIG_ARCH_CFLAGS", "")) if f not in NOT_ABI]
     target = next((f.split("=", 1)[1] for f in flags if f.startswith("--target=")), "")
     cflags = " ".join(flags)
+    # Flags the user runtime's ABI adds for every program (armv8m: -ffixed-r9, the IPC buffer).
+    ucflags = " ".join(flags + shlex.split(cfg.get("CONFIG_ARCH_USER_CFLAGS", "")))
     ldflags = cfg.get("CONFIG_ARCH_LDFLAGS", "").strip()
 
     user = cfg.get("CONFIG_ARCH_HAS_HAL") == "y"  # a boot stub has no syscalls, no user runtime
@@ -206,12 +215,12 @@ def main():
              os.path.join(out, "share", "mica", "user.ld"))
         write(os.path.join(out, "lib", "pkgconfig", "mica-user.pc"),
               pc_file("mica-user", f"Mica user runtime for {cfg['CONFIG_BOARD']}: root tasks "
-                      "and servers", cflags, "-L${libdir} -lmicauser -T ${ldscriptdir}/user.ld",
+                      "and servers", ucflags, "-L${libdir} -lmicauser -T ${ldscriptdir}/user.ld",
                       cfg))
     write(os.path.join(out, "lib", "cmake", "mica", "mica-config.cmake"),
-          cmake_config(cfg, cflags, user))
+          cmake_config(cfg, cflags, ucflags, user))
     write(os.path.join(out, "share", "mica", "toolchain.cmake"), toolchain(cfg, cflags, target))
-    write(os.path.join(out, "share", "mica", "README.md"), readme(cfg, cflags, ldflags))
+    write(os.path.join(out, "share", "mica", "README.md"), readme(cfg, cflags, ldflags, exports()))
     print(f"sdk: {cfg['CONFIG_BOARD']} SDK in {out}")
 
 
