@@ -15,6 +15,11 @@
   callback ends the machine with status 0. The same firmware built to leave a canary unreserved
   must see it destroyed (so the check can fail), and a second root task must run from the same
   firmware image.
+- The Cortex-M33 example the same way on qemu-mps2-an505: a CMSIS-style startup whose vector
+  table names Mica's handlers beside the firmware's own SysTick and dual-timer handlers (given
+  priorities above Mica's in the description), the root task run in place from a slot QEMU's
+  loader fills; the root task zeroes its RAM and fires the dual timer, whose handler (the
+  firmware's) checks the canaries; the unreserved-canary build must see the damage.
 - In a full run, riscv64 and aarch64 rebuilt at another CONFIG_KERNEL_VOFFSET boot as well.
 - A minimal AArch64 firmware (tests/embed/aarch64) the same way: Mica's console and halt through
   its callbacks, which on aarch64 run with the firmware's ranges in TTBR0, entered at EL1 and EL2.
@@ -154,7 +159,7 @@ def example_riscv64(results, builddir):
             return
         results.add(GROUP, "pass", "vendor-riscv64: make SDK=... outside the tree (firmware, "
                     "two root tasks)")
-        symbols(results, work)
+        symbols(results, "vendor-riscv64", work, ("reset.o", "board.o"))
         qemu = ["qemu-system-riscv64", "-M", "virt", "-nic", "none", "-nographic", "-m", "256M",
                 "-smp", "1", "-bios", "vendor.elf", "-device"]
         slot = "loader,file={},addr=0x84010000,force-raw=on"
@@ -186,18 +191,18 @@ def example_riscv64(results, builddir):
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def symbols(results, work):
+def symbols(results, example, work, objects):
     """The firmware's objects define the names that used to clash with libmica.a's."""
     found = {}
-    for obj in ("reset.o", "board.o"):
+    for obj in objects:
         _, defined, _ = nm(os.path.join(work, obj))
         found.update(defined)
     missing = [s for s in VENDOR_SYMBOLS if found.get(s) != "T"]
     if missing:
-        results.add(GROUP, "fail", "vendor-riscv64 defines _start, main, memcpy, uart_init",
+        results.add(GROUP, "fail", f"{example} defines _start, main, memcpy, uart_init",
                     f"not defined: {missing}")
     else:
-        results.add(GROUP, "pass", "vendor-riscv64 defines _start, main, memcpy and uart_init "
+        results.add(GROUP, "pass", f"{example} defines _start, main, memcpy and uart_init "
                     "and links beside libmica.a")
 
 
@@ -321,15 +326,55 @@ def placement(results, board):
          [r"^mica: board=" + board, r"^hello: client done .* bye"], builddir)
 
 
-def example_cortex_m33(results, boards):
-    name = "vendor-cortex-m33: firmware with its own vector table boots Mica on qemu-mps2-an505"
-    an505 = boards.get("qemu-mps2-an505")
-    if not os.path.isdir(M33_EXAMPLE):
-        results.add(GROUP, "skip", name, "not written yet: it builds on the ARMv8-M backend "
-                    "(the armv8m branch), which has not landed on main")
-        return
-    if an505 is None:
-        results.add(GROUP, "skip", name, "qemu-mps2-an505 not built in this run")
+def example_cortex_m33(results, builddir):
+    """Build the Cortex-M33 vendor example (CMSIS-style startup, its own vector table and
+    interrupt handlers) from an SDK outside the tree and boot it on the AN505."""
+    scratch = tempfile.mkdtemp(prefix="mica-embed-")
+    try:
+        env = dict(os.environ, DESTDIR=os.path.join(scratch, "dest"), PREFIX="/opt/mica")
+        rc, out = run(["ninja", "-C", builddir, "sdk"], env=env)
+        sdk = os.path.join(scratch, "dest", "opt", "mica")
+        if rc != 0 or not os.path.exists(os.path.join(sdk, "lib", "pkgconfig", "mica-user.pc")):
+            results.add(GROUP, "fail", "qemu-mps2-an505: ninja sdk with DESTDIR and PREFIX",
+                        f"exit {rc}", out)
+            return
+        results.add(GROUP, "pass", "qemu-mps2-an505: ninja sdk with DESTDIR and PREFIX")
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("PKG_CONFIG")}
+        work = os.path.join(scratch, "vendor")
+        shutil.copytree(M33_EXAMPLE, work)
+        rc, out = run(["make", f"SDK={sdk}"], cwd=work, env=clean)
+        if rc != 0:
+            results.add(GROUP, "fail", "vendor-cortex-m33: make SDK=... outside the tree",
+                        f"exit {rc}", out)
+            return
+        results.add(GROUP, "pass", "vendor-cortex-m33: make SDK=... outside the tree (firmware "
+                    "with its own vector table, root task)")
+        symbols(results, "vendor-cortex-m33", work, ("startup.o", "system.o", "main.o"))
+        qemu = ["qemu-system-arm", "-M", "mps2-an505", "-nographic", "-semihosting-config",
+                "enable=on,target=native", "-kernel", "vendor.elf", "-device",
+                "loader,file=root-canary.elf,addr=0x10080000,force-raw=on"]
+        boot(results, "vendor-cortex-m33: firmware boots Mica with its vector table, root task "
+             "zeroes all its RAM, canaries intact in the firmware's interrupt handler", qemu, 0,
+             [r"^\[mica\] armv8m: vector table 0x10000000, 96 NVIC lines",
+              r"^\[mica\] mica: board=qemu-mps2-an505 arch=armv8m",
+              r"^\[mica\] canary: retyped and zeroed \d+ KiB",
+              r"^vendor: dual timer interrupt from the root task after \d+ firmware ticks: "
+              r"canaries intact",
+              r"^\[mica\] canary: done, 0 errors",
+              r"^vendor: Mica halted with status 0, 1 doorbell\(s\), [1-9]\d* firmware ticks, "
+              r"canaries intact"], work)
+        rc, out = run(["make", "clean", "all", f"SDK={sdk}", "CFLAGS=-DCANARY_UNRESERVED"],
+                      cwd=work, env=clean)
+        if rc != 0:
+            results.add(GROUP, "fail", "vendor-cortex-m33 with canary A unreserved: build",
+                        f"exit {rc}", out)
+            return
+        boot(results, "vendor-cortex-m33 with canary A left unreserved: the check sees it "
+             "destroyed", qemu, 1,
+             [r"^vendor: dual timer interrupt from the root task .*: \d+ canary words destroyed",
+              r"^vendor: Mica halted with status 1, .* canaries destroyed"], work)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def run_checks(results, boards, full=False):
@@ -346,4 +391,5 @@ def run_checks(results, boards, full=False):
         example_riscv64(results, boards["qemu-virt-riscv64"][0])
     if "qemu-virt-aarch64" in boards:
         firmware_aarch64(results, boards["qemu-virt-aarch64"][0])
-    example_cortex_m33(results, boards)
+    if "qemu-mps2-an505" in boards:
+        example_cortex_m33(results, boards["qemu-mps2-an505"][0])
