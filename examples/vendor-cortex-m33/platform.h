@@ -27,6 +27,7 @@
 #define VENDOR_CANARY_A   0x38100000ul
 #define VENDOR_DUAL       0x50002000ul
 #define VENDOR_DUAL_IRQ   5
+#define VENDOR_MICA_IRQ   40 /* one of the lines the vector table gives Mica (startup.c) */
 #define VENDOR_UART       0x50200000ul
 #define VENDOR_PAGE       4096ul
 #define VENDOR_NVIC_LINES 96 /* the AN505's external interrupts (QEMU 7.2) */

@@ -96,6 +96,23 @@ static volatile uint32_t *map_dual_timer(const struct mica_bootinfo *bi)
     return (volatile uint32_t *)VENDOR_DUAL;
 }
 
+/* IRQControl hands out the NVIC lines whose vector is Mica's (the expansion peripherals', from 32
+ * on), never the firmware's: the dual timer's line 5 is RANGE. */
+static unsigned check_lines(const struct mica_bootinfo *bi)
+{
+    mica_cptr_t slot = bi->empty.start;
+    mica_error_t mine =
+        mica_irq_control_get(MICA_INIT_IRQ_CONTROL, VENDOR_MICA_IRQ, MICA_INIT_CNODE, slot, DEPTH);
+    mica_error_t firmware = mica_irq_control_get(MICA_INIT_IRQ_CONTROL, VENDOR_DUAL_IRQ,
+                                                 MICA_INIT_CNODE, slot + 1, DEPTH);
+
+    if (!mine)
+        mine = mica_cnode_delete(MICA_INIT_CNODE, slot, DEPTH);
+    mica_printf("canary: IRQControl: Mica's line %d: error %d, the firmware's line %d: error %d\n",
+                VENDOR_MICA_IRQ, mine, VENDOR_DUAL_IRQ, firmware);
+    return (mine != MICA_OK) + (firmware != MICA_ERR_RANGE);
+}
+
 int mica_main(const struct mica_bootinfo *bi)
 {
     unsigned errors = 0;
@@ -103,6 +120,7 @@ int mica_main(const struct mica_bootinfo *bi)
     mica_printf("canary: root task on %s, %lu untyped caps\n", bi->board,
                 (unsigned long)(bi->untyped.end - bi->untyped.start));
     errors += check_untypeds(bi);
+    errors += check_lines(bi);
     unsigned long zeroed = zero_all(bi, &errors);
     mica_printf("canary: retyped and zeroed %lu KiB, all the RAM Mica gave me\n", zeroed >> 10);
     volatile uint32_t *dual = map_dual_timer(bi);
