@@ -20,6 +20,8 @@
   priorities above Mica's in the description), the root task run in place from a slot QEMU's
   loader fills; the root task zeroes its RAM and fires the dual timer, whose handler (the
   firmware's) checks the canaries; the unreserved-canary build must see the damage.
+- A minimal Armv8-M firmware (tests/embed/armv8m) the same way, and built with -DBAD=n each
+  Armv8-M refusal docs/embedding.md lists (vector table, priorities, Handler mode).
 - In a full run, riscv64 and aarch64 rebuilt at another CONFIG_KERNEL_VOFFSET boot as well.
 - A minimal AArch64 firmware (tests/embed/aarch64) the same way: Mica's console and halt through
   its callbacks, which on aarch64 run with the firmware's ranges in TTBR0, entered at EL1 and EL2.
@@ -39,6 +41,8 @@ API_HEADER = os.path.join(SRCDIR, "include", "mica", "kernel.h")
 RISCV_EXAMPLE = os.path.join(SRCDIR, "examples", "vendor-riscv64")
 M33_EXAMPLE = os.path.join(SRCDIR, "examples", "vendor-cortex-m33")
 AARCH64_FIRMWARE = os.path.join(SRCDIR, "tests", "embed", "aarch64")
+ARMV8M_FIRMWARE = os.path.join(SRCDIR, "tests", "embed", "armv8m")
+ROOT_TASK = os.path.join(SRCDIR, "tests", "embed", "root.c")  # both firmwares' root task
 EXAMPLE_TIMEOUT = 60
 # The vendor firmware's own definitions of names a kernel library used to export.
 VENDOR_SYMBOLS = ("_start", "main", "memcpy", "uart_init")
@@ -236,6 +240,7 @@ def firmware_aarch64(results, builddir):
         sdk = os.path.join(scratch, "dest", "sdk")
         work = os.path.join(scratch, "firmware")
         shutil.copytree(AARCH64_FIRMWARE, work)
+        shutil.copy(ROOT_TASK, work)
         clean = {k: v for k, v in os.environ.items() if not k.startswith("PKG_CONFIG")}
         if rc == 0:
             rc, out = run(["make", f"SDK={sdk}"], cwd=work, env=clean)
@@ -254,13 +259,48 @@ def firmware_aarch64(results, builddir):
                   r"^firmware: Mica halted with status 0"], work)
         # Descriptions docs/embedding.md says mica_start refuses, each reported through the
         # firmware's console and halt (but a version mismatch, where nothing can be trusted).
-        for bad, what, needles in BAD_DESCRIPTIONS:
-            rc, out = run(["make", "-B", f"SDK={sdk}", f"BAD={bad}"], cwd=work, env=clean)
-            if rc != 0:
-                results.add(GROUP, "fail", f"aarch64 firmware, {what}: build", f"exit {rc}", out)
-                continue
-            boot(results, f"aarch64 firmware, {what}: refused", qemu, 3, needles, work,
-                 absent=[r"^\[mica\]"] if bad == 5 else [])
+        refusals(results, "aarch64", work, sdk, clean, qemu, BAD_DESCRIPTIONS, silent=5)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def refusals(results, arch, work, sdk, env, qemu, cases, silent=None):
+    """Each bad description (make BAD=n) is refused with its reason and halt status 3."""
+    for bad, what, needles in cases:
+        rc, out = run(["make", "-B", f"SDK={sdk}", f"BAD={bad}"], cwd=work, env=env)
+        if rc != 0:
+            results.add(GROUP, "fail", f"{arch} firmware, {what}: build", f"exit {rc}", out)
+            continue
+        boot(results, f"{arch} firmware, {what}: refused", qemu, 3, needles, work,
+             absent=[r"^\[mica\]"] if bad == silent else [])
+
+
+def firmware_armv8m(results, builddir):
+    """The minimal Armv8-M firmware (tests/embed/armv8m) from an SDK outside the tree: it boots
+    with a vector table it filled at run time, and every Armv8-M refusal docs/embedding.md lists
+    is reported through its callbacks."""
+    scratch = tempfile.mkdtemp(prefix="mica-embed-")
+    try:
+        env = dict(os.environ, DESTDIR=os.path.join(scratch, "dest"), PREFIX="/sdk")
+        rc, out = run(["ninja", "-C", builddir, "sdk"], env=env)
+        sdk = os.path.join(scratch, "dest", "sdk")
+        work = os.path.join(scratch, "firmware")
+        shutil.copytree(ARMV8M_FIRMWARE, work)
+        shutil.copy(ROOT_TASK, work)
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("PKG_CONFIG")}
+        if rc == 0:
+            rc, out = run(["make", f"SDK={sdk}"], cwd=work, env=clean)
+        if rc != 0:
+            results.add(GROUP, "fail", "armv8m firmware from the SDK: build", f"exit {rc}", out)
+            return
+        qemu = ["qemu-system-arm", "-M", "mps2-an505", "-nographic", "-semihosting-config",
+                "enable=on,target=native", "-kernel", "firmware.elf"]
+        boot(results, "armv8m firmware from the SDK: a vector table filled at run time, Mica's "
+             "console and halt through the firmware's callbacks", qemu, 0,
+             [r"^\[mica\] mica: board=qemu-mps2-an505 arch=armv8m",
+              r"^\[mica\] root: running on qemu-mps2-an505",
+              r"^firmware: Mica halted with status 0"], work)
+        refusals(results, "armv8m", work, sdk, clean, qemu, BAD_ARMV8M)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -287,6 +327,30 @@ BAD_DESCRIPTIONS = [
       r"address space$", HALTED]),
     (8, "reserved ranges leaving no room for the kernel image",
      [PANIC + r"mica_start: no room left to reserve the kernel image$", HALTED]),
+]
+
+# tests/embed/armv8m built with -DBAD=n: the Armv8-M refusals docs/embedding.md lists.
+BAD_ARMV8M = [
+    (1, "no vector table",
+     [PANIC + r"mica_start: no vector table \(Armv8-M runs with the firmware's\)$", HALTED]),
+    (2, "a vector table short of the timers' lines",
+     [PANIC + r"mica_start: the vector table has 20 entries, not 21 to 496$", HALTED]),
+    (3, "a misaligned vector table",
+     [PANIC + r"mica_start: the vector table \(0x[0-9a-f]*80, 80 entries\) is not aligned to "
+      r"512 bytes$", HALTED]),
+    (4, "SVCall not Mica's",
+     [PANIC + r"mica_start: vector 11 \(SVCall\) is not Mica's handler$", HALTED]),
+    (5, "a kernel timer's line not Mica's",
+     [PANIC + r"mica_start: vector 19 \(NVIC line 3, the kernel's timer\) is not "
+      r"mica_exception_handler$", HALTED]),
+    (6, "a priority count without an array",
+     [PANIC + r"mica_start: 1 priorities at NULL$", HALTED]),
+    (7, "a priority for one of Mica's exceptions",
+     [PANIC + r"mica_start: priority 0: exception 11 is not the firmware's$", HALTED]),
+    (8, "a priority above 255",
+     [PANIC + r"mica_start: priority 0: 256 is not a priority \(0-255\)$", HALTED]),
+    (9, "mica_start from an exception handler",
+     [PANIC + r"mica_start: called from exception 11: it runs in Thread mode$", HALTED]),
 ]
 
 # Another linear-map offset than each arch's default, in the upper half the arch allows.
@@ -395,3 +459,4 @@ def run_checks(results, boards, full=False):
         firmware_aarch64(results, boards["qemu-virt-aarch64"][0])
     if "qemu-mps2-an505" in boards:
         example_cortex_m33(results, boards["qemu-mps2-an505"][0])
+        firmware_armv8m(results, boards["qemu-mps2-an505"][0])

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The test firmware's root task: one line, then the status the firmware's halt callback reports. */
+/* The test firmwares' root task (tests/embed/aarch64, armv8m; tests/embed_checks.py copies it
+ * beside each): one line, then the status the firmware's halt callback reports. */
 #include <mica/user.h>
 
 int mica_main(const struct mica_bootinfo *bi)
