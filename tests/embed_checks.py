@@ -38,8 +38,6 @@ import tempfile
 SRCDIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GROUP = "embed"
 API_HEADER = os.path.join(SRCDIR, "include", "mica", "kernel.h")
-RISCV_EXAMPLE = os.path.join(SRCDIR, "examples", "vendor-riscv64")
-M33_EXAMPLE = os.path.join(SRCDIR, "examples", "vendor-cortex-m33")
 AARCH64_FIRMWARE = os.path.join(SRCDIR, "tests", "embed", "aarch64")
 ARMV8M_FIRMWARE = os.path.join(SRCDIR, "tests", "embed", "armv8m")
 ROOT_TASK = os.path.join(SRCDIR, "tests", "embed", "root.c")  # both firmwares' root task
@@ -140,57 +138,155 @@ def boot(results, name, cmd, expect_rc, needles, cwd, absent=()):
         results.add(GROUP, "pass", name)
 
 
-def example_riscv64(results, builddir):
-    """Build the riscv64 vendor example from an SDK outside the tree and boot it."""
+def from_sdk(results, board, builddir, scratch, src, name, extra=()):
+    """`ninja sdk` of builddir with DESTDIR and PREFIX under scratch, then the firmware directory
+    src copied (with the extra files) to scratch and built there with `make SDK=<sdk>` in an
+    environment that knows nothing of Mica but the SDK's path. Returns (sdk, work directory,
+    environment), or None after reporting the step that failed."""
+    env = dict(os.environ, DESTDIR=os.path.join(scratch, "dest"), PREFIX="/opt/mica")
+    rc, out = run(["ninja", "-C", builddir, "sdk"], env=env)
+    sdk = os.path.join(scratch, "dest", "opt", "mica")
+    if rc != 0 or not os.path.exists(os.path.join(sdk, "lib", "pkgconfig", "mica-user.pc")):
+        results.add(GROUP, "fail", f"{board}: ninja sdk with DESTDIR and PREFIX", f"exit {rc}",
+                    out)
+        return None
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PKG_CONFIG")}
+    work = os.path.join(scratch, os.path.basename(src))
+    shutil.copytree(src, work)
+    for f in extra:
+        shutil.copy(f, work)
+    rc, out = run(["make", f"SDK={sdk}"], cwd=work, env=clean)
+    if rc != 0:
+        results.add(GROUP, "fail", f"{name}: make SDK=... outside the tree", f"exit {rc}", out)
+        return None
+    results.add(GROUP, "pass", f"{name}: ninja sdk with DESTDIR and PREFIX, make SDK=... outside "
+                "the tree")
+    return sdk, work, clean
+
+
+def vendor_example(results, board, builddir, example, objects, qemu, intact, destroyed,
+                   more=None):
+    """A vendor example (examples/<example>) from an SDK outside the tree: its objects define the
+    names that used to clash, it boots with the intact lines, more(sdk, work, env) runs further
+    checks, and the -DCANARY_UNRESERVED build must boot to the destroyed lines and status 1."""
     scratch = tempfile.mkdtemp(prefix="mica-embed-")
     try:
-        env = dict(os.environ, DESTDIR=os.path.join(scratch, "dest"), PREFIX="/opt/mica")
-        rc, out = run(["ninja", "-C", builddir, "sdk"], env=env)
-        sdk = os.path.join(scratch, "dest", "opt", "mica")
-        if rc != 0 or not os.path.exists(os.path.join(sdk, "lib", "pkgconfig", "mica.pc")):
-            results.add(GROUP, "fail", "qemu-virt-riscv64: ninja sdk with DESTDIR and PREFIX",
-                        f"exit {rc}", out)
+        built = from_sdk(results, board, builddir, scratch,
+                         os.path.join(SRCDIR, "examples", example), example)
+        if not built:
             return
-        results.add(GROUP, "pass", "qemu-virt-riscv64: ninja sdk with DESTDIR and PREFIX")
-        # The vendor's shell knows nothing of Mica but the SDK's path.
-        clean = {k: v for k, v in os.environ.items() if not k.startswith("PKG_CONFIG")}
-        work = os.path.join(scratch, "vendor")
-        shutil.copytree(RISCV_EXAMPLE, work)
-        rc, out = run(["make", f"SDK={sdk}"], cwd=work, env=clean)
+        sdk, work, clean = built
+        symbols(results, example, work, objects)
+        boot(results, f"{example}: firmware boots Mica, root task zeroes all its RAM, canaries "
+             "intact in the firmware's interrupt handler", qemu, 0, intact, work)
+        if more:
+            more(sdk, work, clean)
+        rc, out = run(["make", "clean", "all", f"SDK={sdk}", "CFLAGS=-DCANARY_UNRESERVED"],
+                      cwd=work, env=clean)
         if rc != 0:
-            results.add(GROUP, "fail", "vendor-riscv64: make SDK=... outside the tree",
+            results.add(GROUP, "fail", f"{example} with canary A unreserved: build",
                         f"exit {rc}", out)
             return
-        results.add(GROUP, "pass", "vendor-riscv64: make SDK=... outside the tree (firmware, "
-                    "two root tasks)")
-        symbols(results, "vendor-riscv64", work, ("reset.o", "board.o"))
-        qemu = ["qemu-system-riscv64", "-M", "virt", "-nic", "none", "-nographic", "-m", "256M",
-                "-smp", "1", "-bios", "vendor.elf", "-device"]
-        slot = "loader,file={},addr=0x84010000,force-raw=on"
-        boot(results, "vendor-riscv64: firmware boots Mica, root task zeroes all its RAM, "
-             "canaries intact after the doorbell",
-             qemu + [slot.format("root-canary.elf")], 0,
-             [r"^\[mica\] mica: board=qemu-virt-riscv64 arch=riscv64",
-              r"^\[mica\] canary: retyped and zeroed \d+ KiB",
-              r"^vendor: doorbell from the root task after \d+ firmware ticks: canaries intact",
-              r"^\[mica\] canary: done, 0 errors",
-              r"^vendor: Mica halted with status 0, 1 doorbell\(s\), [1-9]\d* firmware ticks, "
-              r"canaries intact"], work)
+        boot(results, f"{example} with canary A left unreserved: the check sees it destroyed",
+             qemu, 1, destroyed, work)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def example_riscv64(results, builddir):
+    """The riscv64 vendor example: M-mode firmware, the doorbell, two root tasks, CMake."""
+    qemu = ["qemu-system-riscv64", "-M", "virt", "-nic", "none", "-nographic", "-m", "256M",
+            "-smp", "1", "-bios", "vendor.elf", "-device"]
+    slot = "loader,file={},addr=0x84010000,force-raw=on"
+
+    def more(sdk, work, clean):
         boot(results, "vendor-riscv64: the same firmware runs another root task it finds at "
              "run time", qemu + [slot.format("root-hello.elf")], 0,
              [r"^\[mica\] hello: root task on qemu-virt-riscv64",
               r"^vendor: Mica halted with status 0, 0 doorbell\(s\)"], work)
         cmake(results, sdk, work, qemu + [slot.format("root-canary.elf")], clean)
-        rc, out = run(["make", "clean", "all", f"SDK={sdk}", "CFLAGS=-DCANARY_UNRESERVED"],
-                      cwd=work, env=clean)
-        if rc != 0:
-            results.add(GROUP, "fail", "vendor-riscv64 with canary A unreserved: build",
-                        f"exit {rc}", out)
+
+    vendor_example(
+        results, "qemu-virt-riscv64", builddir, "vendor-riscv64", ("reset.o", "board.o"),
+        qemu + [slot.format("root-canary.elf")],
+        [r"^\[mica\] mica: board=qemu-virt-riscv64 arch=riscv64",
+         r"^\[mica\] canary: retyped and zeroed \d+ KiB",
+         r"^vendor: doorbell from the root task after \d+ firmware ticks: canaries intact",
+         r"^\[mica\] canary: done, 0 errors",
+         r"^vendor: Mica halted with status 0, 1 doorbell\(s\), [1-9]\d* firmware ticks, "
+         r"canaries intact"],
+        [r"^vendor: doorbell from the root task .*: \d+ canary words destroyed",
+         r"^vendor: Mica halted with status 1, .* canaries destroyed"], more)
+
+
+def example_cortex_m33(results, builddir):
+    """The Cortex-M33 vendor example: CMSIS-style startup, its own vector table and handlers."""
+    vendor_example(
+        results, "qemu-mps2-an505", builddir, "vendor-cortex-m33",
+        ("startup.o", "system.o", "main.o"),
+        ["qemu-system-arm", "-M", "mps2-an505", "-nographic", "-semihosting-config",
+         "enable=on,target=native", "-kernel", "vendor.elf", "-device",
+         "loader,file=root-canary.elf,addr=0x10080000,force-raw=on"],
+        [r"^\[mica\] armv8m: vector table 0x10000000, 96 NVIC lines",
+         r"^\[mica\] mica: board=qemu-mps2-an505 arch=armv8m",
+         r"^\[mica\] canary: IRQControl: Mica's line 40: error 0, the firmware's line 5: "
+         r"error 4$",
+         r"^\[mica\] canary: retyped and zeroed \d+ KiB",
+         r"^vendor: dual timer interrupt from the root task after \d+ firmware ticks: "
+         r"canaries intact",
+         r"^\[mica\] canary: done, 0 errors",
+         r"^vendor: Mica halted with status 0, 1 doorbell\(s\), [1-9]\d* firmware ticks, "
+         r"canaries intact"],
+        [r"^vendor: dual timer interrupt from the root task .*: \d+ canary words destroyed",
+         r"^vendor: Mica halted with status 1, .* canaries destroyed"])
+
+
+def firmware_aarch64(results, builddir):
+    """The minimal AArch64 firmware (tests/embed/aarch64) from an SDK outside the tree: its console
+    and halt callbacks, entered at EL1 and at EL2, and the refusals docs/embedding.md lists."""
+    scratch = tempfile.mkdtemp(prefix="mica-embed-")
+    try:
+        built = from_sdk(results, "qemu-virt-aarch64", builddir, scratch, AARCH64_FIRMWARE,
+                         "aarch64 firmware", (ROOT_TASK,))
+        if not built:
             return
-        boot(results, "vendor-riscv64 with canary A left unreserved: the check sees it "
-             "destroyed", qemu + [slot.format("root-canary.elf")], 1,
-             [r"^vendor: doorbell from the root task .*: \d+ canary words destroyed",
-              r"^vendor: Mica halted with status 1, .* canaries destroyed"], work)
+        sdk, work, clean = built
+        qemu = ["qemu-system-aarch64", "-M", "virt", "-nic", "none", "-cpu", "cortex-a53",
+                "-nographic", "-m", "128M", "-semihosting-config", "enable=on,target=native",
+                "-kernel", "firmware.bin"]
+        for el in ("off", "on"):
+            boot(results, f"aarch64 firmware from the SDK, virtualization={el}: Mica's console and "
+                 "halt through the firmware's callbacks",
+                 qemu[:-2] + ["-M", f"virtualization={el}"] + qemu[-2:], 0,
+                 [r"^\[mica\] mica: board=qemu-virt-aarch64 arch=aarch64",
+                  r"^\[mica\] root: running on qemu-virt-aarch64",
+                  r"^firmware: Mica halted with status 0"], work)
+        # Descriptions docs/embedding.md says mica_start refuses, each reported through the
+        # firmware's console and halt (but a version mismatch, where nothing can be trusted).
+        refusals(results, "aarch64", work, sdk, clean, qemu, BAD_DESCRIPTIONS, silent=5)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def firmware_armv8m(results, builddir):
+    """The minimal Armv8-M firmware (tests/embed/armv8m) from an SDK outside the tree: it boots
+    with a vector table it filled at run time, and every Armv8-M refusal docs/embedding.md lists
+    is reported through its callbacks."""
+    scratch = tempfile.mkdtemp(prefix="mica-embed-")
+    try:
+        built = from_sdk(results, "qemu-mps2-an505", builddir, scratch, ARMV8M_FIRMWARE,
+                         "armv8m firmware", (ROOT_TASK,))
+        if not built:
+            return
+        sdk, work, clean = built
+        qemu = ["qemu-system-arm", "-M", "mps2-an505", "-nographic", "-semihosting-config",
+                "enable=on,target=native", "-kernel", "firmware.elf"]
+        boot(results, "armv8m firmware from the SDK: a vector table filled at run time, Mica's "
+             "console and halt through the firmware's callbacks", qemu, 0,
+             [r"^\[mica\] mica: board=qemu-mps2-an505 arch=armv8m",
+              r"^\[mica\] root: running on qemu-mps2-an505",
+              r"^firmware: Mica halted with status 0"], work)
+        refusals(results, "armv8m", work, sdk, clean, qemu, BAD_ARMV8M)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -230,40 +326,6 @@ def cmake(results, sdk, work, qemu, env):
          [r"^vendor: Mica halted with status 0, 1 doorbell\(s\), .* canaries intact"], work)
 
 
-def firmware_aarch64(results, builddir):
-    """The minimal AArch64 firmware (tests/embed/aarch64) from an SDK outside the tree: its console
-    and halt callbacks, entered at EL1 and at EL2."""
-    scratch = tempfile.mkdtemp(prefix="mica-embed-")
-    try:
-        env = dict(os.environ, DESTDIR=os.path.join(scratch, "dest"), PREFIX="/sdk")
-        rc, out = run(["ninja", "-C", builddir, "sdk"], env=env)
-        sdk = os.path.join(scratch, "dest", "sdk")
-        work = os.path.join(scratch, "firmware")
-        shutil.copytree(AARCH64_FIRMWARE, work)
-        shutil.copy(ROOT_TASK, work)
-        clean = {k: v for k, v in os.environ.items() if not k.startswith("PKG_CONFIG")}
-        if rc == 0:
-            rc, out = run(["make", f"SDK={sdk}"], cwd=work, env=clean)
-        if rc != 0:
-            results.add(GROUP, "fail", "aarch64 firmware from the SDK: build", f"exit {rc}", out)
-            return
-        qemu = ["qemu-system-aarch64", "-M", "virt", "-nic", "none", "-cpu", "cortex-a53",
-                "-nographic", "-m", "128M", "-semihosting-config", "enable=on,target=native",
-                "-kernel", "firmware.bin"]
-        for el in ("off", "on"):
-            boot(results, f"aarch64 firmware from the SDK, virtualization={el}: Mica's console and "
-                 "halt through the firmware's callbacks",
-                 qemu[:-2] + ["-M", f"virtualization={el}"] + qemu[-2:], 0,
-                 [r"^\[mica\] mica: board=qemu-virt-aarch64 arch=aarch64",
-                  r"^\[mica\] root: running on qemu-virt-aarch64",
-                  r"^firmware: Mica halted with status 0"], work)
-        # Descriptions docs/embedding.md says mica_start refuses, each reported through the
-        # firmware's console and halt (but a version mismatch, where nothing can be trusted).
-        refusals(results, "aarch64", work, sdk, clean, qemu, BAD_DESCRIPTIONS, silent=5)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-
-
 def refusals(results, arch, work, sdk, env, qemu, cases, silent=None):
     """Each bad description (make BAD=n) is refused with its reason and halt status 3."""
     for bad, what, needles in cases:
@@ -273,36 +335,6 @@ def refusals(results, arch, work, sdk, env, qemu, cases, silent=None):
             continue
         boot(results, f"{arch} firmware, {what}: refused", qemu, 3, needles, work,
              absent=[r"^\[mica\]"] if bad == silent else [])
-
-
-def firmware_armv8m(results, builddir):
-    """The minimal Armv8-M firmware (tests/embed/armv8m) from an SDK outside the tree: it boots
-    with a vector table it filled at run time, and every Armv8-M refusal docs/embedding.md lists
-    is reported through its callbacks."""
-    scratch = tempfile.mkdtemp(prefix="mica-embed-")
-    try:
-        env = dict(os.environ, DESTDIR=os.path.join(scratch, "dest"), PREFIX="/sdk")
-        rc, out = run(["ninja", "-C", builddir, "sdk"], env=env)
-        sdk = os.path.join(scratch, "dest", "sdk")
-        work = os.path.join(scratch, "firmware")
-        shutil.copytree(ARMV8M_FIRMWARE, work)
-        shutil.copy(ROOT_TASK, work)
-        clean = {k: v for k, v in os.environ.items() if not k.startswith("PKG_CONFIG")}
-        if rc == 0:
-            rc, out = run(["make", f"SDK={sdk}"], cwd=work, env=clean)
-        if rc != 0:
-            results.add(GROUP, "fail", "armv8m firmware from the SDK: build", f"exit {rc}", out)
-            return
-        qemu = ["qemu-system-arm", "-M", "mps2-an505", "-nographic", "-semihosting-config",
-                "enable=on,target=native", "-kernel", "firmware.elf"]
-        boot(results, "armv8m firmware from the SDK: a vector table filled at run time, Mica's "
-             "console and halt through the firmware's callbacks", qemu, 0,
-             [r"^\[mica\] mica: board=qemu-mps2-an505 arch=armv8m",
-              r"^\[mica\] root: running on qemu-mps2-an505",
-              r"^firmware: Mica halted with status 0"], work)
-        refusals(results, "armv8m", work, sdk, clean, qemu, BAD_ARMV8M)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 # tests/embed/aarch64 built with -DBAD=n: what docs/embedding.md says mica_start reports.
@@ -388,59 +420,6 @@ def placement(results, board):
         return
     boot(results, name, qemu + [os.path.join(builddir, image)], 0,
          [r"^mica: board=" + board, r"^hello: client done .* bye"], builddir)
-
-
-def example_cortex_m33(results, builddir):
-    """Build the Cortex-M33 vendor example (CMSIS-style startup, its own vector table and
-    interrupt handlers) from an SDK outside the tree and boot it on the AN505."""
-    scratch = tempfile.mkdtemp(prefix="mica-embed-")
-    try:
-        env = dict(os.environ, DESTDIR=os.path.join(scratch, "dest"), PREFIX="/opt/mica")
-        rc, out = run(["ninja", "-C", builddir, "sdk"], env=env)
-        sdk = os.path.join(scratch, "dest", "opt", "mica")
-        if rc != 0 or not os.path.exists(os.path.join(sdk, "lib", "pkgconfig", "mica-user.pc")):
-            results.add(GROUP, "fail", "qemu-mps2-an505: ninja sdk with DESTDIR and PREFIX",
-                        f"exit {rc}", out)
-            return
-        results.add(GROUP, "pass", "qemu-mps2-an505: ninja sdk with DESTDIR and PREFIX")
-        clean = {k: v for k, v in os.environ.items() if not k.startswith("PKG_CONFIG")}
-        work = os.path.join(scratch, "vendor")
-        shutil.copytree(M33_EXAMPLE, work)
-        rc, out = run(["make", f"SDK={sdk}"], cwd=work, env=clean)
-        if rc != 0:
-            results.add(GROUP, "fail", "vendor-cortex-m33: make SDK=... outside the tree",
-                        f"exit {rc}", out)
-            return
-        results.add(GROUP, "pass", "vendor-cortex-m33: make SDK=... outside the tree (firmware "
-                    "with its own vector table, root task)")
-        symbols(results, "vendor-cortex-m33", work, ("startup.o", "system.o", "main.o"))
-        qemu = ["qemu-system-arm", "-M", "mps2-an505", "-nographic", "-semihosting-config",
-                "enable=on,target=native", "-kernel", "vendor.elf", "-device",
-                "loader,file=root-canary.elf,addr=0x10080000,force-raw=on"]
-        boot(results, "vendor-cortex-m33: firmware boots Mica with its vector table, root task "
-             "zeroes all its RAM, canaries intact in the firmware's interrupt handler", qemu, 0,
-             [r"^\[mica\] armv8m: vector table 0x10000000, 96 NVIC lines",
-              r"^\[mica\] mica: board=qemu-mps2-an505 arch=armv8m",
-              r"^\[mica\] canary: IRQControl: Mica's line 40: error 0, the firmware's line 5: "
-              r"error 4$",
-              r"^\[mica\] canary: retyped and zeroed \d+ KiB",
-              r"^vendor: dual timer interrupt from the root task after \d+ firmware ticks: "
-              r"canaries intact",
-              r"^\[mica\] canary: done, 0 errors",
-              r"^vendor: Mica halted with status 0, 1 doorbell\(s\), [1-9]\d* firmware ticks, "
-              r"canaries intact"], work)
-        rc, out = run(["make", "clean", "all", f"SDK={sdk}", "CFLAGS=-DCANARY_UNRESERVED"],
-                      cwd=work, env=clean)
-        if rc != 0:
-            results.add(GROUP, "fail", "vendor-cortex-m33 with canary A unreserved: build",
-                        f"exit {rc}", out)
-            return
-        boot(results, "vendor-cortex-m33 with canary A left unreserved: the check sees it "
-             "destroyed", qemu, 1,
-             [r"^vendor: dual timer interrupt from the root task .*: \d+ canary words destroyed",
-              r"^vendor: Mica halted with status 1, .* canaries destroyed"], work)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def run_checks(results, boards, full=False):
