@@ -193,6 +193,10 @@ def vendor_example(results, board, builddir, example, objects, qemu, intact, des
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+# Both examples' halt line when the root task ran and the canaries survived.
+INTACT = r"^vendor: Mica halted with status 0, 1 doorbell\(s\), .* canaries intact"
+
+
 def example_riscv64(results, builddir):
     """The riscv64 vendor example: M-mode firmware, the doorbell, two root tasks, CMake."""
     qemu = ["qemu-system-riscv64", "-M", "virt", "-nic", "none", "-nographic", "-m", "256M",
@@ -204,7 +208,8 @@ def example_riscv64(results, builddir):
              "run time", qemu + [slot.format("root-hello.elf")], 0,
              [r"^\[mica\] hello: root task on qemu-virt-riscv64",
               r"^vendor: Mica halted with status 0, 0 doorbell\(s\)"], work)
-        cmake(results, sdk, work, qemu + [slot.format("root-canary.elf")], clean)
+        cmake(results, "vendor-riscv64", sdk, work, qemu + [slot.format("root-canary.elf")],
+              clean, INTACT)
 
     vendor_example(
         results, "qemu-virt-riscv64", builddir, "vendor-riscv64", ("reset.o", "board.o"),
@@ -221,12 +226,12 @@ def example_riscv64(results, builddir):
 
 def example_cortex_m33(results, builddir):
     """The Cortex-M33 vendor example: CMSIS-style startup, its own vector table and handlers."""
+    qemu = ["qemu-system-arm", "-M", "mps2-an505", "-nographic", "-semihosting-config",
+            "enable=on,target=native", "-kernel", "vendor.elf", "-device",
+            "loader,file=root-canary.elf,addr=0x10080000,force-raw=on"]
     vendor_example(
         results, "qemu-mps2-an505", builddir, "vendor-cortex-m33",
-        ("startup.o", "system.o", "main.o"),
-        ["qemu-system-arm", "-M", "mps2-an505", "-nographic", "-semihosting-config",
-         "enable=on,target=native", "-kernel", "vendor.elf", "-device",
-         "loader,file=root-canary.elf,addr=0x10080000,force-raw=on"],
+        ("startup.o", "system.o", "main.o"), qemu,
         [r"^\[mica\] armv8m: vector table 0x10000000, 96 NVIC lines",
          r"^\[mica\] mica: board=qemu-mps2-an505 arch=armv8m",
          r"^\[mica\] canary: IRQControl: Mica's line 40: error 0, the firmware's line 5: "
@@ -238,7 +243,9 @@ def example_cortex_m33(results, builddir):
          r"^vendor: Mica halted with status 0, 1 doorbell\(s\), [1-9]\d* firmware ticks, "
          r"canaries intact"],
         [r"^vendor: dual timer interrupt from the root task .*: \d+ canary words destroyed",
-         r"^vendor: Mica halted with status 1, .* canaries destroyed"])
+         r"^vendor: Mica halted with status 1, .* canaries destroyed"],
+        lambda sdk, work, clean: cmake(results, "vendor-cortex-m33", sdk, work, qemu, clean,
+                                       INTACT))
 
 
 def firmware_aarch64(results, builddir):
@@ -306,9 +313,9 @@ def symbols(results, example, work, objects):
                     "and links beside libmica.a")
 
 
-def cmake(results, sdk, work, qemu, env):
+def cmake(results, example, sdk, work, qemu, env, needle):
     """The same firmware through CMake and the SDK's package config and toolchain file."""
-    name = "vendor-riscv64: cmake with the SDK's package (find_package(mica))"
+    name = f"{example}: cmake with the SDK's package (find_package(mica))"
     if shutil.which("cmake") is None:
         results.add(GROUP, "fail", name, "cmake not found (Debian package cmake; --install-deps "
                     "installs it)")
@@ -323,7 +330,7 @@ def cmake(results, sdk, work, qemu, env):
         return
     boot(results, name, [a.replace("vendor.elf", os.path.join(build, "vendor.elf"))
                          .replace("file=root-", f"file={build}/root-") for a in qemu], 0,
-         [r"^vendor: Mica halted with status 0, 1 doorbell\(s\), .* canaries intact"], work)
+         [needle], work)
 
 
 def refusals(results, arch, work, sdk, env, qemu, cases, silent=None):
