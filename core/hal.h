@@ -110,6 +110,7 @@ enum hal_trap_kind {
     HAL_TRAP_FAULT,   /* user fault: info->fault_type/addr/detail describe it (mica/fault.h) */
     HAL_TRAP_IRQ,     /* device interrupt info->irq, already claimed and masked by the arch */
     HAL_TRAP_TIMER,   /* the one-shot timer fired (see hal_timer_set: possibly early) */
+    HAL_TRAP_IPI,     /* another CPU's hal_ipi_send (SMP only): pick again */
 };
 
 struct hal_trap {
@@ -241,7 +242,10 @@ void hal_mpu_activate(const struct arch_mpu_state *state);
  * firmware refused. Only with CONFIG_SMP. */
 bool hal_cpu_start(unsigned cpu);
 
-/* Interrupt CPU cpu so that it re-enters the scheduler. Only with CONFIG_SMP. */
+/* Interrupt CPU cpu so that it re-enters the kernel: a trap from user mode (kernel_trap with
+ * HAL_TRAP_IPI), or the end of hal_idle with the same kind. Sends that arrive while the target is
+ * in the kernel may merge into one report, but one report must follow the last send. Any context,
+ * also without the kernel lock. Only with CONFIG_SMP. */
 void hal_ipi_send(unsigned cpu);
 
 /* ---- Entry points into the core (called by the arch) ----------------------------------- */
