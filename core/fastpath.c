@@ -219,11 +219,16 @@ static inline __attribute__((always_inline)) struct arch_ctx *fp_run(struct tcb 
 #else
     vspace_switch(p);
 #endif
+    kernel_fastpath_exit(p);
     return &p->ctx;
 }
 
 struct arch_ctx *kernel_fastpath_call(struct arch_ctx *ctx)
 {
+    struct arch_ctx *r = kernel_syscall_enter(ctx);
+
+    if (r)
+        return r;
     if (IS_ENABLED(CONFIG_INVARIANTS))
         invariants_running(tcb_of(ctx));
     struct tcb *p = fp_call(tcb_of(ctx));
@@ -233,6 +238,10 @@ struct arch_ctx *kernel_fastpath_call(struct arch_ctx *ctx)
 
 struct arch_ctx *kernel_fastpath_reply_recv(struct arch_ctx *ctx)
 {
+    struct arch_ctx *r = kernel_syscall_enter(ctx);
+
+    if (r)
+        return r;
     if (IS_ENABLED(CONFIG_INVARIANTS))
         invariants_running(tcb_of(ctx));
     struct tcb *p = fp_reply_recv(tcb_of(ctx));
