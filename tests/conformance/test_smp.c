@@ -42,6 +42,16 @@ static bool spin_until(volatile unsigned long *p, unsigned long want)
     return false;
 }
 
+/* thread_join's idle sentinel runs on CPU 0 and would call a helper still running on another CPU
+ * stuck: wait for it spinning instead, with the same bound. */
+static bool join_spinning(struct thread *t)
+{
+    for (unsigned long i = 0; i < SPIN_MAX; i++)
+        if (t->done)
+            return true;
+    return false;
+}
+
 static void spin(unsigned long n)
 {
     for (volatile unsigned long i = 0; i < n; i++)
@@ -74,7 +84,8 @@ static void t_smp_pinned(void)
     /* The root task keeps CPU 0: the others count on theirs meanwhile. */
     for (unsigned i = 1; i < n; i++)
         CHECK(spin_until(&counter[i], GOAL));
-    CHECK(thread_join(tp, n - 1));
+    for (unsigned i = 0; i + 1 < n; i++)
+        CHECK(join_spinning(tp[i]));
 }
 
 struct ping {
@@ -116,7 +127,7 @@ static void t_smp_call(void)
         if (!CHECK_EQ(mica_get_mr(0), i + 1))
             break;
     }
-    CHECK(thread_join1(&s));
+    CHECK(join_spinning(&s));
     CHECK_EQ(p.err, MICA_OK);
 }
 
@@ -155,7 +166,7 @@ static void t_smp_signal(void)
             break;
         CHECK_SYS(MICA_SYS_RECV, mica_wait(s.out, NULL), MICA_OK);
     }
-    CHECK(thread_join1(&t));
+    CHECK(join_spinning(&t));
 }
 
 /* No progress for a while: the thread does not run anywhere. */
@@ -245,6 +256,52 @@ static void t_smp_suspend_blocked(void)
     CHECK_EQ(s.seen, 1);
 }
 
+static volatile mica_word_t *shoot_page;
+
+static void touch_fn(mica_word_t arg)
+{
+    for (;;) {
+        (*shoot_page)++;
+        counter[arg]++;
+    }
+}
+
+static void t_smp_tlb_shootdown(void)
+{
+    struct thread t;
+    mica_cptr_t f, ep = new_ep(), reply = new_reply();
+    mica_word_t top = env_bi->user_vaddr_top ? env_bi->user_vaddr_top : (mica_word_t)1 << 30;
+    mica_word_t va = (top & ~(((mica_word_t)1 << MICA_PAGE_BITS) - 1)) - (300u << MICA_PAGE_BITS);
+
+    if (smp_skip())
+        return;
+    if (!(env_bi->flags & MICA_BOOT_FLAG_MMU)) {
+        tap_skip("no MMU: no TLB");
+        return;
+    }
+    f = env_new(MICA_OBJ_FRAME, MICA_PAGE_BITS);
+    if (!f || !CHECK(env_map_device(f, va)))
+        return;
+    shoot_page = (volatile mica_word_t *)va;
+    counter[2] = 0;
+    if (!thread_create(&t, HELPER_PRIO, touch_fn, 2, true) ||
+        !CHECK_INV(MICA_TCB_SET_FAULT_HANDLER, mica_tcb_set_fault_handler(t.tcb, ep), MICA_OK) ||
+        !CHECK_INV(MICA_SCHED_CONTROL_CONFIGURE,
+                   mica_sched_control_configure(SCTL(1), t.sc, TIMESLICE_US, TIMESLICE_US, 0, 0),
+                   MICA_OK) ||
+        !thread_start(&t))
+        return;
+    /* It keeps the page in CPU 1's TLB; CPU 0 unmaps it: the next touch there must fault. */
+    CHECK(spin_until(&counter[2], 10000));
+    CHECK_INV(MICA_FRAME_UNMAP, mica_frame_unmap(f), MICA_OK);
+    CHECK(frozen(2));
+    mica_word_t badge = 0, info = 0;
+    CHECK_SYS(MICA_SYS_NBRECV, mica_nbrecv(ep, reply, &badge, &info), MICA_OK);
+    CHECK_EQ(mica_msginfo_label(info), MICA_FAULT_MEMORY);
+    CHECK_EQ(mica_get_mr(1), va);
+    CHECK_INV(MICA_TCB_SUSPEND, mica_tcb_suspend(t.tcb), MICA_OK);
+}
+
 const struct tap_test smp_tests[] = {
     TEST(t_smp_pinned, "smp: a thread pinned to each other CPU counts while the root task runs",
          INV(MICA_SCHED_CONTROL_CONFIGURE, MICA_OK)),
@@ -258,5 +315,7 @@ const struct tap_test smp_tests[] = {
          INV(MICA_TCB_SUSPEND, MICA_OK), INV(MICA_TCB_READ_REGISTERS, MICA_OK)),
     TEST(t_smp_suspend_blocked, "smp: suspending a thread blocked in IPC on another CPU",
          INV(MICA_TCB_SUSPEND, MICA_OK)),
+    TEST(t_smp_tlb_shootdown, "smp: a page unmapped on CPU 0 faults at once on CPU 1",
+         INV(MICA_FRAME_UNMAP, MICA_OK), SYS(MICA_SYS_NBRECV, MICA_OK)),
 };
 DEFINE_COUNT(smp);
