@@ -202,7 +202,8 @@ word_t hal_vspace_token(paddr_t root, word_t asid);
 void hal_vspace_load(word_t token);
 
 /* Drop stale translations after a PTE changed: one page of asid, or all of asid (also when a
- * VSpace is deleted, before its ASID can be handed out again). */
+ * VSpace is deleted, before its ASID can be handed out again). With CONFIG_SMP on every CPU that
+ * may cache them, before returning (riscv64: SBI RFENCE; aarch64: broadcast TLBI ...IS). */
 void hal_tlb_flush_page(word_t asid, word_t vaddr);
 void hal_tlb_flush_asid(word_t asid);
 /* The leaf for vaddr in asid went from invalid to valid: do what the page walker needs to see it
