@@ -130,29 +130,18 @@ struct arch_ctx *kernel_syscall_slow(struct arch_ctx *ctx)
     return schedule(this_cpu());
 }
 
-#ifdef CONFIG_SMP
-/* A syscall's entry: the lock; overtaken by a stall (smp.h), which restarted the syscall (the
- * thread runs it again later), what runs next, otherwise NULL. */
-struct arch_ctx *kernel_syscall_enter(struct arch_ctx *ctx)
+struct arch_ctx *kernel_dropped(void)
 {
-    struct cpu *c = this_cpu();
-
-    (void)ctx;
-    return smp_enter(c, SMP_ENTRY_SYSCALL) ? schedule(c) : NULL;
+    return schedule(this_cpu());
 }
 
-void kernel_fastpath_exit(struct tcb *t)
-{
-    smp_exit(this_cpu(), t);
-}
-#endif
-
-/* Any syscall but the fast path's two, entered. */
+/* Any syscall but the fast path's two, entered. Overtaken by a stall (smp.h), which restarted
+ * the syscall, the thread runs it again later. */
 static struct arch_ctx *syscall_generic(struct arch_ctx *ctx)
 {
-    struct arch_ctx *r = kernel_syscall_enter(ctx);
-
-    return r ? r : kernel_syscall_slow(ctx);
+    if (smp_enter(this_cpu(), SMP_ENTRY_SYSCALL))
+        return kernel_dropped();
+    return kernel_syscall_slow(ctx);
 }
 
 struct arch_ctx *kernel_syscall(struct arch_ctx *ctx)

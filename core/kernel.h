@@ -16,22 +16,8 @@ static inline struct tcb *tcb_of(struct arch_ctx *ctx)
  * scheduler: what the fast path falls back to. */
 struct arch_ctx *kernel_syscall_slow(struct arch_ctx *ctx);
 
-/* With SMP, a syscall's entry takes the kernel lock (kernel.c): NULL, or the context to run if a
- * stall overtook the syscall; and the fast path's exit releases it (smp.h). */
-#ifdef CONFIG_SMP
-struct arch_ctx *kernel_syscall_enter(struct arch_ctx *ctx);
-void kernel_fastpath_exit(struct tcb *t);
-#else
-static inline struct arch_ctx *kernel_syscall_enter(struct arch_ctx *ctx)
-{
-    (void)ctx;
-    return NULL;
-}
-static inline void kernel_fastpath_exit(struct tcb *t)
-{
-    (void)t;
-}
-#endif
+/* What runs next on this CPU, the trap in flight dropped (a stall overtook it: smp.h). */
+struct arch_ctx *kernel_dropped(void);
 
 /* Start running threads on this CPU (after boot). */
 _Noreturn void kernel_start(void);

@@ -37,17 +37,17 @@ struct cpu {
     uint64_t commit_time;         /* cur_sc has been charged up to this time */
     uint64_t armed;               /* the deadline last given to hal_timer_set; 0 = not known */
     struct tcb *timeout;          /* its budget ran out: a timeout fault to raise (kernel.c) */
+#ifdef CONFIG_SMP
+    /* smp.h, at small offsets too. Read and written by other CPUs under the kernel lock, but
+     * entered, which this CPU sets while it waits for the lock (smp_wait) and a CPU holding the
+     * lock waits for (smp_stall). */
+    struct tcb *user; /* the thread this CPU left the kernel towards, until it enters again */
+    uint64_t ipi;     /* CPUs to interrupt when this entry leaves the kernel (smp_kick) */
+    uint8_t entered;  /* enum smp_entry: trapped from user mode, waiting for the lock */
+    bool dropped;     /* a stall overtook the trap in flight: do not handle the thread's part */
+#endif
     uint32_t l2[SCHED_L2_WORDS];
     struct ready_queue ready[MICA_NUM_PRIORITIES];
-#ifdef CONFIG_SMP
-    /* smp.h: read and written by other CPUs under the kernel lock, but entered, which this CPU
-     * sets before it takes the lock and another CPU holding the lock waits for (smp_stall). */
-    struct tcb *user; /* the thread this CPU left the kernel towards, until it enters again */
-    uint8_t
-        entered;  /* enum smp_entry: trapped from user, its context saved, waiting for the lock */
-    bool dropped; /* a stall overtook the trap in flight: do not handle the thread's part */
-    uint64_t ipi; /* CPUs to interrupt when this entry leaves the kernel (smp_kick) */
-#endif
 };
 
 extern struct cpu cpus[CONFIG_NR_CPUS];

@@ -4,18 +4,23 @@
  * CONFIG_SMP.
  */
 #include "smp.h"
+#include "vspace.h"
 
 struct ticket_lock kernel_lock;
 
-void smp_exit(struct cpu *c, struct tcb *t)
+void smp_wait(struct cpu *c, enum smp_entry kind, uint32_t me)
 {
-    uint64_t ipi = c->ipi;
+    vspace_idle();
+    __atomic_store_n(&c->entered, (uint8_t)kind, __ATOMIC_RELEASE);
+    while (__atomic_load_n(&kernel_lock.owner, __ATOMIC_ACQUIRE) != me)
+        ;
+    __atomic_store_n(&c->entered, (uint8_t)SMP_ENTRY_NONE, __ATOMIC_RELAXED);
+}
 
-    c->ipi = 0;
-    c->user = t;
-    smp_unlock();
-    for (unsigned i = 0; ipi; i++, ipi >>= 1)
-        if (ipi & 1)
+void smp_send_ipis(uint64_t mask)
+{
+    for (unsigned i = 0; mask; i++, mask >>= 1)
+        if (mask & 1)
             hal_ipi_send(i);
 }
 
@@ -30,7 +35,8 @@ void smp_stall(struct tcb *t)
     kind = __atomic_load_n(&c->entered, __ATOMIC_ACQUIRE);
     if (kind == SMP_ENTRY_NONE) {
         /* In user mode, or between its release of the lock and the return there: the IPI makes it
-         * trap, and the trap saves the context before it asks for the lock. */
+         * trap, the trap saves the context, and it says so when it finds the lock taken (by this
+         * CPU: smp_wait). */
         hal_ipi_send(t->cpu);
         while ((kind = __atomic_load_n(&c->entered, __ATOMIC_ACQUIRE)) == SMP_ENTRY_NONE)
             ;

@@ -30,6 +30,11 @@ struct ticket_lock {
 };
 extern struct ticket_lock kernel_lock;
 
+/* The lock is taken: wait for ticket me (smp.c). Before it waits, the CPU moves to the kernel-only
+ * tables (the lock holder may free the VSpace it trapped from) and, if it trapped from user mode
+ * (kind), says so for smp_stall. */
+void smp_wait(struct cpu *c, enum smp_entry kind, uint32_t me);
+
 static inline void smp_lock(void)
 {
     uint32_t me = __atomic_fetch_add(&kernel_lock.next, 1, __ATOMIC_RELAXED);
@@ -43,26 +48,44 @@ static inline void smp_unlock(void)
     __atomic_store_n(&kernel_lock.owner, kernel_lock.owner + 1, __ATOMIC_RELEASE);
 }
 
-/* A trap from user mode, its context saved: say so (another CPU may be waiting for that, under
- * the lock: smp_stall), take the lock, and return true if a stall overtook the trap (the thread's
- * own part of it, a syscall or a fault, must not be handled: the thread was stopped, changed or
- * deleted meanwhile). */
-static inline bool smp_enter(struct cpu *c, enum smp_entry kind)
+/* Kernel entry on c: take the lock, and return true if a stall overtook the trap (the thread's own
+ * part of it, a syscall or a fault, must not be handled: the thread was stopped, changed or
+ * deleted meanwhile). Uncontended, this is the ticket and one load: only a CPU that has to wait
+ * can be stalled (the stalling CPU holds the lock), so only smp_wait says it entered. */
+static inline __attribute__((always_inline)) bool smp_enter(struct cpu *c, enum smp_entry kind)
 {
-    __atomic_store_n(&c->entered, (uint8_t)kind, __ATOMIC_RELEASE);
-    smp_lock();
-    __atomic_store_n(&c->entered, (uint8_t)SMP_ENTRY_NONE, __ATOMIC_RELAXED);
-    bool dropped = c->dropped;
-    c->dropped = false;
+    uint32_t me = __atomic_fetch_add(&kernel_lock.next, 1, __ATOMIC_RELAXED);
+
+    if (__atomic_load_n(&kernel_lock.owner, __ATOMIC_ACQUIRE) != me)
+        smp_wait(c, kind, me);
     c->user = NULL;
-    return dropped;
+    if (__builtin_expect(c->dropped, 0)) {
+        c->dropped = false;
+        return true;
+    }
+    return false;
 }
+
+/* IPIs for the CPUs in mask (smp.c). */
+void smp_send_ipis(uint64_t mask);
 
 /* Leave the kernel towards t (NULL: to idle): t's context is used outside the lock from here until
  * its next trap is saved, so another CPU must stall it before touching it (smp_stall). The IPIs
  * this entry made necessary are sent after the release, so that their targets do not trap only to
  * wait for the lock. */
-void smp_exit(struct cpu *c, struct tcb *t);
+static inline __attribute__((always_inline)) void smp_exit(struct cpu *c, struct tcb *t)
+{
+    uint64_t ipi = c->ipi;
+
+    c->user = t;
+    if (__builtin_expect(ipi != 0, 0)) {
+        c->ipi = 0;
+        smp_unlock();
+        smp_send_ipis(ipi);
+        return;
+    }
+    smp_unlock();
+}
 
 /* t runs, or is about to run or has just trapped, on another CPU: make that CPU take it off (an
  * IPI) and wait until its trap is saved. Called under the lock before anything changes t's
