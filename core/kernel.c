@@ -33,10 +33,14 @@ static inline __attribute__((always_inline)) void handle(struct cpu *c, struct t
         c->armed = 0;
         break;
     case HAL_TRAP_IRQ: irq_handle(trap->irq); break;
+#ifdef CONFIG_SMP
     case HAL_TRAP_IPI:
         /* Another CPU changed this one's queues (or stalls its thread): pick again. */
         c->resched = true;
         break;
+#else
+    default: break; /* HAL_TRAP_IPI comes only with SMP */
+#endif
     }
 }
 

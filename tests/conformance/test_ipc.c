@@ -339,6 +339,9 @@ static void t_call_same_priority_order(void)
     mica_cptr_t ep = new_ep();
     struct thread *ts[3] = {&t1, &t2, &t3};
 
+    /* The order holds only if no helper's 10 ms budget runs out in between. */
+    if (env_skip_host_clock())
+        return;
     log_reset();
     log_call_err = MICA_ERR_COUNT;
     if (!start_echo(ep, 1))
