@@ -92,6 +92,14 @@ static inline __attribute__((always_inline)) void smp_exit(struct cpu *c, struct
  * registers, queue, CPU or memory. No-op if t is not in user mode elsewhere. */
 void smp_stall(struct tcb *t);
 
+/* Whatever runs on CPU cpu in user mode: stopped there (smp_stall), e.g. before the VSpace it runs
+ * in is freed. */
+static inline void smp_stall_cpu(unsigned cpu)
+{
+    if (cpus[cpu].user)
+        smp_stall(cpus[cpu].user);
+}
+
 /* CPU cpu must pick again (a thread was queued there): an IPI when this entry leaves. */
 static inline void smp_kick(unsigned cpu)
 {
@@ -119,6 +127,10 @@ static inline void smp_exit(struct cpu *c, struct tcb *t)
 static inline void smp_stall(struct tcb *t)
 {
     (void)t;
+}
+static inline void smp_stall_cpu(unsigned cpu)
+{
+    (void)cpu;
 }
 static inline void smp_kick(unsigned cpu)
 {
