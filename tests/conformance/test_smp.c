@@ -256,6 +256,60 @@ static void t_smp_suspend_blocked(void)
     CHECK_EQ(s.seen, 1);
 }
 
+struct passive {
+    mica_cptr_t ep, reply;
+    volatile unsigned long waiting, served, calls;
+    mica_error_t err;
+};
+
+/* Reaches Recv on its own context, which the root then takes away; serves on the caller's. */
+static void passive_fn(mica_word_t arg)
+{
+    struct passive *p = PTR(arg);
+
+    p->waiting = 1;
+    mica_recv(p->ep, p->reply, NULL, NULL);
+    for (;;) {
+        p->served++;
+        mica_reply_recv(p->ep, p->reply, mica_msginfo(0, 0, 0, 0), NULL, NULL);
+    }
+}
+
+static void passive_client_fn(mica_word_t arg)
+{
+    struct passive *p = PTR(arg);
+
+    for (unsigned i = 0; i < 50; i++) {
+        p->err = mica_call(p->ep, mica_msginfo(0, 0, 0, 0), NULL);
+        if (p->err != MICA_OK)
+            return;
+        p->calls++;
+    }
+}
+
+static void t_smp_passive_server(void)
+{
+    struct thread srv, cl;
+    struct passive p = {new_ep(), new_reply(), 0, 0, 0, MICA_OK};
+
+    if (smp_skip())
+        return;
+    /* The server waits on CPU 0 (below the root task), then loses its context: passive. */
+    if (!spawn_on(&srv, 0, HELPER_PRIO + 1, passive_fn, ARG(&p)))
+        return;
+    env_run_others();
+    CHECK_EQ(p.waiting, 1);
+    CHECK_INV(MICA_SCHED_CONTEXT_UNBIND, mica_sched_context_unbind(srv.sc), MICA_OK);
+    /* A client on CPU 1 calls it while the root keeps CPU 0: the server can only have run on
+     * the client's CPU, on the client's donated context. */
+    if (!spawn_on(&cl, 1, HELPER_PRIO, passive_client_fn, ARG(&p)))
+        return;
+    CHECK(spin_until(&p.calls, 50));
+    CHECK_EQ(p.served, 50);
+    CHECK_SYS(MICA_SYS_CALL, p.err, MICA_OK);
+    CHECK(join_spinning(&cl));
+}
+
 static volatile mica_word_t *shoot_page;
 
 static void touch_fn(mica_word_t arg)
@@ -315,6 +369,9 @@ const struct tap_test smp_tests[] = {
          INV(MICA_TCB_SUSPEND, MICA_OK), INV(MICA_TCB_READ_REGISTERS, MICA_OK)),
     TEST(t_smp_suspend_blocked, "smp: suspending a thread blocked in IPC on another CPU",
          INV(MICA_TCB_SUSPEND, MICA_OK)),
+    TEST(t_smp_passive_server,
+         "smp: a passive server runs on the CPU of the context a caller there donates",
+         INV(MICA_SCHED_CONTEXT_UNBIND, MICA_OK), SYS(MICA_SYS_CALL, MICA_OK)),
     TEST(t_smp_tlb_shootdown, "smp: a page unmapped on CPU 0 faults at once on CPU 1",
          INV(MICA_FRAME_UNMAP, MICA_OK), SYS(MICA_SYS_NBRECV, MICA_OK)),
 };
