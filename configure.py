@@ -298,8 +298,13 @@ def check_tools(cfg):
     tools = ["clang", "ld.lld", "llvm-ar", "ninja"]
     if cfg.sym("ARCH") != "hosted":
         tools += ["llvm-objcopy", "llvm-size"]
+    if cfg.sym("COVERAGE") == "y":
+        tools += ["llvm-profdata", "llvm-cov"]
     for tool in tools:
         debdeps.require_tool(tool)
+    if cfg.sym("FUZZ") == "y":
+        debdeps.require_file(os.path.join(clang_resource_dir(), "lib", "linux",
+                                          "libclang_rt.fuzzer-x86_64.a"), "libclang-rt-14-dev")
     qemu = cfg.sym("QEMU_SYSTEM")
     if qemu:
         try:
@@ -324,7 +329,8 @@ def generate(cfg, builddir):
     cfg.kconf.write_autoconf(os.path.join(gendir, "autoconf.h"))
 
     libfdt_dir = ""
-    if cfg.sym("FDT") == "y":
+    # The fuzz and coverage builds run core/fdt.c on hosted too (tests/fuzz/fuzz_fdt.c).
+    if "y" in (cfg.sym("FDT"), cfg.sym("FUZZ"), cfg.sym("COVERAGE")):
         libfdt_dir = rel(libfdt_src.ensure(SRCDIR))
 
     app = cfg.sym("APP_DIR")

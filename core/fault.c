@@ -82,9 +82,10 @@ void fault_reply(struct tcb *t, const struct tcb *replier, word_t info)
         len = MICA_MSG_MAX_LEN;
     if (label == MICA_FAULT_REPLY_SET_REGS && len >= 2) {
         word_t first = tcb_mr(replier, 0), count = tcb_mr(replier, 1);
-        /* Registers the message does not carry or the arch does not have are left alone. */
+        /* Registers the message does not carry or the arch does not have are left alone; ids are
+         * first + i as numbers (the sum must not wrap around to PC). */
         for (word_t i = 0; i < count && i + 2 < len; i++)
-            if (first + i < ARCH_NUM_REGS)
+            if (first < ARCH_NUM_REGS && i < ARCH_NUM_REGS - first)
                 tcb_set_reg(t, (unsigned)(first + i), tcb_mr(replier, (unsigned)(i + 2)));
     } else if (label != 0) {
         t->state = TS_INACTIVE;

@@ -74,6 +74,11 @@ static int validate(const void *dtb, size_t max_size)
         return ret;
     if (fdt_totalsize(dtb) > max_size)
         return -FDT_ERR_TRUNCATED;
+    /* The blob and its reservation block are 8-byte aligned, the structure block 4-byte aligned
+     * (spec 5.1, 5.3, 5.4); libfdt loads their words directly, which faults on CPUs that do not
+     * allow misaligned loads (AArch64 with the MMU off). fdt_check_header does not check this. */
+    if ((uintptr_t)dtb % 8 || fdt_off_mem_rsvmap(dtb) % 8 || fdt_off_dt_struct(dtb) % 4)
+        return -FDT_ERR_ALIGNMENT;
     return 0;
 }
 
@@ -332,6 +337,8 @@ static int translate(const void *dtb, int node, uint64_t *addr)
             uint64_t parent = read_cells(r + cac, pac);
             uint64_t size = read_cells(r + cac + pac, csc);
             if (*addr >= child && *addr - child < size) {
+                if (parent + (*addr - child) < parent)
+                    return -FDT_ERR_BADVALUE; /* the window runs past the top */
                 *addr = *addr - child + parent;
                 found = true;
                 break;

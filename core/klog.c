@@ -43,11 +43,12 @@ static void put_num(struct sink *s, unsigned long long v, unsigned base, bool ne
         n--;
         width--;
     }
-    for (int w = n; !left && w < width; w++)
+    int len = n;
+    for (int w = len; !left && w < width; w++)
         sink_put(s, pad);
     while (n)
         sink_put(s, tmp[--n]);
-    for (int w = n; left && w < width; w++)
+    for (int w = len; left && w < width; w++)
         sink_put(s, ' ');
 }
 

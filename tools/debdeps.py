@@ -21,7 +21,8 @@ PACKAGES = {
     "linux-source-6.1": "/usr/src/linux-source-6.1.tar.xz",
     "libcmocka-dev": "/usr/include/cmocka.h",
     "gdb-multiarch": "/usr/bin/gdb-multiarch",
-    # clang's sanitizer and libFuzzer runtimes (hosted -fsanitize=address,undefined, unit tests)
+    # clang's sanitizer, libFuzzer and profile runtimes (hosted -fsanitize=address,undefined, unit
+    # tests, CONFIG_FUZZ, CONFIG_COVERAGE)
     "libclang-rt-14-dev": "/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a",
     "clang-format": "/usr/bin/clang-format",  # tests/run's source check
     "clangd": "/usr/bin/clangd",  # tests/run checks compile_commands.json with clangd --check
@@ -34,6 +35,9 @@ TOOL_PACKAGE = {
     "llvm-ar": "llvm",
     "llvm-objcopy": "llvm",
     "llvm-size": "llvm",
+    "llvm-cov": "llvm",
+    "llvm-profdata": "llvm",
+    "llvm-objdump": "llvm",
     "ninja": "ninja-build",
     "xz": "xz-utils",
     "qemu-system-riscv64": "qemu-system-misc",
@@ -81,6 +85,13 @@ def install_missing(prog, packages=None):
                  ["apt-get", "-q", "install", "-y", "--no-install-recommends"] + missing):
         if subprocess.run(args, env=env).returncode != 0:
             sys.exit(f"{prog}: error: '{' '.join(args)}' failed")
+
+
+def require_file(path, package):
+    """Raise MissingDependency naming the Debian package when `path` does not exist."""
+    if not os.path.exists(path):
+        raise MissingDependency(f"{path} not found (Debian package {package}; "
+                                f"--install-deps installs it)")
 
 
 def require_tool(tool):

@@ -15,8 +15,10 @@ import random
 SRCDIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Options that say what the machine is or how to run it, not what to build. Which GIC drivers
 # aarch64 builds (GIC_V2, GIC_V3) must include the GIC the board's command line gives the machine
-# (gic-version): a kernel without it stops at boot, by design, with a message saying so.
-KEEP = {"QEMU_TIMEOUT", "GDB_PORT", "GIC_V2", "GIC_V3"}
+# (gic-version): a kernel without it stops at boot, by design, with a message saying so. The fuzz
+# and coverage builds stay off: tests/run builds them in directories of their own (build/fuzz), or
+# `ninja coverage` does (instrumented programs would leave profiles wherever they run).
+KEEP = {"QEMU_TIMEOUT", "GDB_PORT", "GIC_V2", "GIC_V3", "FUZZ", "COVERAGE"}
 # Probability of y for bools where an even draw would waste runs: without debug syscalls the
 # conformance suite cannot report, so most draws keep them.
 WEIGHT_Y = {"DEBUG_SYSCALLS": 0.85}

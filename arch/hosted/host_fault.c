@@ -19,9 +19,14 @@
 #include "hosted.h"
 
 static const int fault_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP};
+/* Not machine state: the host process's handlers before a boot (which each boot saves again; the
+ * host reports them back slightly changed, e.g. with SA_RESTORER) and scratch stacks. */
+HOSTED_STATE_END
 static struct sigaction previous[sizeof(fault_signals) / sizeof(fault_signals[0])];
+static stack_t previous_alt_stack;
 static unsigned char alt_stack[64 << 10] __attribute__((aligned(16)));
 static unsigned char fault_stack[16 << 10] __attribute__((aligned(16)));
+HOSTED_STATE_BEGIN
 
 /* Tells other code (the conformance suite, through a weak reference) that faults are real. */
 const int hosted_user_faults = 1;
@@ -101,7 +106,16 @@ void hosted_faults_init(void)
     sa.sa_sigaction = on_fault;
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
     sigemptyset(&sa.sa_mask);
-    sigaltstack(&ss, NULL);
+    sigaltstack(&ss, &previous_alt_stack);
     for (unsigned i = 0; i < sizeof(fault_signals) / sizeof(fault_signals[0]); i++)
         sigaction(fault_signals[i], &sa, &previous[i]);
+}
+
+/* When the machine halts: the process's handlers and alternate stack as they were (ASan's, a fuzz
+ * target's), so that the next boot saves those again and not ours. */
+void hosted_faults_fini(void)
+{
+    for (unsigned i = 0; i < sizeof(fault_signals) / sizeof(fault_signals[0]); i++)
+        sigaction(fault_signals[i], &previous[i], NULL);
+    sigaltstack(&previous_alt_stack, NULL);
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "hal.h"
+#include "machine_state.h"
 
 #ifndef CONFIG_HOSTED_RAM_MB
 #define CONFIG_HOSTED_RAM_MB 64
@@ -30,5 +31,12 @@ extern volatile bool hosted_user_running;
 void hosted_faults_init(void);
 void hosted_fault_record(struct hal_trap trap, word_t pc);
 void hosted_fault_entry(void);
+
+/* The signal handlers' teardown when the machine halts (host_fault.c). */
+void hosted_faults_fini(void);
+
+/* Put the machine's statics back as the program was loaded and return a zeroed RAM arena of
+ * ram_size bytes, mapped on the first call (host_reset.c); NULL if that fails. */
+void *hosted_reset(size_t ram_size);
 
 #endif

@@ -5,6 +5,7 @@
  * like a level-triggered line behind a PLIC or GIC.
  */
 #include "hosted.h"
+#include "hosted_machine.h"
 #include "klog.h"
 
 #define HOSTED_NUM_IRQS 64
@@ -61,5 +62,5 @@ void hal_idle(struct hal_trap *trap)
     if (irq_take(trap) || hosted_timer_skip(trap))
         return;
     kprintf("deadlock: no runnable thread and no timer\n");
-    hal_halt(2);
+    hal_halt(HOSTED_HALT_DEADLOCK);
 }

@@ -107,6 +107,47 @@ static void t_resume_with_registers(void)
     CHECK(regs[0] != NUMBER); /* it made another syscall since (its Suspend) */
 }
 
+/* Register ids are first + i as numbers, not modulo the word: with first = the largest word, the
+ * second value would be id 0 (PC) if the sum wrapped. Neither id exists, so nothing is written and
+ * the thread resumes where it was. */
+static void t_set_regs_ids_do_not_wrap(void)
+{
+    mica_cptr_t ep = new_ep(), reply = new_reply();
+    mica_word_t mr[3];
+
+    if (!start_faulter(ep, unknown_syscall, NUMBER))
+        return;
+    CHECK_EQ(env_recv_fault(ep, reply, 0, mr), MICA_FAULT_UNKNOWN_SYSCALL);
+    mica_set_mr(0, ~(mica_word_t)0);
+    mica_set_mr(1, 3);
+    mica_set_mr(2, 0x1111);
+    mica_set_mr(3, ARG(recovery));
+    mica_set_mr(4, ARG(&recovery_stack[STACK_SIZE]));
+    CHECK_SYS(MICA_SYS_SEND, mica_send(reply, mica_msginfo(MICA_FAULT_REPLY_SET_REGS, 0, 0, 5)),
+              MICA_OK);
+    CHECK(thread_join1(&th));
+    CHECK_EQ(recovered, 0);
+    CHECK_SYS(SYS_UNKNOWN, result, MICA_ERR_UNKNOWN_SYSCALL);
+}
+
+/* A handler that receives the fault without a Reply object cannot answer: the thread stays
+ * stopped, and Resume continues it as it is. */
+static void t_handler_without_reply_object(void)
+{
+    mica_cptr_t ep = new_ep();
+    mica_word_t info = 0;
+
+    if (!start_faulter(ep, unknown_syscall, NUMBER))
+        return;
+    CHECK_SYS(MICA_SYS_RECV, mica_recv(ep, 0, 0, &info), MICA_OK);
+    CHECK_EQ(mica_msginfo_label(info), MICA_FAULT_UNKNOWN_SYSCALL);
+    env_run_others();
+    CHECK(!th.done);
+    CHECK_INV(MICA_TCB_RESUME, mica_tcb_resume(th.tcb), MICA_OK);
+    CHECK(thread_join1(&th));
+    CHECK_SYS(SYS_UNKNOWN, result, MICA_ERR_UNKNOWN_SYSCALL);
+}
+
 /* A thread function that returns faults (user exception); the handler restarts it elsewhere. */
 static void returns(mica_word_t arg)
 {
@@ -324,6 +365,11 @@ const struct tap_test fault_tests[] = {
          SYS(SYS_UNKNOWN, MICA_ERR_UNKNOWN_SYSCALL)),
     TEST(t_resume_with_registers, "fault: reply with registers moves the thread to a recovery PC",
          SYS(MICA_SYS_SEND, MICA_OK), INV(MICA_TCB_READ_REGISTERS, MICA_OK)),
+    TEST(t_set_regs_ids_do_not_wrap, "fault: reply register ids past the last do not wrap to PC",
+         SYS(MICA_SYS_SEND, MICA_OK), SYS(SYS_UNKNOWN, MICA_ERR_UNKNOWN_SYSCALL)),
+    TEST(t_handler_without_reply_object,
+         "fault: received without a Reply object, the thread stays stopped until resumed",
+         SYS(MICA_SYS_RECV, MICA_OK), INV(MICA_TCB_RESUME, MICA_OK)),
     TEST(t_return_fault_restart, "fault: returning thread function faults until restarted",
          INV(MICA_TCB_WRITE_REGISTERS, MICA_OK), SYS(MICA_SYS_SEND, MICA_OK)),
     TEST(t_no_reply_stays_stopped, "fault: other reply label or no reply leaves it stopped",

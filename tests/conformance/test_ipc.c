@@ -518,6 +518,22 @@ static void t_call_without_reply_object(void)
     CHECK_SYS(MICA_SYS_CALL, m1.err, MICA_ERR_CANCELLED);
 }
 
+/* The same with the caller queued first: the Recv takes its message and cancels it. */
+static void t_queued_call_without_reply_object(void)
+{
+    mica_cptr_t ep = new_ep();
+    mica_word_t badge = 0;
+
+    msg_init(&m1, ep, 0x3, 0);
+    if (!thread_spawn(&t1, HELPER_PRIO, caller, ARG(&m1)))
+        return;
+    env_run_others(); /* the caller blocks in the endpoint's send queue */
+    CHECK(!t1.done);
+    CHECK_SYS(MICA_SYS_RECV, mica_recv(ep, 0, &badge, 0), MICA_OK);
+    CHECK(thread_join1(&t1));
+    CHECK_SYS(MICA_SYS_CALL, m1.err, MICA_ERR_CANCELLED);
+}
+
 static void t_reply_object_deleted(void)
 {
     mica_cptr_t ep = new_ep(), reply = new_reply();
@@ -878,6 +894,9 @@ const struct tap_test ipc_tests[] = {
          SYS(MICA_SYS_CALL, MICA_ERR_INVALID_CAPABILITY)),
     TEST(t_call_without_reply_object, "ipc: a call received without a reply object is cancelled",
          SYS(MICA_SYS_CALL, MICA_ERR_CANCELLED)),
+    TEST(t_queued_call_without_reply_object,
+         "ipc: a queued call received without a reply object is cancelled",
+         SYS(MICA_SYS_RECV, MICA_OK), SYS(MICA_SYS_CALL, MICA_ERR_CANCELLED)),
     TEST(t_reply_object_deleted, "ipc: deleting the reply object cancels the caller",
          SYS(MICA_SYS_CALL, MICA_ERR_CANCELLED)),
     TEST(t_reply_object_reused, "ipc: reusing a reply object cancels its previous caller",

@@ -690,25 +690,55 @@ static void vs_thread_fn(mica_word_t arg)
     vs_thread_ran = 1;
 }
 
-/* A thread configured with another VSpace runs (the kernel switches address spaces for it), and
- * the VSpace lives on while the TCB holds it. */
-static void t_vm_thread_other_vspace(void)
+/* Run fn in a helper thread configured with a fresh VSpace whose only cap is then the TCB's; false
+ * (skipped) where user code really runs on its mappings, since the VSpace maps none of the suite.
+ */
+static bool run_in_fresh_vspace(thread_fn fn)
 {
     if (env_bi->flags & MICA_BOOT_FLAG_REAL_MEM) {
         tap_skip("a fresh VSpace has none of the suite's code mapped on this board");
-        return;
+        return false;
     }
     mica_cptr_t vs = env_new(MICA_OBJ_VSPACE, MICA_VSPACE_BITS);
 
     vs_thread_ran = 0;
-    if (!thread_create(&vs_thread, HELPER_PRIO, vs_thread_fn, 0, true))
-        return;
+    if (!thread_create(&vs_thread, HELPER_PRIO, fn, 0, true))
+        return false;
     CHECK_INV(MICA_TCB_CONFIGURE, mica_tcb_configure(vs_thread.tcb, 0, vs, 0, 0), MICA_OK);
     CHECK_INV(MICA_CNODE_DELETE, mica_cnode_delete(ROOT, vs, ROOT_DEPTH), MICA_OK);
     if (!thread_start(&vs_thread))
-        return;
+        return false;
     thread_join1(&vs_thread);
+    return true;
+}
+
+/* A thread configured with another VSpace runs (the kernel switches address spaces for it), and
+ * the VSpace lives on while the TCB holds it. */
+static void t_vm_thread_other_vspace(void)
+{
+    if (run_in_fresh_vspace(vs_thread_fn))
+        CHECK_EQ(vs_thread_ran, 1);
+}
+
+static volatile mica_error_t vs_thread_err;
+
+/* On its own VSpace, whose last cap is in its TCB, the thread configures the root's VSpace in its
+ * place: that destroys the address space it runs on, and the kernel leaves it for the kernel-only
+ * one first (docs/architecture.md, "Caps and mappings"). */
+static void vs_replace_fn(mica_word_t arg)
+{
+    (void)arg;
+    vs_thread_err = mica_tcb_configure(vs_thread.tcb, 0, MICA_INIT_VSPACE, 0, 0);
+    vs_thread_ran = 1;
+}
+
+static void t_vm_delete_running_vspace(void)
+{
+    vs_thread_err = MICA_ERR_COUNT;
+    if (!run_in_fresh_vspace(vs_replace_fn))
+        return;
     CHECK_EQ(vs_thread_ran, 1);
+    CHECK_INV(MICA_TCB_CONFIGURE, vs_thread_err, MICA_OK);
 }
 
 const struct tap_test vm_tests[] = {
@@ -800,5 +830,8 @@ const struct tap_test vm_tests[] = {
          INV(MICA_FRAME_MAP, MICA_OK)),
     TEST(t_vm_thread_other_vspace, "vm: a thread in another VSpace runs",
          INV(MICA_TCB_CONFIGURE, MICA_OK), INV(MICA_CNODE_DELETE, MICA_OK)),
+    TEST(t_vm_delete_running_vspace,
+         "vm: destroying the VSpace a thread runs on leaves it for the kernel-only one",
+         INV(MICA_TCB_CONFIGURE, MICA_OK)),
 };
 DEFINE_COUNT(vm);

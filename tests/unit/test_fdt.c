@@ -403,6 +403,65 @@ static void test_stdout_alias(void **state)
     free(orig.data);
 }
 
+/* A device behind a bus whose ranges maps its children's addresses: (child base, parent base,
+ * size) windows, found through fdt_find_compatible as the drivers do. The root's cells are the
+ * model's (2 and 2 on QEMU's virt boards). */
+static int bus_device(uint32_t child, uint64_t parent, uint32_t size, uint32_t reg, bool ranges,
+                      paddr_t *base, paddr_t *len)
+{
+    void *buf = editable(1024);
+    int root_ac = fdt_address_cells(buf, 0);
+    fdt32_t r[4];
+    int n = 0;
+
+    assert_true(root_ac == 1 || root_ac == 2);
+    r[n++] = cpu_to_fdt32(child);
+    if (root_ac == 2)
+        r[n++] = cpu_to_fdt32((uint32_t)(parent >> 32));
+    r[n++] = cpu_to_fdt32((uint32_t)parent);
+    r[n++] = cpu_to_fdt32(size);
+    int bus = fdt_add_subnode(buf, 0, "mica-bus");
+    assert_true(bus > 0);
+    assert_int_equal(fdt_setprop_u32(buf, bus, "#address-cells", 1), 0);
+    assert_int_equal(fdt_setprop_u32(buf, bus, "#size-cells", 1), 0);
+    if (ranges)
+        assert_int_equal(fdt_setprop(buf, bus, "ranges", r, n * (int)sizeof(fdt32_t)), 0);
+    int dev = fdt_add_subnode(buf, bus, "dev@100");
+    assert_true(dev > 0);
+    assert_int_equal(fdt_setprop_string(buf, dev, "compatible", "mica,test-dev"), 0);
+    fdt32_t d[2] = {cpu_to_fdt32(reg), cpu_to_fdt32(0x20)};
+    assert_int_equal(fdt_setprop(buf, dev, "reg", d, sizeof(d)), 0);
+    struct blob b = packed(buf);
+    int ret = fdt_find_compatible(b.data, "mica,test-dev", base, len);
+    free(b.data);
+    return ret;
+}
+
+static void test_bus_ranges(void **state)
+{
+    paddr_t base = 0, len = 0;
+
+    (void)state;
+    need_model();
+    /* Inside the window: moved by parent - child. */
+    assert_int_equal(bus_device(0, 0x10000000, 0x1000, 0x100, true, &base, &len), 0);
+    assert_int_equal(base, 0x10000100);
+    assert_int_equal(len, 0x20);
+    assert_int_equal(bus_device(0x100, 0x20000000, 0x100, 0x1f0, true, &base, &len), 0);
+    assert_int_equal(base, 0x200000f0);
+    /* Outside every window, or a bus without ranges (not memory-mapped): not found. */
+    assert_int_equal(bus_device(0, 0x10000000, 0x100, 0x100, true, &base, &len), -FDT_ERR_NOTFOUND);
+    assert_int_equal(bus_device(0, 0x10000000, 0x1000, 0x100, false, &base, &len),
+                     -FDT_ERR_NOTFOUND);
+    /* A window whose translation runs past the top of the address space is malformed. */
+    struct blob m = load(model->path);
+    int root_ac = fdt_address_cells(m.data, 0);
+    free(m.data);
+    if (root_ac == 2)
+        assert_int_equal(bus_device(0, 0xfffffffffffff000ull, 0x2000, 0x1800, true, &base, &len),
+                         -FDT_ERR_BADVALUE);
+}
+
 /*
  * Random damage after the header (whose totalsize bounds every read): whatever the helpers
  * return, they must not read outside the blob (ASan) or report success with nothing found.
@@ -462,7 +521,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_short_memory_reg), cmocka_unit_test(test_no_memory_node),
         cmocka_unit_test(test_too_many_ranges),  cmocka_unit_test(test_wrapping_range),
         cmocka_unit_test(test_reservations),     cmocka_unit_test(test_stdout_alias),
-        cmocka_unit_test(test_random_damage),
+        cmocka_unit_test(test_random_damage),    cmocka_unit_test(test_bus_ranges),
     };
     size_t nderived = sizeof(derived) / sizeof(derived[0]);
     struct fdt_case *cases = calloc((size_t)argc, sizeof(*cases));
