@@ -82,24 +82,25 @@ static size_t build(uint8_t *img, size_t size, unsigned cls, unsigned machine, u
 
 static struct elf_info info;
 
-/* Check a copy of exactly `size` bytes. */
-static enum elf_error check(const uint8_t *img, size_t size, unsigned cls, unsigned machine)
+/* Check a copy of exactly `size` bytes with elf_check or elf_check_pie. */
+static enum elf_error check_with(bool pie, const uint8_t *img, size_t size, unsigned cls,
+                                 unsigned machine)
 {
     uint8_t *copy = malloc(size ? size : 1);
     memcpy(copy, img, size);
-    enum elf_error err = elf_check(copy, size, cls, machine, LO, HI, &info);
+    enum elf_error err = (pie ? elf_check_pie : elf_check)(copy, size, cls, machine, LO, HI, &info);
     free(copy);
     return err;
 }
 
-/* The same through elf_check_pie. */
+static enum elf_error check(const uint8_t *img, size_t size, unsigned cls, unsigned machine)
+{
+    return check_with(false, img, size, cls, machine);
+}
+
 static enum elf_error check_pie(const uint8_t *img, size_t size, unsigned cls, unsigned machine)
 {
-    uint8_t *copy = malloc(size ? size : 1);
-    memcpy(copy, img, size);
-    enum elf_error err = elf_check_pie(copy, size, cls, machine, LO, HI, &info);
-    free(copy);
-    return err;
+    return check_with(true, img, size, cls, machine);
 }
 
 static uint8_t img[4096];
