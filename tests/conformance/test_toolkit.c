@@ -388,7 +388,7 @@ static void t_spawn(void)
         CHECK_EQ(mica_get_mr(0), 1235);
         CHECK_EQ(mica_get_mr(1), 0xabc0 + (mica_word_t)round);
         CHECK_EQ(mica_get_mr(2), 77);
-        CHECK_EQ(mica_get_mr(3), 63);
+        CHECK_EQ(mica_get_mr(3), 127);
         CHECK_EQ(sh[1], 0x5eed);
         /* Its exit status is what we answer. */
         mica_set_mr(0, 5 + (mica_word_t)round);
@@ -430,8 +430,17 @@ static void t_spawn_fault_bad_elf(void)
     bad[0] = 0;
     CHECK_EQ(spawn(ut, ep, fault, page, 0, bad, sizeof(bad)), MICA_ERR_INVALID_ARGUMENT);
     CHECK_EQ(spawn(ut, ep, fault, page, 0, spawnee_elf_start, 100), MICA_ERR_INVALID_ARGUMENT);
+    /* The kind of executable the board does not run: position-independent (ET_DYN) on an MMU
+     * board, fixed-address (ET_EXEC) on an MPU board. e_type is the little-endian half at 16. */
+    static uint8_t other[32768];
+    CHECK(size <= sizeof(other));
+    if (size <= sizeof(other)) {
+        memcpy(other, spawnee_elf_start, size);
+        other[16] = (env_bi->flags & MICA_BOOT_FLAG_MPU) ? 2 : 3;
+        CHECK_EQ(spawn(ut, ep, fault, page, 0, other, size), MICA_ERR_INVALID_ARGUMENT);
+    }
     CHECK(mica_untyped_is_empty(&tk->alloc, ut, SPAWN_UT_BITS));
-    CHECK_EQ(mica_slots_in_use(&tk->alloc), used + 2); /* the two child Untypeds */
+    CHECK_EQ(mica_slots_in_use(&tk->alloc), used + 3); /* the three child Untypeds */
 }
 
 #define PORT_MSGS 20
