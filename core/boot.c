@@ -174,10 +174,16 @@ static const struct elf_info *boot_check_root(const struct boot_params *bp)
         return &info;
     for (unsigned i = 0; i < info.nsegs; i++) {
         const struct elf_segment *s = &info.segs[i];
-        char *dst = hal_phys_to_virt((paddr_t)s->paddr);
-        region_remove((paddr_t)s->paddr, (paddr_t)(s->paddr + s->memsz));
+        if (!s->memsz)
+            continue;
+        /* elf_check checked the virtual address; here it is the physical one too, and it must be
+         * free RAM (boot_take panics otherwise), never the kernel's image or the firmware's. */
+        if (s->paddr != s->vaddr)
+            kpanic("boot: root task segment at %lx: without an MMU it must be linked at its "
+                   "physical address",
+                   (unsigned long)s->vaddr);
+        char *dst = boot_take((paddr_t)s->paddr, (paddr_t)(s->paddr + s->memsz));
         memcpy(dst, (const char *)bp->root_elf + s->offset, (size_t)s->filesz);
-        memset(dst + s->filesz, 0, (size_t)(s->memsz - s->filesz));
     }
     return &info;
 }
