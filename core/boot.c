@@ -11,6 +11,7 @@
 #include "ktime.h"
 #include "sched.h"
 #include "sched_context.h"
+#include "smp.h"
 #include "syscall.h"
 #include "tcb.h"
 #include "vspace.h"
@@ -290,6 +291,21 @@ void boot_root_task(struct boot_params *bp)
               (unsigned long)bi->empty.end);
 }
 
+/* Start CPUs 1..ncpus-1 (the firmware enters each at kernel_secondary_main); returns how many CPUs
+ * run, counting up to the first the firmware refused, so that CPU indexes stay dense. */
+static unsigned boot_start_cpus(unsigned ncpus)
+{
+#ifdef CONFIG_SMP
+    for (unsigned i = 1; i < ncpus; i++) {
+        if (!hal_cpu_start(i)) {
+            klog_info("mica: cpu %u did not start: running on %u CPUs\n", i, i);
+            return i;
+        }
+    }
+#endif
+    return ncpus;
+}
+
 _Noreturn void kernel_main(struct boot_params *bp)
 {
     uint64_t ram = 0;
@@ -301,11 +317,23 @@ _Noreturn void kernel_main(struct boot_params *bp)
     kprintf("mica: board=%s arch=%s cpus=%u ram=%lluMiB\n", CONFIG_BOARD, CONFIG_ARCH,
             bp->ncpus ? bp->ncpus : 1, (unsigned long long)(ram >> 20));
     sched_init();
+    /* The secondaries wait for the lock until the boot CPU first leaves the kernel. */
+    smp_lock();
+    bp->ncpus = boot_start_cpus(bp->ncpus ? bp->ncpus : 1);
     boot_root_task(bp);
     kernel_start();
 }
 
+#ifdef CONFIG_SMP
 _Noreturn void kernel_secondary_main(unsigned cpu)
 {
-    kpanic("cpu %u: secondary CPUs are not supported yet", cpu);
+    (void)cpu;
+    smp_lock();
+    kernel_start();
 }
+#else
+_Noreturn void kernel_secondary_main(unsigned cpu)
+{
+    kpanic("cpu %u: built without CONFIG_SMP", cpu);
+}
+#endif

@@ -18,6 +18,7 @@
 #include "kernel.h"
 #include "sched.h"
 #include "sched_context.h"
+#include "smp.h"
 #include "tcb.h"
 #include "vspace.h"
 
@@ -219,11 +220,15 @@ static inline __attribute__((always_inline)) struct arch_ctx *fp_run(struct tcb 
 #else
     vspace_switch(p);
 #endif
+    smp_exit(sched_cpu(p), p);
     return &p->ctx;
 }
 
 struct arch_ctx *kernel_fastpath_call(struct arch_ctx *ctx)
 {
+    /* The lock (SMP; a stall overtook the syscall: it runs again later). */
+    if (smp_enter(smp_this_cpu(), SMP_ENTRY_SYSCALL))
+        return kernel_dropped();
     if (IS_ENABLED(CONFIG_INVARIANTS))
         invariants_running(tcb_of(ctx));
     struct tcb *p = fp_call(tcb_of(ctx));
@@ -233,6 +238,9 @@ struct arch_ctx *kernel_fastpath_call(struct arch_ctx *ctx)
 
 struct arch_ctx *kernel_fastpath_reply_recv(struct arch_ctx *ctx)
 {
+    /* The lock (SMP; a stall overtook the syscall: it runs again later). */
+    if (smp_enter(smp_this_cpu(), SMP_ENTRY_SYSCALL))
+        return kernel_dropped();
     if (IS_ENABLED(CONFIG_INVARIANTS))
         invariants_running(tcb_of(ctx));
     struct tcb *p = fp_reply_recv(tcb_of(ctx));

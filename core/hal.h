@@ -110,6 +110,7 @@ enum hal_trap_kind {
     HAL_TRAP_FAULT,   /* user fault: info->fault_type/addr/detail describe it (mica/fault.h) */
     HAL_TRAP_IRQ,     /* device interrupt info->irq, already claimed and masked by the arch */
     HAL_TRAP_TIMER,   /* the one-shot timer fired (see hal_timer_set: possibly early) */
+    HAL_TRAP_IPI,     /* another CPU's hal_ipi_send (SMP only): pick again */
 };
 
 struct hal_trap {
@@ -201,7 +202,8 @@ word_t hal_vspace_token(paddr_t root, word_t asid);
 void hal_vspace_load(word_t token);
 
 /* Drop stale translations after a PTE changed: one page of asid, or all of asid (also when a
- * VSpace is deleted, before its ASID can be handed out again). */
+ * VSpace is deleted, before its ASID can be handed out again). With CONFIG_SMP on every CPU that
+ * may cache them, before returning (riscv64: SBI RFENCE; aarch64: broadcast TLBI ...IS). */
 void hal_tlb_flush_page(word_t asid, word_t vaddr);
 void hal_tlb_flush_asid(word_t asid);
 /* The leaf for vaddr in asid went from invalid to valid: do what the page walker needs to see it
@@ -241,7 +243,10 @@ void hal_mpu_activate(const struct arch_mpu_state *state);
  * firmware refused. Only with CONFIG_SMP. */
 bool hal_cpu_start(unsigned cpu);
 
-/* Interrupt CPU cpu so that it re-enters the scheduler. Only with CONFIG_SMP. */
+/* Interrupt CPU cpu so that it re-enters the kernel: a trap from user mode (kernel_trap with
+ * HAL_TRAP_IPI), or the end of hal_idle with the same kind. Sends that arrive while the target is
+ * in the kernel may merge into one report, but one report must follow the last send. Any context,
+ * also without the kernel lock. Only with CONFIG_SMP. */
 void hal_ipi_send(unsigned cpu);
 
 /* ---- Entry points into the core (called by the arch) ----------------------------------- */

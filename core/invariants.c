@@ -120,6 +120,9 @@ static void check_tcb(const struct tcb *t)
           "tcb %p: ready, scheduling context %p, queue %u", (void *)t, (void *)t->sc, t->queue);
     CHECK(!t->sc || t->sc->tcb == t, "tcb %p: its scheduling context names %p", (void *)t,
           t->sc ? (void *)t->sc->tcb : NULL);
+    /* A thread runs on the CPU of its scheduling context (SMP: sched_migrate keeps them equal). */
+    CHECK(!t->sc || t->cpu == t->sc->cpu, "tcb %p: on cpu %u, its scheduling context on cpu %u",
+          (void *)t, t->cpu, t->sc ? t->sc->cpu : 0);
     /* In a ready queue (or at its front) only with budget now; out of budget is the release
      * queue (a Yield that used up the budget once kept the thread at the front). */
     CHECK((t->queue != SQ_READY && t->queue != SQ_FRONT) ||

@@ -13,6 +13,7 @@
 #include "kernel.h"
 #include "klog.h"
 #include "sched.h"
+#include "smp.h"
 #include "syscall.h"
 #include "vspace.h"
 
@@ -32,6 +33,14 @@ static inline __attribute__((always_inline)) void handle(struct cpu *c, struct t
         c->armed = 0;
         break;
     case HAL_TRAP_IRQ: irq_handle(trap->irq); break;
+#ifdef CONFIG_SMP
+    case HAL_TRAP_IPI:
+        /* Another CPU changed this one's queues (or stalls its thread): pick again. */
+        c->resched = true;
+        break;
+#else
+    default: break; /* HAL_TRAP_IPI comes only with SMP */
+#endif
     }
 }
 
@@ -63,8 +72,9 @@ static inline __attribute__((always_inline)) struct tcb *kernel_next(struct cpu 
 }
 
 /* What runs next on c, with its address space current; nothing ready: hal_idle until an
- * interrupt or the timer makes something ready. */
-static struct arch_ctx *schedule(struct cpu *c)
+ * interrupt or the timer makes something ready. With SMP the lock is released while idle, and
+ * returned to whoever called (smp_exit on the way out). */
+static struct tcb *schedule_tcb(struct cpu *c)
 {
     struct tcb *t = kernel_next(c);
 
@@ -72,32 +82,70 @@ static struct arch_ctx *schedule(struct cpu *c)
         struct hal_trap trap;
         if (CONFIG_LOG_LEVEL >= KLOG_DEBUG)
             invariants_dump();
+        if (IS_ENABLED(CONFIG_SMP)) {
+            /* Idle on the kernel-only tables: another CPU may free the VSpace last current here
+             * (vspace_destroy). */
+            vspace_idle();
+            smp_exit(c, NULL);
+        }
         hal_idle(&trap);
+        smp_enter(c, SMP_ENTRY_NONE);
         handle(c, NULL, &trap);
         t = kernel_next(c);
     }
     vspace_switch(t);
+    return t;
+}
+
+/* The last step of every entry: what runs next, the lock released just before the arch restores
+ * it (smp.h). */
+static struct arch_ctx *schedule(struct cpu *c)
+{
+    struct tcb *t = schedule_tcb(c);
+
+    smp_exit(c, t);
     return &t->ctx;
 }
 
 static inline struct cpu *this_cpu(void)
 {
-    return &cpus[CONFIG_NR_CPUS == 1 ? 0 : hal_cpu_id()];
+    return smp_this_cpu();
 }
 
 struct arch_ctx *kernel_trap(struct arch_ctx *ctx, const struct hal_trap *trap)
 {
+    struct cpu *c;
+
     if (trap->kind == HAL_TRAP_SYSCALL)
         return kernel_syscall(ctx);
-    struct cpu *c = this_cpu();
-    handle(c, tcb_of(ctx), trap);
+    c = this_cpu();
+    /* Overtaken by a stall (smp.h), the thread's own trap is dropped: a fault comes back when the
+     * thread runs the instruction again; an interrupt is the CPU's and is handled all the same. */
+    bool dropped = smp_enter(c, SMP_ENTRY_OTHER);
+    if (!dropped || trap->kind != HAL_TRAP_FAULT)
+        handle(c, dropped ? NULL : tcb_of(ctx), trap);
     return schedule(c);
 }
 
+/* The generic path, entered (under the lock with SMP). */
 struct arch_ctx *kernel_syscall_slow(struct arch_ctx *ctx)
 {
     syscall_handle(tcb_of(ctx));
     return schedule(this_cpu());
+}
+
+struct arch_ctx *kernel_dropped(void)
+{
+    return schedule(this_cpu());
+}
+
+/* Any syscall but the fast path's two, entered. Overtaken by a stall (smp.h), which restarted
+ * the syscall, the thread runs it again later. */
+static struct arch_ctx *syscall_generic(struct arch_ctx *ctx)
+{
+    if (smp_enter(this_cpu(), SMP_ENTRY_SYSCALL))
+        return kernel_dropped();
+    return kernel_syscall_slow(ctx);
 }
 
 struct arch_ctx *kernel_syscall(struct arch_ctx *ctx)
@@ -108,22 +156,23 @@ struct arch_ctx *kernel_syscall(struct arch_ctx *ctx)
         return kernel_fastpath_call(ctx);
     if (nr == MICA_SYS_REPLY_RECV)
         return kernel_fastpath_reply_recv(ctx);
-    return kernel_syscall_slow(ctx);
+    return syscall_generic(ctx);
 }
 
 #ifndef CONFIG_FASTPATH
 /* Built without the fast path: its entry points are the generic path. */
 struct arch_ctx *kernel_fastpath_call(struct arch_ctx *ctx)
 {
-    return kernel_syscall_slow(ctx);
+    return syscall_generic(ctx);
 }
 
 struct arch_ctx *kernel_fastpath_reply_recv(struct arch_ctx *ctx)
 {
-    return kernel_syscall_slow(ctx);
+    return syscall_generic(ctx);
 }
 #endif
 
+/* Start running threads on this CPU (after boot: with SMP, the lock is held). */
 _Noreturn void kernel_start(void)
 {
     hal_user_enter(schedule(this_cpu()));

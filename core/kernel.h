@@ -16,6 +16,9 @@ static inline struct tcb *tcb_of(struct arch_ctx *ctx)
  * scheduler: what the fast path falls back to. */
 struct arch_ctx *kernel_syscall_slow(struct arch_ctx *ctx);
 
+/* What runs next on this CPU, the trap in flight dropped (a stall overtook it: smp.h). */
+struct arch_ctx *kernel_dropped(void);
+
 /* Start running threads on this CPU (after boot). */
 _Noreturn void kernel_start(void);
 

@@ -165,6 +165,7 @@ struct sched_context {
     uint8_t head, count, max, configured;
     uint8_t dying;       /* its last cap is gone: nothing may take it up again (delete.c) */
     uint8_t round_robin; /* budget == period (sc_round_robin), kept for the IPC fast path */
+    uint8_t cpu;         /* the CPU of the SchedControl that configured it: its thread runs there */
     struct refill refills[SC_MAX_REFILLS];
 };
 

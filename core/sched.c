@@ -15,6 +15,7 @@
 #include "ktime.h"
 #include "sched.h"
 #include "sched_context.h"
+#include "smp.h"
 
 struct cpu cpus[CONFIG_NR_CPUS];
 unsigned sched_ncpus = 1;
@@ -268,7 +269,38 @@ void sched_set_prio(struct tcb *t, unsigned prio)
     } else {
         t->prio = (uint8_t)prio;
     }
+    /* Running or ready there, it may now preempt or be preempted: that CPU picks again. */
+    if (t->queue != SQ_NONE)
+        smp_kick(t->cpu);
 }
+
+#ifdef CONFIG_SMP
+void sched_enqueue_remote(struct tcb *t, bool head)
+{
+    enqueue(t, head);
+    if (t->queue != SQ_NONE)
+        smp_kick(t->cpu);
+}
+
+void sched_migrate(struct tcb *t, unsigned cpu)
+{
+    struct cpu *old = sched_cpu(t);
+
+    smp_stall(t);
+    sched_dequeue(t);
+    if (old->cur == t) {
+        /* Its time so far is charged where it ran; that CPU picks another thread. */
+        sched_commit(old);
+        old->cur = NULL;
+        old->cur_sc = NULL;
+        old->resched = true;
+        smp_kick(t->cpu);
+    }
+    t->cpu = cpu;
+    if (t->state == TS_READY)
+        sched_enqueue(t);
+}
+#endif
 
 void sched_wake(struct tcb *t, int err)
 {

@@ -37,6 +37,15 @@ struct cpu {
     uint64_t commit_time;         /* cur_sc has been charged up to this time */
     uint64_t armed;               /* the deadline last given to hal_timer_set; 0 = not known */
     struct tcb *timeout;          /* its budget ran out: a timeout fault to raise (kernel.c) */
+#ifdef CONFIG_SMP
+    /* smp.h, at small offsets too. Read and written by other CPUs under the kernel lock, but
+     * entered, which this CPU sets while it waits for the lock (smp_wait) and a CPU holding the
+     * lock waits for (smp_stall). */
+    struct tcb *user; /* the thread this CPU left the kernel towards, until it enters again */
+    uint64_t ipi;     /* CPUs to interrupt when this entry leaves the kernel (smp_kick) */
+    uint8_t entered;  /* enum smp_entry: trapped from user mode, waiting for the lock */
+    bool dropped;     /* a stall overtook the trap in flight: do not handle the thread's part */
+#endif
     uint32_t l2[SCHED_L2_WORDS];
     struct ready_queue ready[MICA_NUM_PRIORITIES];
 };
@@ -52,6 +61,10 @@ static inline struct cpu *sched_cpu(const struct tcb *t)
 
 /* The general cases of sched_enqueue, sched_enqueue_partner and sched_dequeue (sched.c). */
 void sched_enqueue_slow(struct tcb *t);
+/* A thread of another CPU: queued there, and that CPU interrupted to pick again (SMP only). */
+void sched_enqueue_remote(struct tcb *t, bool head);
+/* Move t to CPU cpu's queues, stopping it first if it runs elsewhere (SMP only; sched.c). */
+void sched_migrate(struct tcb *t, unsigned cpu);
 void sched_enqueue_head_slow(struct tcb *t);
 void sched_dequeue_slow(struct tcb *t);
 
@@ -64,6 +77,10 @@ static inline __attribute__((always_inline)) void sched_enqueue(struct tcb *t)
     struct cpu *c = sched_cpu(t);
     struct sched_context *sc = t->sc;
 
+    if (CONFIG_NR_CPUS > 1 && t->cpu != hal_cpu_id()) {
+        sched_enqueue_remote(t, false);
+        return;
+    }
     if (sc && sc->configured && sc_round_robin(sc) && !c->front && !c->ready[t->prio].head) {
         t->sched_next = t->sched_prev = NULL;
         t->queue = SQ_FRONT;
@@ -82,6 +99,10 @@ static inline __attribute__((always_inline)) void sched_enqueue_partner(struct t
     struct cpu *c = sched_cpu(t);
     struct sched_context *sc = t->sc;
 
+    if (CONFIG_NR_CPUS > 1 && t->cpu != hal_cpu_id()) {
+        sched_enqueue_remote(t, true);
+        return;
+    }
     if (sc && sc->configured && sc_round_robin(sc) && !c->front) {
         t->sched_next = t->sched_prev = NULL;
         t->queue = SQ_FRONT;

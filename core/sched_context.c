@@ -13,6 +13,7 @@
 #include "preempt.h"
 #include "sched.h"
 #include "sched_context.h"
+#include "smp.h"
 #include "tcb.h"
 
 static struct refill *refill_at(struct sched_context *sc, unsigned i)
@@ -142,18 +143,30 @@ static void requeue(struct tcb *t)
     }
 }
 
+/* requeue, and a thread runs on the CPU of its context (SMP: moved there if it is elsewhere). */
+static void requeue_on(struct tcb *t, const struct sched_context *sc)
+{
+    if (CONFIG_NR_CPUS > 1 && t && t->cpu != sc->cpu) {
+        sched_migrate(t, sc->cpu);
+        return;
+    }
+    requeue(t);
+}
+
 void sched_context_donate(struct sched_context *sc, struct tcb *to)
 {
     struct tcb *from = sc->tcb;
 
     if (from) {
+        /* Running on another CPU, it must stop there before it loses its time. */
+        smp_stall(from);
         from->sc = NULL;
         requeue(from);
     }
     sc->tcb = to;
     if (to) {
         to->sc = sc;
-        requeue(to);
+        requeue_on(to, sc);
     }
 }
 
@@ -269,7 +282,11 @@ static int sched_control_configure(struct inv *inv)
             sched_commit(&cpus[i]);
     sched_context_configure(sc, ktime_us_to_ticks(budget), ktime_us_to_ticks(period),
                             1 + (unsigned)inv->mr[2], inv->mr[3]);
-    requeue(sc->tcb);
+    /* The SchedControl cap names its CPU: a context configured through another CPU's takes its
+     * thread there. */
+    sc->cpu = (uint8_t)inv->slot->cap.obj;
+    if (sc->tcb)
+        requeue_on(sc->tcb, sc);
     return MICA_OK;
 }
 

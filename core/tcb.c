@@ -11,6 +11,7 @@
 #include "notify.h"
 #include "sched.h"
 #include "sched_context.h"
+#include "smp.h"
 #include "tcb.h"
 
 void tcb_init(struct tcb *t)
@@ -22,6 +23,9 @@ void tcb_init(struct tcb *t)
 
 void tcb_suspend(struct tcb *t)
 {
+    /* Running on another CPU: stopped there first (smp.h), so that it leaves user mode before it
+     * leaves the queues, and its registers are at rest before CANCELLED goes into them. */
+    smp_stall(t);
     if (t->state == TS_READY) {
         sched_dequeue(t);
     } else if (t->state != TS_INACTIVE) {
@@ -92,6 +96,8 @@ static int tcb_decode_slot(struct tcb_slots *s, enum tcb_slot which, struct cte 
 static int tcb_invoke_slots(struct tcb *t, const struct cte *tslot, const struct tcb_slots *s,
                             word_t ipc_uaddr)
 {
+    /* Its address space, IPC buffer or CSpace may go: not while it runs on another CPU. */
+    smp_stall(t);
     for (unsigned i = 0; i < TCB_NSLOTS; i++) {
         if (s->src[i]) {
             int err = cap_delete(&t->slots[i]);
@@ -164,6 +170,7 @@ static int tcb_decode_priority(struct inv *inv, struct tcb *t)
 static void tcb_invoke_write_registers(struct inv *inv, struct tcb *t, word_t first, word_t count,
                                        bool resume)
 {
+    smp_stall(t);
     for (unsigned i = 0; i < count; i++)
         tcb_set_reg(t, (unsigned)(first + i), inv_mr(inv, 3 + i));
     if (resume)
@@ -183,6 +190,8 @@ static int tcb_decode_registers(struct inv *inv, struct tcb *t)
     if (first > ARCH_NUM_REGS || count > ARCH_NUM_REGS - first)
         return MICA_ERR_RANGE;
     if (!write) {
+        /* Registers at rest: a thread running on another CPU is stopped there first. */
+        smp_stall(t);
         for (unsigned i = 0; i < count; i++)
             inv_ret(inv, i, tcb_reg(t, (unsigned)(first + i)));
         return MICA_OK;

@@ -12,6 +12,7 @@
 #include "cap.h"
 #include "invocation.h"
 #include "sched.h"
+#include "smp.h"
 #include "tcb.h"
 #include "vm.h"
 #include "vspace.h"
@@ -65,9 +66,13 @@ void vspace_destroy(const struct cap *c)
 
     if (vspace_lookup(c->data) != cap_ptr(c))
         return;
-    /* No CPU may keep running on tables that are about to become free memory. */
+    /* No CPU may keep running on tables that are about to become free memory. Another CPU may run
+     * a thread in it (its TCB's VSpace cap can go first, in a revoke): stopped there, it moves to
+     * the kernel-only tables while it waits for the lock (smp.h). */
     for (unsigned i = 0; i < CONFIG_NR_CPUS; i++) {
         if (vspace_active[i] == (c->obj | 1)) {
+            if (i != hal_cpu_id())
+                smp_stall_cpu(i);
             vspace_active[i] = 1;
             if (i == hal_cpu_id())
                 vspace_backend_activate(NULL, 0);

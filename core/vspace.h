@@ -64,6 +64,18 @@ static inline void vspace_switch(struct tcb *t)
     vspace_backend_activate(has ? cap_ptr(c) : NULL, has ? vspace_asid(c->data) : 0);
 }
 
+/* The kernel-only space current on this CPU (an idle CPU, so that no VSpace it ran is in use
+ * while the CPU does not hold the kernel lock). */
+static inline void vspace_idle(void)
+{
+    word_t *active = &vspace_active[CONFIG_NR_CPUS == 1 ? 0 : hal_cpu_id()];
+
+    if (*active == 1)
+        return;
+    *active = 1;
+    vspace_backend_activate(NULL, 0);
+}
+
 #ifdef CONFIG_MMU
 /* The token that makes each ASID's VSpace current (vspace_mmu.c, hal_vspace_token). */
 extern word_t vspace_asid_token[];

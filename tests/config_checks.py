@@ -284,6 +284,46 @@ def release_size(results, scratch, board, limit):
                 f"{size} bytes")
 
 
+# Atomic (lock) instructions of each arch's objdump output: the uniprocessor kernel has none (issue
+# 13: CONFIG_SMP=n is lock-free), the SMP one has its ticket lock's.
+ATOMICS = {
+    "riscv64": re.compile(r"\s(amo[a-z]+\.[wd][a-z.]*|lr\.[wd][a-z.]*|sc\.[wd][a-z.]*)\s"),
+    "aarch64": re.compile(r"\s(ld[a-z]*xr[bh]?|st[a-z]*xr[bh]?|ldadd[a-z]*|ldset[a-z]*|"
+                          r"ldclr[a-z]*|cas[a-z]*|swp[a-z]*)\s"),
+}
+
+
+def atomics(path, arch):
+    r = subprocess.run(["llvm-objdump", "-d", "--no-show-raw-insn", "--mattr=+a,+c,+m,+zbb", path]
+                       if arch == "riscv64" else ["llvm-objdump", "-d", "--no-show-raw-insn", path],
+                       capture_output=True, text=True)
+    if r.returncode:
+        return None
+    return [line.strip() for line in r.stdout.splitlines() if ATOMICS[arch].search(line)]
+
+
+def lock_free(results, builddir, board):
+    """The uniprocessor build's kernel has no atomic instruction; an SMP build of the same board
+    (tests/run's <board>-smp, when built) has some, so that the check can fail."""
+    config = os.path.join(builddir, ".config")
+    with open(config) as f:
+        cfg = f.read()
+    arch = re.search(r'^CONFIG_ARCH="([a-z0-9]+)"', cfg, re.M)
+    if not arch or arch.group(1) not in ATOMICS or "CONFIG_SMP=y" in cfg:
+        return
+    name = f"{board}: the uniprocessor kernel has no atomic instruction"
+    found = atomics(os.path.join(builddir, "mica.elf"), arch.group(1))
+    if found is None:
+        results.add(GROUP, "fail", name, "llvm-objdump failed")
+    elif found:
+        results.add(GROUP, "fail", name, f"{len(found)} found", found[:10])
+    else:
+        smp = atomics(builddir + "-smp/mica.elf", arch.group(1)) \
+            if os.path.exists(builddir + "-smp/mica.elf") else None
+        results.add(GROUP, "pass", name + ("" if smp is None else
+                                           f" (its SMP build: {len(smp)}, the kernel lock's)"))
+
+
 def run(results, built):
     """built: {board name: build directory} of boards tests/run built in this run."""
     scratch = os.path.join(SRCDIR, "build", "config-checks")
@@ -296,6 +336,7 @@ def run(results, built):
         if board in built:
             release_size(results, scratch, board, limit)
     for board, builddir in built.items():
+        lock_free(results, builddir, board)
         compile_database(results, builddir, board)
         if os.path.exists(os.path.join(builddir, "root-mica.elf")):
             stripped_root(results, builddir, board)

@@ -121,7 +121,7 @@ bool aarch64_irq_take(struct hal_trap *trap)
             enable(intid, false);
             return false;
         }
-        trap->kind = HAL_TRAP_TIMER;
+        trap->kind = HAL_TRAP_IPI;
         return true;
     }
     enable(intid, false);

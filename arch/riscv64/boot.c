@@ -31,9 +31,16 @@ static unsigned number_cpus(const void *dtb, word_t boot_hartid)
     uint64_t hwid;
 
     riscv_hartid[0] = boot_hartid;
-    for (unsigned i = 0; dtb && n < CONFIG_NR_CPUS && fdt_cpu_hwid(dtb, i, &hwid) == 0; i++)
-        if (hwid != boot_hartid)
-            riscv_hartid[n++] = hwid;
+    for (unsigned i = 0; dtb && fdt_cpu_hwid(dtb, i, &hwid) == 0; i++) {
+        if (hwid == boot_hartid)
+            continue;
+        if (n == CONFIG_NR_CPUS) {
+            klog_info("mica: hart %lu and later ones left off (CONFIG_NR_CPUS=%u)\n",
+                      (unsigned long)hwid, (unsigned)CONFIG_NR_CPUS);
+            break;
+        }
+        riscv_hartid[n++] = hwid;
+    }
     return n;
 }
 

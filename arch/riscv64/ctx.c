@@ -89,10 +89,10 @@ static bool interrupt(word_t code, struct hal_trap *trap)
         trap->kind = HAL_TRAP_IRQ;
         return trap->irq != 0;
     case IRQ_S_SOFT:
-        /* An IPI (hal_ipi_send): the core only needs to come back and pick again; the HAL has no
-         * trap kind of its own for that, and TIMER (end of slice) is what it amounts to. */
+        /* An IPI (hal_ipi_send). Cleared before the core looks at what it was sent for, so that a
+         * send from now on raises it again. */
         csr_clear(sip, SIE_SSIE);
-        trap->kind = HAL_TRAP_TIMER;
+        trap->kind = HAL_TRAP_IPI;
         return true;
     default: kpanic("unexpected interrupt %lu", (unsigned long)code);
     }

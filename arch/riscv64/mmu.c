@@ -224,7 +224,7 @@ static word_t hw_asid(word_t asid)
 
 /* sfence.vma vaddr, asid orders the page-table stores before and drops vaddr's non-global
  * translations in asid (4.2.1); ASID 0 is shared, so flush that vaddr in every space. */
-void hal_tlb_flush_page(word_t asid, word_t vaddr)
+static void flush_page_local(word_t asid, word_t vaddr)
 {
     word_t hw = hw_asid(asid);
 
@@ -234,11 +234,20 @@ void hal_tlb_flush_page(word_t asid, word_t vaddr)
         __asm__ volatile("sfence.vma %0, zero" ::"r"(vaddr) : "memory");
 }
 
+/* A stale translation may be cached by any hart that ran the address space: all of them. */
+void hal_tlb_flush_page(word_t asid, word_t vaddr)
+{
+    flush_page_local(asid, vaddr);
+#ifdef CONFIG_SMP
+    riscv_remote_sfence(vaddr, (word_t)1 << HAL_PAGE_BITS, hw_asid(asid));
+#endif
+}
+
 /* Without Svvptc, RISC-V only guarantees that a store setting V is seen by the page walker after
  * an SFENCE.VMA (RISC-V Privileged ISA 20240411, "Svvptc"): the same fence as a flush. */
 void hal_tlb_page_mapped(word_t asid, word_t vaddr)
 {
-    hal_tlb_flush_page(asid, vaddr);
+    flush_page_local(asid, vaddr);
 }
 
 void hal_tlb_flush_asid(word_t asid)
@@ -249,4 +258,7 @@ void hal_tlb_flush_asid(word_t asid)
         __asm__ volatile("sfence.vma zero, %0" ::"r"(hw) : "memory");
     else
         __asm__ volatile("sfence.vma" ::: "memory");
+#ifdef CONFIG_SMP
+    riscv_remote_sfence(0, ~(word_t)0, hw);
+#endif
 }

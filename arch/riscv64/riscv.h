@@ -70,6 +70,7 @@ bool riscv_stack_guard(word_t va, unsigned *cpu);
 #define SBI_EXT_TIME         0x54494d45
 #define SBI_EXT_IPI          0x735049
 #define SBI_EXT_HSM          0x48534d
+#define SBI_EXT_RFENCE       0x52464e43
 #define SBI_EXT_SRST         0x53525354
 #define SBI_HSM_HART_START   0
 #define SBI_SRST_SHUTDOWN    0
@@ -93,6 +94,12 @@ static inline struct sbiret sbi_call(word_t ext, word_t fid, word_t a0, word_t a
     __asm__ volatile("ecall" : "+r"(r0), "+r"(r1) : "r"(r2), "r"(r6), "r"(r7) : "memory");
     return (struct sbiret){(long)r0, (long)r1};
 }
+
+#ifdef CONFIG_SMP
+/* smp.c: sfence.vma on every other started hart (SBI RFENCE), for [start, start + size) of hardware
+ * ASID asid (0: every address space). */
+void riscv_remote_sfence(word_t start, word_t size, word_t asid);
+#endif
 
 /* trap.S: the trap vector (hal_user_enter is there too). */
 extern char riscv_trap_vector[];

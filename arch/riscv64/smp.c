@@ -24,6 +24,33 @@ void hal_ipi_send(unsigned cpu)
     sbi_call(SBI_EXT_IPI, 0, 1, riscv_hartid[cpu], 0);
 }
 
+/* remote_sfence_vma (FID 1) and remote_sfence_vma_asid (FID 2) take five arguments. */
+static long sbi_rfence(word_t fid, word_t hart, word_t start, word_t size, word_t asid)
+{
+    register word_t r0 __asm__("a0") = 1; /* hart_mask: bit 0 is hart_mask_base */
+    register word_t r1 __asm__("a1") = hart;
+    register word_t r2 __asm__("a2") = start;
+    register word_t r3 __asm__("a3") = size;
+    register word_t r4 __asm__("a4") = asid;
+    register word_t r6 __asm__("a6") = fid;
+    register word_t r7 __asm__("a7") = SBI_EXT_RFENCE;
+
+    __asm__ volatile("ecall"
+                     : "+r"(r0), "+r"(r1)
+                     : "r"(r2), "r"(r3), "r"(r4), "r"(r6), "r"(r7)
+                     : "memory");
+    return (long)r0;
+}
+
+/* One call per hart: hart ids need not be dense, and a mask of all harts (base -1) would include
+ * harts CONFIG_NR_CPUS left off. OpenSBI returns once the target hart has fenced. */
+void riscv_remote_sfence(word_t start, word_t size, word_t asid)
+{
+    for (unsigned i = 0; i < riscv_ncpus; i++)
+        if (i != hal_cpu_id())
+            sbi_rfence(asid ? 2 : 1, riscv_hartid[i], start, size, asid);
+}
+
 /* entry.S has switched to the boot tables, the hart's stack and tp = cpu. */
 _Noreturn void riscv_secondary_boot(word_t hartid, word_t cpu)
 {

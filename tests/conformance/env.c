@@ -493,6 +493,14 @@ static bool setup_failed(const char *what)
     return false;
 }
 
+bool env_skip_host_clock(void)
+{
+    if (env_bi->num_cpus < 2)
+        return false;
+    tap_skip("more than one CPU: booted without -icount, the clock is the host's");
+    return true;
+}
+
 bool env_init(const struct mica_bootinfo *bi)
 {
     int best = -1;

@@ -34,6 +34,12 @@ extern volatile uint32_t *env_an505_dual;
  * to be retyped or revoked by a test. */
 bool env_device_in_use(mica_cptr_t ut);
 
+/* Tests that compare amounts of time (budget shares, cost ratios) or need a time slice not to run
+ * out between two steps only hold on a clock that follows instructions: tests/run boots machines
+ * with more than one CPU without -icount (docs/porting.md, "SMP under QEMU"), where the clock is
+ * a loaded host's. True, after a skip line saying so, on such a boot. */
+bool env_skip_host_clock(void);
+
 /* Set up the pool and the join machinery; false (with a message printed) if impossible. */
 bool env_init(const struct mica_bootinfo *bi);
 /* Called around each test: the first resets the per-test state, the second deletes everything. */

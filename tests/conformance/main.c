@@ -6,10 +6,10 @@
 #include "suite.h"
 
 static const struct tap_suite suites[] = {
-    {boot_tests, 0},  {untyped_tests, 0}, {cnode_tests, 0}, {tcb_tests, 0},
-    {ipc_tests, 0},   {ntfn_tests, 0},    {sched_tests, 0}, {schedctx_tests, 0},
-    {irq_tests, 0},   {vm_tests, 0},      {mpu_tests, 0},   {mcs_tests, 0},
-    {fault_tests, 0}, {board_tests, 0},   {an505_tests, 0}, {toolkit_tests, 0},
+    {boot_tests, 0},    {untyped_tests, 0}, {cnode_tests, 0},    {tcb_tests, 0},   {ipc_tests, 0},
+    {ntfn_tests, 0},    {sched_tests, 0},   {schedctx_tests, 0}, {irq_tests, 0},   {vm_tests, 0},
+    {mpu_tests, 0},     {mcs_tests, 0},     {fault_tests, 0},    {board_tests, 0}, {an505_tests, 0},
+    {toolkit_tests, 0}, {smp_tests, 0},
 };
 
 int mica_main(const struct mica_bootinfo *bi)
@@ -19,6 +19,7 @@ int mica_main(const struct mica_bootinfo *bi)
         &ipc_tests_count,   &ntfn_tests_count,    &sched_tests_count, &schedctx_tests_count,
         &irq_tests_count,   &vm_tests_count,      &mpu_tests_count,   &mcs_tests_count,
         &fault_tests_count, &board_tests_count,   &an505_tests_count, &toolkit_tests_count,
+        &smp_tests_count,
     };
     struct tap_suite run[sizeof(suites) / sizeof(suites[0])];
 

@@ -27,6 +27,7 @@ DECLARE_TESTS(fault);
 DECLARE_TESTS(board);
 DECLARE_TESTS(an505);
 DECLARE_TESTS(toolkit);
+DECLARE_TESTS(smp);
 
 /* Word-sized pointer arguments for helper threads. */
 #define ARG(p) ((mica_word_t)(uintptr_t)(p))

@@ -339,6 +339,9 @@ static void t_call_same_priority_order(void)
     mica_cptr_t ep = new_ep();
     struct thread *ts[3] = {&t1, &t2, &t3};
 
+    /* The order holds only if no helper's 10 ms budget runs out in between. */
+    if (env_skip_host_clock())
+        return;
     log_reset();
     log_call_err = MICA_ERR_COUNT;
     if (!start_echo(ep, 1))
@@ -379,6 +382,9 @@ static void t_reply_ahead_of_peers(void)
 {
     static const unsigned lens[] = {0, 1, MICA_MSG_REGS + 1};
 
+    /* The order holds only if no helper's 10 ms budget runs out in between. */
+    if (env_skip_host_clock())
+        return;
     for (unsigned k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
         mica_cptr_t ep = new_ep();
         struct thread *ts[3] = {&t1, &t2, &t3};

@@ -128,6 +128,8 @@ static bool run_with_filler(mica_cptr_t sc, mica_word_t iterations, mica_word_t 
 
 static void t_budget_enforced(void)
 {
+    if (env_skip_host_clock())
+        return;
     reset();
     mica_cptr_t sc = new_sc(200, 1000, 0, 0);
     mica_word_t w, f;
@@ -145,6 +147,8 @@ static void t_budget_enforced(void)
 
 static void t_replenishment(void)
 {
+    if (env_skip_host_clock())
+        return;
     reset();
     mica_cptr_t sc = new_sc(100, 1000, 0, 0);
     mica_word_t w, f;
@@ -169,6 +173,8 @@ static void yielder(mica_word_t n)
  * 99% of the CPU on a 10% budget. Now Yield is held to the budget like any other syscall. */
 static void t_yield_keeps_to_budget(void)
 {
+    if (env_skip_host_clock())
+        return;
     reset();
     mica_cptr_t sc = new_sc(100, 1000, 0, 0);
     mica_word_t w, f;
@@ -188,6 +194,8 @@ static void t_yield_keeps_to_budget(void)
 
 static void t_sporadic_replenishment(void)
 {
+    if (env_skip_host_clock())
+        return;
     reset();
     mica_cptr_t sc = new_sc(100, 1000, 4, 0); /* sporadic server: 4 extra refills */
     mica_word_t w, f;
@@ -210,6 +218,8 @@ static void proportional(mica_word_t slot)
 
 static void t_proportional_share(void)
 {
+    if (env_skip_host_clock())
+        return;
     reset();
     mica_cptr_t a = new_sc(300, 1000, 0, 0), b = new_sc(100, 1000, 0, 0);
     watch[0] = &ts_[0];
@@ -367,6 +377,9 @@ static void chain_client(mica_word_t arg)
 static void t_passive_spin_on_donated_budget(void)
 {
     mica_word_t w, f;
+
+    if (env_skip_host_clock())
+        return;
 
     reset();
     chain_ep = new_ep();

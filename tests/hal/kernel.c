@@ -337,6 +337,7 @@ struct arch_ctx *kernel_trap(struct arch_ctx *ctx, const struct hal_trap *trap)
             ht_fail_and_stop("interrupt from an unexpected line", trap->irq, 0);
         device_irqs++;
         break;
+    case HAL_TRAP_IPI: ht_fail_and_stop("IPI trap from user mode", 0, 0);
     }
     return ctx;
 }
@@ -397,8 +398,7 @@ void ht_check_smp(void)
     hal_idle(&trap);
     ht_report(TEST_SMP_START, ok && secondary_up == 1,
               "no second CPU, or a bad CPU index accepted");
-    /* The HAL has no trap kind of its own for an IPI: it is reported like a timer. */
-    ht_report(TEST_SMP_IPI, trap.kind == HAL_TRAP_TIMER, "hal_idle returned something else");
+    ht_report(TEST_SMP_IPI, trap.kind == HAL_TRAP_IPI, "hal_idle returned something else");
 }
 #else
 void ht_check_smp(void)

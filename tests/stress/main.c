@@ -5,8 +5,11 @@
  * operations and Frame/PageTable mappings on a range of scratch slots, with valid and invalid
  * arguments, while helper threads block and wake in random IPC on the same objects. It checks
  * nothing itself: the kernel's invariant checker runs after every trap and panics on the first
- * broken invariant.
+ * broken invariant. On an SMP build the helpers run on CPUs 1, 2, 3 (as many as there are; all on
+ * CPU 0 with one), the root task on CPU 0, and SchedContexts are reconfigured through random CPUs'
+ * SchedControls, so that threads migrate while others IPC with them.
  *   ./configure.py --board hosted --app tests/stress -D CONFIG_INVARIANTS=y -D CONFIG_SANITIZERS=y
+ *   ./configure.py --app tests/stress -D CONFIG_INVARIANTS=y -D CONFIG_SMP=y (then -smp 4)
  */
 #include <mica/invoke.h>
 #include <mica/user.h>
@@ -27,6 +30,8 @@ static mica_word_t seed[NHELPERS + 1];
 static unsigned ok_ops, helper_ops, vm_maps;
 static mica_word_t junk[8] = {1, 2, 3, 64, 0, 5, 1000, 7};
 static int env_mpu;
+static mica_cptr_t sched_control; /* CPU 0's SchedControl; CPU i's is sched_control + i */
+static unsigned ncpus;
 
 static mica_word_t rnd(unsigned who)
 {
@@ -198,9 +203,16 @@ static void random_op(void)
         }
         break;
     case 13:
-        if (type == MICA_OBJ_SCHED_CONTEXT)
-            rnd(NHELPERS) % 2 ? mica_sched_context_bind(b, a) : mica_sched_context_unbind(b);
-        else
+        if (type == MICA_OBJ_SCHED_CONTEXT) {
+            switch (rnd(NHELPERS) % 3) {
+            case 0: mica_sched_context_bind(b, a); break;
+            case 1: mica_sched_context_unbind(b); break;
+            default: /* onto a random CPU: its thread, if any, moves there */
+                mica_sched_control_configure(sched_control + rnd(NHELPERS) % ncpus, b, 1000,
+                                             1000 + rnd(NHELPERS) % 2 * 1000, 0, 0);
+                break;
+            }
+        } else
             mica_nbrecv(b, a, &v, &v);
         break;
     case 14: mica_yield(); break;
@@ -227,12 +239,44 @@ static void refill(void)
                             scratch + VM_SLOTS + k, 1);
 }
 
+/* Where helper i's IPC buffer is, and the frame cap for it: on an MMU board a copy of its frame
+ * cap, in a slot random operations do not reach (so that no random invocation unmaps it), mapped
+ * near the top of the root's VSpace with page tables from big as the walk asks; elsewhere the
+ * frame itself at its own address. */
+static int helper_buffer(const struct mica_bootinfo *bi, unsigned i, mica_cptr_t big,
+                         mica_cptr_t *next, mica_cptr_t *frame, mica_word_t *addr)
+{
+    *frame = helper_buf[i];
+    if (!(bi->flags & MICA_BOOT_FLAG_MMU))
+        return mica_frame_get_address(helper_buf[i], addr) ? -1 : 0;
+    *frame = (*next)++;
+    if (mica_cnode_copy(MICA_INIT_CNODE, *frame, D, MICA_INIT_CNODE, helper_buf[i], D,
+                        MICA_RIGHTS_ALL))
+        return -1;
+    mica_word_t top = bi->user_vaddr_top & ~(((mica_word_t)1 << MICA_PAGE_BITS) - 1);
+    *addr = top - ((mica_word_t)(512 + i) << MICA_PAGE_BITS);
+    for (int k = 0; k < 4; k++) {
+        mica_error_t err = mica_frame_map(*frame, MICA_INIT_VSPACE, *addr,
+                                          MICA_VM_READ | MICA_VM_WRITE, MICA_VM_CACHED);
+        if (err != MICA_ERR_FAILED_LOOKUP)
+            return err ? -1 : 0;
+        mica_cptr_t pt = (*next)++;
+        if (mica_untyped_retype(big, MICA_OBJ_PAGE_TABLE, MICA_PAGE_TABLE_BITS, MICA_INIT_CNODE, 0,
+                                0, pt, 1) ||
+            mica_page_table_map(pt, MICA_INIT_VSPACE, *addr))
+            return -1;
+    }
+    return -1;
+}
+
 static int setup(const struct mica_bootinfo *bi)
 {
     mica_cptr_t next = bi->empty.start, big = 0;
     mica_word_t addr;
 
     env_mpu = (bi->flags & MICA_BOOT_FLAG_MPU) != 0;
+    sched_control = bi->sched_control.start;
+    ncpus = (unsigned)bi->num_cpus;
     for (mica_word_t i = bi->untyped.start; i < bi->untyped.end; i++)
         if (bi->untyped_list[i - bi->untyped.start].size_bits >= 22)
             big = i;
@@ -246,10 +290,14 @@ static int setup(const struct mica_bootinfo *bi)
         helper_buf[i] = next++;
         if (mica_untyped_retype(big, MICA_OBJ_TCB, 0, MICA_INIT_CNODE, 0, 0, helper_tcb[i], 1) ||
             mica_untyped_retype(big, MICA_OBJ_FRAME, MICA_PAGE_BITS, MICA_INIT_CNODE, 0, 0,
-                                helper_buf[i], 1) ||
-            mica_frame_get_address(helper_buf[i], &addr) ||
-            mica_tcb_configure(helper_tcb[i], MICA_INIT_CNODE, MICA_INIT_VSPACE, addr,
-                               helper_buf[i]) ||
+                                helper_buf[i], 1))
+            return -1;
+    }
+    /* helper_tcb[i] and helper_buf[i] follow pool (any_source): the rest comes after them. */
+    for (unsigned i = 0; i < NHELPERS; i++) {
+        mica_cptr_t frame;
+        if (helper_buffer(bi, i, big, &next, &frame, &addr) ||
+            mica_tcb_configure(helper_tcb[i], MICA_INIT_CNODE, MICA_INIT_VSPACE, addr, frame) ||
             mica_tcb_set_mc_priority(helper_tcb[i], MICA_INIT_TCB, PRIO) ||
             mica_tcb_set_priority(helper_tcb[i], MICA_INIT_TCB, PRIO))
             return -1;
@@ -258,7 +306,7 @@ static int setup(const struct mica_bootinfo *bi)
     for (unsigned i = 0; i < NHELPERS; i++) {
         mica_cptr_t sc = next++;
         if (mica_untyped_retype(big, MICA_OBJ_SCHED_CONTEXT, 0, MICA_INIT_CNODE, 0, 0, sc, 1) ||
-            mica_sched_control_configure(bi->sched_control.start, sc, 1000, 1000, 0, 0) ||
+            mica_sched_control_configure(sched_control + (i + 1) % ncpus, sc, 1000, 1000, 0, 0) ||
             mica_sched_context_bind(sc, helper_tcb[i]))
             return -1;
         helper_reply[i] = next++;
@@ -287,7 +335,10 @@ int mica_main(const struct mica_bootinfo *bi)
         if (mica_tcb_write_registers(helper_tcb[i], 1, MICA_REG_PC, 3, regs))
             return 1;
     }
-    for (unsigned i = 0; i < ITERATIONS; i++) {
+    /* More CPUs, more interleavings to try: three times as many operations (at -smp 4 under the
+     * invariant checker, over 60 s of QEMU time on the machines it was written on). */
+    unsigned iterations = ncpus > 1 ? 3 * ITERATIONS : ITERATIONS;
+    for (unsigned i = 0; i < iterations; i++) {
         if (i % 32 == 0)
             refill();
         random_op();
@@ -297,6 +348,6 @@ int mica_main(const struct mica_bootinfo *bi)
     mica_printf("stress: %u random operations (%u on a non-empty slot, %u frame or page-table "
                 "mappings), %u helper operations that succeeded or were cancelled; kernel "
                 "invariants held\n",
-                ITERATIONS, ok_ops, vm_maps, helper_ops);
+                iterations, ok_ops, vm_maps, helper_ops);
     return 0;
 }

@@ -363,6 +363,7 @@ struct arch_ctx *kernel_trap(struct arch_ctx *ctx, const struct hal_trap *trap)
             fail_and_stop("interrupt from an unexpected line", trap->irq, 0);
         dual_irqs++;
         break;
+    case HAL_TRAP_IPI: fail_and_stop("IPI on a single-core board", 0, 0);
     }
     return ctx;
 }

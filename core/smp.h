@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The big kernel lock and what crosses between CPUs (docs/architecture.md, "SMP"). With
+ * CONFIG_SMP every kernel entry takes one ticket lock and every exit releases it just before the
+ * arch restores the next context; without it all of this compiles to nothing, so the
+ * uniprocessor kernel has no atomic instruction on any path.
+ */
+#ifndef MICA_SMP_H
+#define MICA_SMP_H
+
+#include "sched.h"
+
+/* What a CPU's trap in flight was (struct cpu's entered): a syscall, whose PC is already past the
+ * syscall instruction, or anything else. 0: the CPU is not waiting for the lock with a user
+ * context saved. */
+enum smp_entry { SMP_ENTRY_NONE, SMP_ENTRY_SYSCALL, SMP_ENTRY_OTHER };
+
+static inline struct cpu *smp_this_cpu(void)
+{
+    return &cpus[CONFIG_NR_CPUS == 1 ? 0 : hal_cpu_id()];
+}
+
+#ifdef CONFIG_SMP
+/* A ticket lock: CPUs get the lock in the order they asked for it, so that no CPU can starve the
+ * others (a plain test-and-set lock lets the CPU that released it win again, which QEMU's MTTCG,
+ * scheduling vCPUs as host threads, makes likely). */
+struct ticket_lock {
+    uint32_t next;  /* the ticket the next CPU to ask draws */
+    uint32_t owner; /* the ticket being served */
+};
+extern struct ticket_lock kernel_lock;
+
+/* The lock is taken: wait for ticket me (smp.c). Before it waits, the CPU moves to the kernel-only
+ * tables (the lock holder may free the VSpace it trapped from) and, if it trapped from user mode
+ * (kind), says so for smp_stall. */
+void smp_wait(struct cpu *c, enum smp_entry kind, uint32_t me);
+
+static inline void smp_lock(void)
+{
+    uint32_t me = __atomic_fetch_add(&kernel_lock.next, 1, __ATOMIC_RELAXED);
+
+    while (__atomic_load_n(&kernel_lock.owner, __ATOMIC_ACQUIRE) != me)
+        ;
+}
+
+static inline void smp_unlock(void)
+{
+    __atomic_store_n(&kernel_lock.owner, kernel_lock.owner + 1, __ATOMIC_RELEASE);
+}
+
+/* Kernel entry on c: take the lock, and return true if a stall overtook the trap (the thread's own
+ * part of it, a syscall or a fault, must not be handled: the thread was stopped, changed or
+ * deleted meanwhile). Uncontended, this is the ticket and one load: only a CPU that has to wait
+ * can be stalled (the stalling CPU holds the lock), so only smp_wait says it entered. */
+static inline __attribute__((always_inline)) bool smp_enter(struct cpu *c, enum smp_entry kind)
+{
+    uint32_t me = __atomic_fetch_add(&kernel_lock.next, 1, __ATOMIC_RELAXED);
+
+    if (__atomic_load_n(&kernel_lock.owner, __ATOMIC_ACQUIRE) != me)
+        smp_wait(c, kind, me);
+    c->user = NULL;
+    if (__builtin_expect(c->dropped, 0)) {
+        c->dropped = false;
+        return true;
+    }
+    return false;
+}
+
+/* IPIs for the CPUs in mask (smp.c). */
+void smp_send_ipis(uint64_t mask);
+
+/* Leave the kernel towards t (NULL: to idle): t's context is used outside the lock from here until
+ * its next trap is saved, so another CPU must stall it before touching it (smp_stall). The IPIs
+ * this entry made necessary are sent after the release, so that their targets do not trap only to
+ * wait for the lock. */
+static inline __attribute__((always_inline)) void smp_exit(struct cpu *c, struct tcb *t)
+{
+    uint64_t ipi = c->ipi;
+
+    c->user = t;
+    if (__builtin_expect(ipi != 0, 0)) {
+        c->ipi = 0;
+        smp_unlock();
+        smp_send_ipis(ipi);
+        return;
+    }
+    smp_unlock();
+}
+
+/* t runs, or is about to run or has just trapped, on another CPU: make that CPU take it off (an
+ * IPI) and wait until its trap is saved. Called under the lock before anything changes t's
+ * registers, queue, CPU or memory. No-op if t is not in user mode elsewhere. */
+void smp_stall(struct tcb *t);
+
+/* Whatever runs on CPU cpu in user mode: stopped there (smp_stall), e.g. before the VSpace it runs
+ * in is freed. */
+static inline void smp_stall_cpu(unsigned cpu)
+{
+    if (cpus[cpu].user)
+        smp_stall(cpus[cpu].user);
+}
+
+/* CPU cpu must pick again (a thread was queued there): an IPI when this entry leaves. */
+static inline void smp_kick(unsigned cpu)
+{
+    if (cpu != hal_cpu_id())
+        smp_this_cpu()->ipi |= (uint64_t)1 << cpu;
+}
+#else
+static inline void smp_lock(void)
+{
+}
+static inline void smp_unlock(void)
+{
+}
+static inline bool smp_enter(struct cpu *c, enum smp_entry kind)
+{
+    (void)c;
+    (void)kind;
+    return false;
+}
+static inline void smp_exit(struct cpu *c, struct tcb *t)
+{
+    (void)c;
+    (void)t;
+}
+static inline void smp_stall(struct tcb *t)
+{
+    (void)t;
+}
+static inline void smp_stall_cpu(unsigned cpu)
+{
+    (void)cpu;
+}
+static inline void smp_kick(unsigned cpu)
+{
+    (void)cpu;
+}
+#endif
+
+#endif
