@@ -2,7 +2,9 @@
 /*
  * ELF executable validation (System V ABI, "Object Files" chapter; ELF32 and ELF64, little
  * endian). Everything the header claims is checked against the image size with overflow-safe
- * arithmetic before it is used, so a malformed image is rejected rather than trusted.
+ * arithmetic before it is used, so a malformed image is rejected rather than trusted. The kernel
+ * loads fixed-address executables only (elf_check); elf_check_pie also takes position-independent
+ * ones for the user-side process spawner, which relocates them (user/lib/process.c).
  */
 #include <stdbool.h>
 #include <string.h>
@@ -15,7 +17,9 @@
 #define ELFDATA2LSB 1
 #define EV_CURRENT  1
 #define ET_EXEC     2
+#define ET_DYN      3
 #define PT_LOAD     1
+#define PT_DYNAMIC  2
 
 /* Little-endian field readers: the image may be unaligned. */
 static uint64_t rd(const uint8_t *p, unsigned n)
@@ -62,8 +66,8 @@ static bool overlaps(const struct elf_segment *a, const struct elf_segment *b)
     return a->memsz && b->memsz && a->vaddr < b->vaddr + b->memsz && b->vaddr < a->vaddr + a->memsz;
 }
 
-enum elf_error elf_check(const void *image, size_t size, unsigned elf_class, unsigned machine,
-                         uint64_t user_lo, uint64_t user_hi, struct elf_info *info)
+static enum elf_error check(const void *image, size_t size, unsigned elf_class, unsigned machine,
+                            uint64_t user_lo, uint64_t user_hi, bool pie, struct elf_info *info)
 {
     const uint8_t *p = image;
 
@@ -80,7 +84,8 @@ enum elf_error elf_check(const void *image, size_t size, unsigned elf_class, uns
     const struct layout *l = cls == 64 ? &elf64 : &elf32;
     if (size < l->ehsize)
         return ELF_ERR_TRUNCATED;
-    if (rd(p + 16, 2) != ET_EXEC)
+    uint64_t type = rd(p + 16, 2);
+    if (type != ET_EXEC && !(pie && type == ET_DYN))
         return ELF_ERR_TYPE;
     if (rd(p + 18, 2) != machine)
         return ELF_ERR_MACHINE;
@@ -95,10 +100,24 @@ enum elf_error elf_check(const void *image, size_t size, unsigned elf_class, uns
 
     info->entry = rd(p + l->entry, l->word);
     info->nsegs = 0;
-    bool entry_ok = false;
+    info->pie = type == ET_DYN;
+    info->dynamic_offset = info->dynamic_size = 0;
+    bool entry_ok = false, dynamic = false;
     for (unsigned i = 0; i < phnum; i++) {
         const uint8_t *ph = p + phoff + i * phentsize;
-        if (rd(ph + l->p_type, 4) != PT_LOAD)
+        uint64_t ptype = rd(ph + l->p_type, 4);
+        if (ptype == PT_DYNAMIC && info->pie) {
+            uint64_t off = rd(ph + l->p_offset, l->word), len = rd(ph + l->p_filesz, l->word);
+            if (dynamic)
+                return ELF_ERR_PHDR;
+            if (off > size || len > size - off)
+                return ELF_ERR_TRUNCATED;
+            info->dynamic_offset = off;
+            info->dynamic_size = len;
+            dynamic = true;
+            continue;
+        }
+        if (ptype != PT_LOAD)
             continue;
         struct elf_segment *s = &info->segs[info->nsegs];
         enum elf_error err = check_segment(ph, l, size, user_lo, user_hi, s);
@@ -114,4 +133,16 @@ enum elf_error elf_check(const void *image, size_t size, unsigned elf_class, uns
     if (info->nsegs == 0)
         return ELF_ERR_PHDR;
     return entry_ok ? ELF_OK : ELF_ERR_ENTRY;
+}
+
+enum elf_error elf_check(const void *image, size_t size, unsigned elf_class, unsigned machine,
+                         uint64_t user_lo, uint64_t user_hi, struct elf_info *info)
+{
+    return check(image, size, elf_class, machine, user_lo, user_hi, false, info);
+}
+
+enum elf_error elf_check_pie(const void *image, size_t size, unsigned elf_class, unsigned machine,
+                             uint64_t user_lo, uint64_t user_hi, struct elf_info *info)
+{
+    return check(image, size, elf_class, machine, user_lo, user_hi, true, info);
 }

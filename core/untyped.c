@@ -59,6 +59,13 @@ static int untyped_invoke_retype(struct cte *ut, unsigned type, unsigned size_bi
     bool device = ut->cap.flags & CAP_FLAG_DEVICE;
     word_t end = start + (num << obj_bits);
 
+    /* No children but a watermark: objects lived there and are gone; nothing is known zero.
+     * Whatever type comes first: an Untyped child does not zero, so it would otherwise leave
+     * cap.data claiming the old objects' memory above it is zero. */
+    if (!ut->first_child && ut->cap.extra) {
+        ut->cap.extra = 0;
+        ut->cap.data = 0;
+    }
     /* Untyped children zero what they make in turn. */
     if (!device && type != MICA_OBJ_UNTYPED) {
         int err = untyped_zero(ut, end);

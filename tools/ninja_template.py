@@ -8,7 +8,7 @@ import re
 
 _VAR = re.compile(r"@([A-Za-z_][A-Za-z0-9_]*)@")
 _SRC = re.compile(r"^@src\s+(\w+)(?:\[([^\]]+)\])?\s+(\S+)\s*$")
-_COMPILE = re.compile(r"^@compile\s+(\w+)\s+(\w+)\s*$")
+_COMPILE = re.compile(r"^@compile\s+(\w+)\s+(\w+)(?:\s+as\s+(\w+))?\s*$")
 _CONFIG_NAME = re.compile(r"\bCONFIG_(\w+)")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -114,14 +114,18 @@ class Renderer:
             if stripped.startswith("@compile"):
                 m = _COMPILE.match(stripped)
                 if not m:
-                    raise TemplateError(f"{where}: expected '@compile GROUP RULE'")
-                group, rule = m.groups()
+                    raise TemplateError(f"{where}: expected '@compile GROUP RULE [as NAME]'")
+                group, rule, name = m.groups()
                 srcs = self.sources.get(group, [])
+                if name:
+                    # The same sources a second time, with another rule, as objects of NAME.
+                    prefix = f"obj/{group}/"
+                    srcs = [(src, f"obj/{name}/{obj[len(prefix):]}") for src, obj in srcs]
                 for src, obj in srcs:
                     out.append(f"build {obj}: {rule} {src}")
                 # Ninja does not split a $variable into several paths, so the object list is
-                # a template variable, @GROUP_objs@.
-                self.variables[f"{group}_objs"] = " ".join(obj for _, obj in srcs)
+                # a template variable, @GROUP_objs@ (@NAME_objs@).
+                self.variables[f"{name or group}_objs"] = " ".join(obj for _, obj in srcs)
                 continue
             if stripped.startswith("#"):
                 out.append(line)  # Ninja comments are copied without substitution

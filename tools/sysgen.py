@@ -44,13 +44,14 @@ MAX_PDS, MAX_OBJS, MAX_BUNDLE = 32, 128, 256  # user/sysloader/main.c
 FAULT_BIT = 0x80000000  # MICA_SYS_FAULT_BIT: badges of faults and exits; clients' are below
 # Interrupt lines a board's interrupt controller has (the kernel checks again: IRQControl_Get).
 IRQ_LINES = {"riscv64": 255, "aarch64": 1019, "armv8m": 479}
+BLOCK_TILES = 24  # user/lib/process.c: the most frames an MPU process's block is cut into
 DEFAULT_MPU_REGIONS = 8  # PMSAv8 on Cortex-M33 silicon (docs/abi.md); CONFIG_MPU_REGIONS if set
 
 KEYS = {
     "system": {"name", "boards", "include", "lib"},
     "pd": {"name", "program", "priority", "mcp", "budget_us", "period_us", "stack", "heap",
-           "memory", "supervisor", "fault_handler", "autostart", "sched_control", "cnode_bits",
-           "faults_on"},
+           "memory", "memory_mpu", "supervisor", "fault_handler", "autostart", "sched_control",
+           "cnode_bits", "faults_on"},
     "channel": {"name", "type", "server", "clients", "waiter", "signallers", "grant"},
     "memory": {"name", "size", "map"},
     "device": {"name", "board", "paddr", "size", "pd", "rights", "vaddr"},
@@ -307,6 +308,7 @@ class System:
                 self.typed("pd", i, t, "stack", int, PAGE, 1 << 24),
                 self.typed("pd", i, t, "heap", int, 0, 1 << 28),
                 self.typed("pd", i, t, "memory", int, 0, 1 << 28),
+                self.typed("pd", i, t, "memory_mpu", int, 0, 1 << 28),
                 self.typed("pd", i, t, "supervisor", str),
                 self.typed("pd", i, t, "fault_handler", str),
                 self.typed("pd", i, t, "autostart", bool),
@@ -324,6 +326,8 @@ class System:
                 self.c.error("pd", i, e, "a second PD of that name", key="name")
                 continue
             pd = PD(i, t)
+            if self.facts.mpu and "memory_mpu" in t:
+                pd.memory = t["memory_mpu"]
             prog = os.path.join(self.dir, pd.program)
             if not os.path.isdir(prog) or not any(n.endswith(".c") for n in os.listdir(prog)):
                 self.c.error("pd", i, e, f"program directory '{pd.program}' has no .c files",
@@ -640,12 +644,13 @@ class System:
                              f"{bundles} caps, the loader hands out {MAX_BUNDLE}")
             pd.slots_needed = pd.bundle_base + bundles + 256
             if self.facts.mpu:
-                # text, rodata, data+bss, stack, IPC buffer, info page, heap, one per mapping
-                need = 6 + (1 if pd.heap else 0) + len(pd.maps)
+                # The spawner's block (user/lib/process.c): code; data, bss, stack, IPC buffer
+                # and heap; the info page. Then one per mapping. Threads the PD makes itself
+                # take their own (a timer one), which no description says.
+                need = 3 + len(pd.maps)
                 if need > self.facts.mpu_regions:
                     self.c.error("pd", pd.index, f"pd '{pd.name}'", f"needs {need} MPU regions "
-                                 f"(image 3, stack, IPC buffer, info page, "
-                                 f"{'heap, ' if pd.heap else ''}{len(pd.maps)} mapping(s)), the "
+                                 f"(image, stack and heap 3, {len(pd.maps)} mapping(s)), the "
                                  f"board has {self.facts.mpu_regions}")
 
     def bundle_size(self, pd):
@@ -740,12 +745,20 @@ def size_pd(sys_, pd, pages):
     # each mapping, heap, stack and IPC buffer, info page, its window).
     areas = 4 + maps + (pd.heap + (2 << 20) - 1) // (2 << 20)
     frames = pages + (pd.stack + PAGE - 1) // PAGE + (pd.heap + PAGE - 1) // PAGE + 2
-    spawn_slots = frames + 3 * areas + sum((m[5] + PAGE - 1) // PAGE for m in pd.maps) + \
-        SPAWN_SLOT_MARGIN
+    # MPU: the spawner's block of at most BLOCK_TILES frames and its copies of them instead of
+    # one frame per page and page tables.
+    spawn_slots = (2 * BLOCK_TILES if sys_.facts.mpu else frames + 3 * areas) + \
+        sum((m[5] + PAGE - 1) // PAGE for m in pd.maps) + SPAWN_SLOT_MARGIN
     pd.spawn_slots = spawn_slots
     cnode_bits = max(pd.cnode_bits or 0, ceil_log2(pd.slots_needed), 6)
-    total = (1 << (cnode_bits + 6)) + 4096 + 1024 + 256 + PAGE * (frames + 3 * areas)
-    total += total // 4
+    if sys_.facts.mpu:
+        # No page tables; the spawner's block is one Untyped of the next power of two (what it
+        # leaves holds the VSpace, TCB and SchedContext), then the CNode.
+        total = (1 << ceil_log2(PAGE * frames)) + (1 << (cnode_bits + 6)) + 4096 + 2048 + 1024
+        total += total // 8
+    else:
+        total = (1 << (cnode_bits + 6)) + 4096 + 1024 + 256 + PAGE * (frames + 3 * areas)
+        total += total // 4
     if pd.memory:
         total += 2 << pd.own_ut_bits
     pd.ut_bits = max(ceil_log2(total), 12)
@@ -867,8 +880,8 @@ def ninja_text(sys_, rel):
            "sys_includes = " + " ".join(f"-I{rel(d)}" for d in sys_.includes()),
            "# PD programs see the board's configuration (a driver picks its device by it).",
            "rule sys_ucc",
-           "  command = $cc -MD -MF $out.d $ucflags -Iinclude/generated -include autoconf.h "
-           "$sys_includes -c $in -o $out",
+           "  command = $cc -MD -MF $out.d $ucflags $proc_cflags -Iinclude/generated "
+           "-include autoconf.h $sys_includes -c $in -o $out",
            "  depfile = $out.d", "  deps = gcc", "  description = UCC $in"]
     elfs, lib = [], []
     for src in sys_.lib_sources():
@@ -881,8 +894,9 @@ def ninja_text(sys_, rel):
             obj = f"obj/sys/{prog}/{os.path.basename(src)}.o"
             out.append(f"build {obj}: sys_ucc {rel(src)}")
             objs.append(obj)
-        out.append(f"build sys/{prog}.debug.elf: ulink {' '.join(objs + lib)} libmicauser.a | "
-                   "$user_linkscript")
+        # Linked as processes (build.ninja.in: position-independent on MPU boards).
+        out.append(f"build sys/{prog}.debug.elf: ulink_proc {' '.join(objs + lib)} $proc_lib | "
+                   "$proc_linkscript")
         # The table carries them stripped; a debugger loads sys/PROG.debug.elf.
         out.append(f"build sys/{prog}.elf: strip_debug sys/{prog}.debug.elf")
         elfs.append(f"sys/{prog}.elf")

@@ -15,8 +15,10 @@
  * The SSE-200's peripheral protection controllers turn unprivileged Secure accesses into reads of
  * zero and ignored writes unless the Secure Privilege Control block allows them per peripheral
  * (Arm CoreLink SSE-200 TRM, APBSPPPC0 and APBSPPPCEXP1): allow exactly the devices below, the dual
- * timer (not the kernel's timers), and on the expansion PPC every port but UART0, the console
- * (QEMU's hw/arm/mps2-tz.c: ports 0-4 SPI, 5 UART0, 6-9 UART1-4, 10-13 I2C).
+ * timer (not the kernel's timers), and every port of the expansion PPC (QEMU's hw/arm/mps2-tz.c:
+ * ports 0-4 SPI, 5 UART0, 6-9 UART1-4, 10-13 I2C). UART0 is also the kernel's console, which only
+ * polls TXFULL and writes DATA: as on QEMU virt a user driver may own its receive side (the demo's
+ * UART driver does).
  */
 #define SPCTRL_APBSPPPC0    (*(volatile uint32_t *)0x500800b0u)
 #define SPCTRL_APBSPPPCEXP1 (*(volatile uint32_t *)0x500800c4u)
@@ -25,9 +27,9 @@
 extern const char root_elf_start[], root_elf_end[]; /* core/root_elf.S, placed by board.ld */
 
 static const struct mica_range board_ram[] = {{CONFIG_BOARD_RAM_BASE, CONFIG_BOARD_RAM_SIZE}};
-/* The dual timer (line 5), and UART1-4, the FPGA peripherals and the unused slots up to 0x50210000
+/* The dual timer (line 5), and UART0-4, the FPGA peripherals and the unused slots up to 0x50210000
  * that give a BusFault: user drivers may map them. */
-static const struct mica_range board_devices[] = {{0x50002000, 0x1000}, {0x50201000, 0xf000}};
+static const struct mica_range board_devices[] = {{0x50002000, 0x1000}, {0x50200000, 0x10000}};
 
 static char board_stack[1024] __attribute__((aligned(8)));
 
@@ -60,8 +62,8 @@ static struct mica_platform board = {
 
 void board_reset(void)
 {
-    SPCTRL_APBSPPPC0 = 1u << 2;                 /* DUALTIMER */
-    SPCTRL_APBSPPPCEXP1 = 0x3fffu & ~(1u << 5); /* all but UART0 */
+    SPCTRL_APBSPPPC0 = 1u << 2;    /* DUALTIMER */
+    SPCTRL_APBSPPPCEXP1 = 0x3fffu; /* SPI, UART0-4, I2C */
     board.root_image = root_elf_start;
     board.root_image_size = (uint64_t)(root_elf_end - root_elf_start);
     mica_start(&board);

@@ -12,6 +12,8 @@
 static int data_word = 42;
 static int bss_word;
 static const char ro[] = "rodata";
+/* A pointer in data: on MPU boards (a position-independent image) the spawner's relocation. */
+static const char *volatile ro_ptr = ro;
 static volatile mica_word_t thread_ran;
 static struct mica_env env;
 
@@ -48,6 +50,7 @@ int mica_proc_main(const struct mica_procinfo *info)
     checks |= heap[0] + heap[info->heap_size / sizeof(mica_word_t) - 1] == 0x68ac ? 8 : 0;
     data_word++;
     checks |= data_word == 43 ? 16 : 0;
+    checks |= ro_ptr == ro && strcmp(ro_ptr, "rodata") == 0 ? 64 : 0;
 
     mica_env_init_proc(&env, info);
     struct mica_thread_attr attr = {.priority = 50, .budget_us = 1000};

@@ -358,6 +358,28 @@ static void t_retype_zeroed(void)
     CHECK_EQ(bits, 0);
 }
 
+/* The same after a revoke whose next Retype makes an Untyped: the Untyped child does not zero
+ * (its own Retypes will), so it must not leave the parent believing that the memory above it,
+ * where the revoked objects lived, is still known to be zero. */
+static void t_retype_zeroed_after_untyped(void)
+{
+    mica_cptr_t ut = new_untyped(MICA_NOTIFICATION_BITS + 1);
+    mica_cptr_t s = env_slots(2);
+    mica_word_t bits = 0;
+
+    CHECK_INV(MICA_UNTYPED_RETYPE, retype(ut, MICA_OBJ_UNTYPED, MICA_NOTIFICATION_BITS, s, 1),
+              MICA_OK);
+    CHECK_INV(MICA_UNTYPED_RETYPE, retype(ut, MICA_OBJ_NOTIFICATION, 0, s + 1, 1), MICA_OK);
+    CHECK_SYS(MICA_SYS_SEND, mica_signal(env_mint(s + 1, MICA_RIGHTS_ALL, 0x5a)), MICA_OK);
+    CHECK_INV(MICA_CNODE_REVOKE, mica_cnode_revoke(ROOT, ut, ROOT_DEPTH), MICA_OK);
+    /* Same layout again: the new notification is where the old one was. */
+    CHECK_INV(MICA_UNTYPED_RETYPE, retype(ut, MICA_OBJ_UNTYPED, MICA_NOTIFICATION_BITS, s, 1),
+              MICA_OK);
+    CHECK_INV(MICA_UNTYPED_RETYPE, retype(ut, MICA_OBJ_NOTIFICATION, 0, s + 1, 1), MICA_OK);
+    CHECK_SYS(MICA_SYS_NBRECV, mica_poll(s + 1, &bits), MICA_ERR_WOULD_BLOCK);
+    CHECK_EQ(bits, 0);
+}
+
 static void t_retype_truncated(void)
 {
     mica_word_t mr[6] = {MICA_OBJ_ENDPOINT, 0, 0, 0, env_slot(), 1};
@@ -435,6 +457,9 @@ const struct tap_test untyped_tests[] = {
     TEST(t_retype_reset_on_revoke, "untyped: revoke deletes children and resets the watermark",
          INV(MICA_UNTYPED_RETYPE, MICA_OK), INV(MICA_CNODE_REVOKE, MICA_OK)),
     TEST(t_retype_zeroed, "untyped: new objects start zeroed",
+         SYS(MICA_SYS_NBRECV, MICA_ERR_WOULD_BLOCK)),
+    TEST(t_retype_zeroed_after_untyped,
+         "untyped: objects start zeroed after a revoke when an Untyped is made first",
          SYS(MICA_SYS_NBRECV, MICA_ERR_WOULD_BLOCK)),
     TEST(t_retype_truncated, "untyped: too few message registers or caps",
          INV(MICA_UNTYPED_RETYPE, MICA_ERR_TRUNCATED_MESSAGE)),

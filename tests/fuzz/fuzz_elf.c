@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The ELF loader's fuzz target: core/elf.c's elf_check on the input for every class and machine
- * the kernel builds for, and, when it accepts an image, the promises elf.h makes about it checked
- * here: every segment inside the image and the user range, no two overlapping, the entry in one.
+ * The ELF loader's fuzz target: core/elf.c's elf_check and elf_check_pie on the input for every
+ * class and machine the kernel builds for, and, when one accepts an image, the promises elf.h
+ * makes about it checked here: every segment inside the image and the user range, no two
+ * overlapping, the entry in one, a PIE's PT_DYNAMIC inside the image.
  * libFuzzer's input buffer is exactly the input's size, so an over-read is an ASan report.
  */
 #include <stdbool.h>
@@ -53,8 +54,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const unsigned targets[][2] = {{64, 62}, {64, 243}, {64, 183}, {32, 40}, {32, 243}};
     struct elf_info info;
 
-    for (unsigned i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
+    for (unsigned i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
         if (elf_check(data, size, targets[i][0], targets[i][1], LO, HI, &info) == ELF_OK)
             check(&info, size, targets[i][0], targets[i][1]);
+        /* The user library's spawner on MPU boards: position-independent images too, whose
+         * PT_DYNAMIC it reads. */
+        if (elf_check_pie(data, size, targets[i][0], targets[i][1], LO, HI, &info) == ELF_OK) {
+            check(&info, size, targets[i][0], targets[i][1]);
+            if (info.dynamic_offset > size || info.dynamic_size > size - info.dynamic_offset)
+                broken("PT_DYNAMIC is not inside the image", targets[i][0], targets[i][1]);
+        }
+    }
     return 0;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Host test of core/elf.c: well-formed ELF64 and ELF32 executables are accepted with their
- * segments, and every malformation is rejected with its own error. Each image is copied into a
+ * segments, and every malformation is rejected with its own error; position-independent ones
+ * (ET_DYN) only by elf_check_pie, which also finds their PT_DYNAMIC. Each image is copied into a
  * heap buffer of exactly its size, so reading past the end is an ASan report.
  */
 #include <setjmp.h>
@@ -81,14 +82,25 @@ static size_t build(uint8_t *img, size_t size, unsigned cls, unsigned machine, u
 
 static struct elf_info info;
 
-/* Check a copy of exactly `size` bytes. */
-static enum elf_error check(const uint8_t *img, size_t size, unsigned cls, unsigned machine)
+/* Check a copy of exactly `size` bytes with elf_check or elf_check_pie. */
+static enum elf_error check_with(bool pie, const uint8_t *img, size_t size, unsigned cls,
+                                 unsigned machine)
 {
     uint8_t *copy = malloc(size ? size : 1);
     memcpy(copy, img, size);
-    enum elf_error err = elf_check(copy, size, cls, machine, LO, HI, &info);
+    enum elf_error err = (pie ? elf_check_pie : elf_check)(copy, size, cls, machine, LO, HI, &info);
     free(copy);
     return err;
+}
+
+static enum elf_error check(const uint8_t *img, size_t size, unsigned cls, unsigned machine)
+{
+    return check_with(false, img, size, cls, machine);
+}
+
+static enum elf_error check_pie(const uint8_t *img, size_t size, unsigned cls, unsigned machine)
+{
+    return check_with(true, img, size, cls, machine);
 }
 
 static uint8_t img[4096];
@@ -207,12 +219,58 @@ static void test_overlap_and_entry(void **state)
                      ELF_ERR_OVERLAP);
 }
 
+/* A position-independent executable: refused by the kernel's elf_check, taken by elf_check_pie
+ * with its PT_DYNAMIC; a fixed-address one is still fine for elf_check_pie. */
+static void test_pie(void **state)
+{
+    (void)state;
+    struct seg s[3] = {{1, 0, 0x10000, 0x200, 0x200},
+                       {1, 0x200, 0x11000, 0x80, 0x1000},
+                       {2, 0x210, 0x11010, 0x40, 0x40}}; /* PT_DYNAMIC inside the data */
+    size_t n = build(img, 1024, 32, EM_ARM, 0x10010, s, 3);
+
+    put(img + 16, 3, 2); /* ET_DYN */
+    assert_int_equal(check(img, n, 32, EM_ARM), ELF_ERR_TYPE);
+    assert_int_equal(check_pie(img, n, 32, EM_ARM), ELF_OK);
+    assert_true(info.pie);
+    assert_int_equal(info.nsegs, 2);
+    assert_int_equal(info.dynamic_offset, 0x210);
+    assert_int_equal(info.dynamic_size, 0x40);
+    put(img + 16, 2, 2); /* ET_EXEC: PT_DYNAMIC is not looked at */
+    assert_int_equal(check_pie(img, n, 32, EM_ARM), ELF_OK);
+    assert_false(info.pie);
+    assert_int_equal(info.dynamic_size, 0);
+
+    /* Link addresses are checked as in an executable. */
+    s[0].vaddr = 0;
+    n = build(img, 1024, 32, EM_ARM, 0x11010, s, 3);
+    put(img + 16, 3, 2);
+    assert_int_equal(check_pie(img, n, 32, EM_ARM), ELF_ERR_RANGE);
+    s[0].vaddr = 0x10000;
+    s[2].offset = 1000; /* the dynamic table runs past the end of the file */
+    n = build(img, 1024, 32, EM_ARM, 0x10010, s, 3);
+    put(img + 16, 3, 2);
+    assert_int_equal(check_pie(img, n, 32, EM_ARM), ELF_ERR_TRUNCATED);
+    s[2].offset = 0xffffffe0; /* offset + size wraps */
+    n = build(img, 1024, 32, EM_ARM, 0x10010, s, 3);
+    put(img + 16, 3, 2);
+    assert_int_equal(check_pie(img, n, 32, EM_ARM), ELF_ERR_TRUNCATED);
+    struct seg two[4] = {s[0], s[1], {2, 0x210, 0x11010, 0x40, 0x40}, {2, 0x210, 0x11010, 8, 8}};
+    n = build(img, 1024, 32, EM_ARM, 0x10010, two, 4);
+    put(img + 16, 3, 2);
+    assert_int_equal(check_pie(img, n, 32, EM_ARM), ELF_ERR_PHDR);
+}
+
 int main(void)
 {
     static const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_good_elf64),     cmocka_unit_test(test_good_elf32),
-        cmocka_unit_test(test_header_errors),  cmocka_unit_test(test_phdrs_out_of_bounds),
-        cmocka_unit_test(test_segment_errors), cmocka_unit_test(test_overlap_and_entry),
+        cmocka_unit_test(test_good_elf64),
+        cmocka_unit_test(test_good_elf32),
+        cmocka_unit_test(test_header_errors),
+        cmocka_unit_test(test_phdrs_out_of_bounds),
+        cmocka_unit_test(test_segment_errors),
+        cmocka_unit_test(test_overlap_and_entry),
+        cmocka_unit_test(test_pie),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

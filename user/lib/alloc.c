@@ -47,6 +47,17 @@ mica_error_t mica_alloc_add_untyped(struct mica_alloc *a, mica_cptr_t cap, mica_
     return MICA_OK;
 }
 
+mica_error_t mica_alloc_prefer_untyped(struct mica_alloc *a, mica_cptr_t cap, unsigned bits,
+                                       mica_word_t used)
+{
+    if (a->nut == MICA_ALLOC_MAX_UT)
+        return MICA_ERR_RANGE;
+    for (unsigned i = a->nut++; i > 0; i--)
+        a->ut[i] = a->ut[i - 1];
+    a->ut[0] = (struct mica_ut){cap, 0, used, (unsigned char)bits, 0};
+    return MICA_OK;
+}
+
 void mica_alloc_init_bootinfo(struct mica_alloc *a, const struct mica_bootinfo *bi)
 {
     mica_word_t n = bi->untyped.end - bi->untyped.start;

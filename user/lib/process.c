@@ -1,9 +1,25 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Spawning a process from an ELF image (<mica/process.h>). The image is checked by the kernel's
- * own ELF validator (core/elf.c, linked into the user library too), then each page of the loaded
- * segments gets a fresh frame, written through a scratch mapping in the spawner's address space
- * and mapped into the new VSpace with the rights of the segments that cover it.
+ * own ELF validator (core/elf.c, linked into the user library too).
+ *
+ * MMU boards: each page of the loaded segments gets a fresh frame, written through a scratch
+ * mapping in the spawner's address space and mapped into the new VSpace at its link address with
+ * the rights of the segments that cover it; stack, IPC buffer, heap and info page go to the fixed
+ * addresses of process.h.
+ *
+ * MPU boards, where a frame maps only at its own physical address: the image must be position
+ * independent (ET_DYN). Everything the process runs in is one block of physical memory, laid out
+ *
+ *   image (its segments at the distances they are linked at) | stack | IPC buffer | heap | info
+ *
+ * made of frames cut at every change of rights (largest aligned power of two first) from an
+ * Untyped of its own, so the MPU merges them into few regions: code (read, execute), everything
+ * writable from the image's data to the heap (read, write), the info page (read). The spawner
+ * maps the block into its own VSpace for a moment, copies the segments, adds the block's distance
+ * from the link address to every word the image's R_ARM_RELATIVE relocations name, writes the
+ * info page, and unmaps it again. The stack's overflow would run into the data below it, so its
+ * bottom is the thread's stack limit where the arch has one (Armv8-M's PSPLIM).
  */
 #include <string.h>
 
@@ -23,8 +39,10 @@
 #define ELF_CLASS   64
 #define ELF_MACHINE 183 /* EM_AARCH64 */
 #elif defined(__arm__)
-#define ELF_CLASS   32
-#define ELF_MACHINE 40 /* EM_ARM */
+#define ELF_CLASS       32
+#define ELF_MACHINE     40 /* EM_ARM */
+#define R_RELATIVE      23 /* R_ARM_RELATIVE: the word += load bias (ELF for the Arm Architecture) */
+#define REG_STACK_LIMIT (MICA_REG_ARCH_BASE + 17) /* PSPLIM (docs/abi.md) */
 #else
 #define ELF_CLASS   64
 #define ELF_MACHINE 62 /* EM_X86_64: hosted, never spawned */
@@ -181,6 +199,244 @@ static mica_error_t map_fresh(struct mica_process *p, mica_word_t bytes, mica_wo
     return err;
 }
 
+/* ---- MPU boards: the process's block ---- */
+
+#define DT_NULL     0
+#define DT_NEEDED   1
+#define DT_RELA     7
+#define DT_REL      17
+#define DT_RELSZ    18
+#define DT_RELENT   19
+#define DT_TEXTREL  22
+#define DT_JMPREL   23
+#define R_ARM_NONE  0
+#define BLOCK_TILES 24 /* tools/sysgen.py BLOCK_TILES; a block is cut into 5 to 10, typically */
+
+struct tile {
+    mica_cptr_t frame;
+    mica_word_t off, rights;
+};
+
+/* Where things are in the block (offsets from its physical base) and the frames it is made of.
+ * Static: one spawn at a time, as for the info page. */
+static struct block {
+    mica_word_t base, img_lo, img_size;
+    mica_word_t stack, ipc, heap, info, size;
+    mica_cptr_t ut;
+    unsigned bits, ntiles;
+    struct tile tiles[BLOCK_TILES];
+} blk;
+
+static unsigned log2_up(mica_word_t v)
+{
+    unsigned b = 0;
+
+    while (((mica_word_t)1 << b) < v)
+        b++;
+    return b;
+}
+
+/* The rights of the block's page at off: the image's segments', then read-write up to the info
+ * page, which is read-only. */
+static mica_word_t block_rights(const struct elf_info *elf, mica_word_t off)
+{
+    mica_word_t rights = 0, v = blk.img_lo + off;
+
+    if (off >= blk.info)
+        return MICA_VM_READ;
+    if (off >= blk.img_size)
+        return MICA_VM_READ | MICA_VM_WRITE;
+    for (unsigned i = 0; i < elf->nsegs; i++) {
+        const struct elf_segment *s = &elf->segs[i];
+        if (s->memsz && v < s->vaddr + s->memsz && s->vaddr < v + PAGE)
+            rights |= vm_rights(s->flags);
+    }
+    return rights;
+}
+
+static mica_error_t block_plan(const struct elf_info *elf, mica_word_t stack, mica_word_t heap)
+{
+    mica_word_t lo = ~(mica_word_t)0, hi = 0;
+
+    /* Each below 1 GiB, so no sum below can wrap. */
+    if (stack > MICA_PROC_IMAGE_HI || heap > MICA_PROC_IMAGE_HI)
+        return MICA_ERR_NOT_ENOUGH_MEMORY;
+    for (unsigned i = 0; i < elf->nsegs; i++) {
+        const struct elf_segment *s = &elf->segs[i];
+        if (!s->memsz)
+            continue;
+        lo = page_down(s->vaddr) < lo ? page_down(s->vaddr) : lo;
+        hi = page_up(s->vaddr + s->memsz) > hi ? page_up(s->vaddr + s->memsz) : hi;
+    }
+    blk.img_lo = lo;
+    blk.img_size = hi - lo;
+    blk.stack = blk.img_size;
+    blk.ipc = blk.stack + stack;
+    blk.heap = blk.ipc + PAGE;
+    blk.info = blk.heap + page_up(heap);
+    blk.size = blk.info + PAGE;
+    blk.bits = log2_up(blk.size);
+    return MICA_OK;
+}
+
+/*
+ * The block's frames, from an Untyped of its own (the kernel aligns it to its size): each run of
+ * pages with the same rights cut into the largest aligned powers of two, retyped in address
+ * order, so each lands exactly where the previous one ended. What the block leaves of that
+ * Untyped serves the process's other objects first.
+ */
+static mica_error_t block_make(struct mica_process *p, const struct elf_info *elf)
+{
+    mica_error_t err = mica_alloc_object(&p->alloc, MICA_OBJ_UNTYPED, blk.bits, &blk.ut);
+
+    blk.ntiles = 0;
+    for (mica_word_t off = 0; off < blk.size && !err;) {
+        mica_word_t rights = block_rights(elf, off), end = off + PAGE;
+        while (end < blk.size && block_rights(elf, end) == rights)
+            end += PAGE;
+        while (off < end && !err) {
+            unsigned bits = MICA_PAGE_BITS;
+            while (!(off & (((mica_word_t)2 << bits) - 1)) && off + ((mica_word_t)2 << bits) <= end)
+                bits++;
+            struct tile *t = &blk.tiles[blk.ntiles];
+            if (blk.ntiles == BLOCK_TILES || !(t->frame = mica_slot_alloc(&p->alloc)))
+                return MICA_ERR_RANGE;
+            if ((err = mica_untyped_retype(blk.ut, MICA_OBJ_FRAME, bits, p->alloc.cnode, 0, 0,
+                                           t->frame, 1)))
+                break;
+            t->off = off;
+            t->rights = rights;
+            blk.ntiles++;
+            off += (mica_word_t)1 << bits;
+        }
+    }
+    if (err || (err = mica_frame_get_address(blk.tiles[0].frame, &blk.base)))
+        return err;
+    return mica_alloc_prefer_untyped(&p->alloc, blk.ut, blk.bits, blk.size);
+}
+
+/* len bytes at link address vaddr, from the file: inside one segment's file bytes, or NULL. */
+static const uint8_t *file_bytes(const struct elf_info *elf, const uint8_t *image,
+                                 mica_word_t vaddr, mica_word_t len)
+{
+    for (unsigned i = 0; i < elf->nsegs; i++) {
+        const struct elf_segment *s = &elf->segs[i];
+        if (vaddr >= s->vaddr && vaddr - s->vaddr <= s->filesz &&
+            len <= s->filesz - (vaddr - s->vaddr))
+            return image + s->offset + (vaddr - s->vaddr);
+    }
+    return 0;
+}
+
+/*
+ * Apply the image's relocations to its copy at mem (the block): each must be relative (the word
+ * at its place += bias), its place an aligned word of the image. Anything a dynamic linker would
+ * be needed for (symbols, libraries, PLT, text relocations, RELA on an arch with REL) is refused.
+ */
+static mica_error_t relocate(const struct elf_info *elf, const uint8_t *image, uint8_t *mem,
+                             mica_word_t bias)
+{
+    const mica_word_t w = sizeof(mica_word_t);
+    const uint8_t *dyn = image + elf->dynamic_offset;
+    mica_word_t rel = 0, relsz = 0, relent = 2 * w;
+
+    for (mica_word_t i = 0; i + 2 * w <= elf->dynamic_size; i += 2 * w) {
+        mica_word_t tag, val;
+        memcpy(&tag, dyn + i, w);
+        memcpy(&val, dyn + i + w, w);
+        if (tag == DT_NULL)
+            break;
+        if (tag == DT_REL)
+            rel = val;
+        else if (tag == DT_RELSZ)
+            relsz = val;
+        else if (tag == DT_RELENT)
+            relent = val;
+        else if (tag == DT_NEEDED || tag == DT_RELA || tag == DT_TEXTREL || tag == DT_JMPREL)
+            return MICA_ERR_INVALID_ARGUMENT;
+    }
+    if (!relsz)
+        return MICA_OK;
+#if ELF_CLASS == 32 && defined(R_RELATIVE)
+    const uint8_t *table = file_bytes(elf, image, rel, relsz);
+    if (relent != 2 * w || !table)
+        return MICA_ERR_INVALID_ARGUMENT;
+    for (mica_word_t i = 0; i < relsz / relent; i++) {
+        mica_word_t where, info, v;
+        memcpy(&where, table + i * relent, w);
+        memcpy(&info, table + i * relent + w, w);
+        if ((info & 0xff) == R_ARM_NONE)
+            continue;
+        if ((info & 0xff) != R_RELATIVE || (info >> 8) != 0 || where % w || where < blk.img_lo ||
+            where - blk.img_lo > blk.img_size - w)
+            return MICA_ERR_INVALID_ARGUMENT;
+        memcpy(&v, mem + (where - blk.img_lo), w);
+        v += bias;
+        memcpy(mem + (where - blk.img_lo), &v, w);
+    }
+    return MICA_OK;
+#else
+    (void)rel, (void)relent, (void)mem, (void)bias, (void)file_bytes;
+    return MICA_ERR_INVALID_ARGUMENT; /* no relocation code for this arch */
+#endif
+}
+
+/*
+ * Write the block: map all of it into the spawner's own VSpace (copies of the frame caps, each at
+ * its own address: one region), copy the segments, relocate, write the info page, unmap it.
+ */
+static mica_error_t block_write(struct mica_process *p, struct mica_env *env,
+                                const struct elf_info *elf, const uint8_t *image,
+                                const struct mica_procinfo *info)
+{
+    mica_cptr_t copies = mica_slot_alloc_range(&p->alloc, blk.ntiles);
+    mica_error_t err = copies ? MICA_OK : MICA_ERR_RANGE;
+    unsigned n = 0;
+
+    for (; copies && n < blk.ntiles && !err; n++) {
+        const struct tile *t = &blk.tiles[n];
+        if (!(err = mica_cnode_copy(p->alloc.cnode, copies + n, DEPTH, p->alloc.cnode, t->frame,
+                                    DEPTH, MICA_RIGHT_READ | MICA_RIGHT_WRITE)))
+            err = mica_vspace_map(&env->vspace, copies + n, blk.base + t->off,
+                                  MICA_VM_READ | MICA_VM_WRITE, MICA_VM_CACHED);
+    }
+    if (!err) {
+        uint8_t *mem = (uint8_t *)blk.base;
+        for (unsigned i = 0; i < elf->nsegs; i++) {
+            const struct elf_segment *s = &elf->segs[i];
+            memcpy(mem + (s->vaddr - blk.img_lo), image + s->offset, s->filesz);
+        }
+        err = relocate(elf, image, mem, blk.base - blk.img_lo);
+        memcpy(mem + blk.info, info, sizeof(*info));
+    }
+    for (unsigned i = 0; i < n; i++)
+        mica_cnode_delete(p->alloc.cnode, copies + i, DEPTH);
+    if (copies)
+        mica_slot_free_range(&p->alloc, copies, blk.ntiles);
+    return err;
+}
+
+/* The frame of the block that holds offset off. */
+static mica_cptr_t block_frame(mica_word_t off)
+{
+    unsigned i = 0;
+
+    while (i + 1 < blk.ntiles && blk.tiles[i + 1].off <= off)
+        i++;
+    return blk.tiles[i].frame;
+}
+
+static mica_error_t block_map(struct mica_process *p)
+{
+    mica_error_t err = MICA_OK;
+
+    for (unsigned i = 0; i < blk.ntiles && !err; i++)
+        if (blk.tiles[i].rights)
+            err = pmap(p, blk.tiles[i].frame, blk.base + blk.tiles[i].off, blk.tiles[i].rights,
+                       MICA_VM_CACHED);
+    return err;
+}
+
 static void name_copy(char *dst, const char *src, unsigned size)
 {
     unsigned i = 0;
@@ -232,13 +488,17 @@ static mica_error_t give(struct mica_process *p, const struct mica_spawn_attr *a
     for (unsigned i = 0; i < a->nmaps && !err; i++) {
         const struct mica_spawn_map *m = &a->maps[i];
         mica_cptr_t copies = mica_slot_alloc_range(&p->alloc, m->n);
+        mica_word_t vaddr = m->vaddr;
         if (!copies)
             return MICA_ERR_RANGE;
+        /* MPU: memory is where it is (the spawner's frames are consecutive, e.g. one Retype). */
+        if ((info->flags & MICA_BOOT_FLAG_MPU) && (err = mica_frame_get_address(m->frames, &vaddr)))
+            return err;
         for (mica_word_t j = 0; j < m->n && !err; j++)
             if (!(err = mica_cnode_copy(p->alloc.cnode, copies + j, DEPTH, p->alloc.cnode,
                                         m->frames + j, DEPTH, MICA_RIGHTS_ALL)))
-                err = pmap(p, copies + j, m->vaddr + (j << m->frame_bits), m->rights, m->attr);
-        add_named(info, m->name, MICA_NAMED_MEM, m->vaddr, m->n << m->frame_bits, m->paddr);
+                err = pmap(p, copies + j, vaddr + (j << m->frame_bits), m->rights, m->attr);
+        add_named(info, m->name, MICA_NAMED_MEM, vaddr, m->n << m->frame_bits, m->paddr);
     }
     for (unsigned i = 0; i < a->nwords; i++)
         add_named(info, a->words[i].name, MICA_NAMED_WORD, a->words[i].value, 0, a->words[i].extra);
@@ -302,27 +562,46 @@ static mica_error_t build(struct mica_process *p, struct mica_env *env,
     info.stack_base = MICA_PROC_STACK_TOP - stack;
     info.stack_top = MICA_PROC_STACK_TOP;
     info.ipc_buffer = MICA_PROC_IPC_BUFFER;
+    mica_word_t info_addr = MICA_PROC_INFO;
+    if (elf->pie) {
+        /* MPU: the block first (its Untyped is aligned to its size, so it goes before the
+         * objects), then everything is where the block is. */
+        if ((err = block_plan(elf, stack, a->heap_size)) || (err = block_make(p, elf)))
+            return err;
+        info.window_lo = info.window_hi = 0;
+        info.heap = a->heap_size ? blk.base + blk.heap : 0;
+        info.stack_base = blk.base + blk.stack;
+        info.stack_top = blk.base + blk.ipc;
+        info.ipc_buffer = blk.base + blk.ipc;
+        info_addr = blk.base + blk.info;
+        p->entry += blk.base - blk.img_lo;
+    }
     if ((err = mica_alloc_object(&p->alloc, MICA_OBJ_CNODE, bits, &p->cnode)) ||
         (err = mica_alloc_object(&p->alloc, MICA_OBJ_VSPACE, 0, &vs)) ||
         (err = mica_alloc_object(&p->alloc, MICA_OBJ_TCB, 0, &p->tcb)))
         return err;
     mica_vspace_init(&p->vspace, vs, &p->alloc, env->flags, 0, 0, false);
-    if ((err = mica_alloc_objects(&p->alloc, MICA_OBJ_FRAME, MICA_PAGE_BITS, pages, &img)) ||
-        (err = load_image(p, env, elf, a->elf, img)) ||
-        (err = map_fresh(p, stack, MICA_PROC_STACK_TOP - stack, MICA_VM_READ | MICA_VM_WRITE,
-                         &stk)) ||
-        (err = map_fresh(p, PAGE, MICA_PROC_IPC_BUFFER, MICA_VM_READ | MICA_VM_WRITE,
-                         &p->ipc_frame)) ||
-        (a->heap_size &&
-         (err = map_fresh(p, a->heap_size, MICA_PROC_HEAP, MICA_VM_READ | MICA_VM_WRITE, &heap))))
+    if (elf->pie) {
+        p->ipc_frame = block_frame(blk.ipc);
+    } else if ((err = mica_alloc_objects(&p->alloc, MICA_OBJ_FRAME, MICA_PAGE_BITS, pages, &img)) ||
+               (err = load_image(p, env, elf, a->elf, img)) ||
+               (err = map_fresh(p, stack, MICA_PROC_STACK_TOP - stack, MICA_VM_READ | MICA_VM_WRITE,
+                                &stk)) ||
+               (err = map_fresh(p, PAGE, MICA_PROC_IPC_BUFFER, MICA_VM_READ | MICA_VM_WRITE,
+                                &p->ipc_frame)) ||
+               (a->heap_size && (err = map_fresh(p, a->heap_size, MICA_PROC_HEAP,
+                                                 MICA_VM_READ | MICA_VM_WRITE, &heap))))
         return err;
     if (!(guarded = mica_slot_alloc(&p->alloc)))
         return MICA_ERR_RANGE;
     if ((err = mica_cnode_mint(p->alloc.cnode, guarded, DEPTH, p->alloc.cnode, p->cnode, DEPTH,
                                MICA_RIGHTS_ALL, MICA_CNODE_GUARD(0, MICA_WORD_BITS - bits))) ||
-        (err = fixed_caps(p, bits, guarded)) || (err = give(p, a, &info)) ||
-        (err = write_info(p, env, &info)) ||
-        (err = mica_tcb_configure(p->tcb, guarded, vs, MICA_PROC_IPC_BUFFER, p->ipc_frame)) ||
+        (err = fixed_caps(p, bits, guarded)) || (err = give(p, a, &info)))
+        return err;
+    if (elf->pie)
+        err = block_write(p, env, elf, a->elf, &info);
+    if (err || (elf->pie ? (err = block_map(p)) : (err = write_info(p, env, &info))) ||
+        (err = mica_tcb_configure(p->tcb, guarded, vs, info.ipc_buffer, p->ipc_frame)) ||
         (err = mica_tcb_set_priority(p->tcb, env->self_tcb, a->priority)) ||
         (a->mcp && (err = mica_tcb_set_mc_priority(p->tcb, env->self_tcb, a->mcp))) ||
         (a->fault_ep && (err = mica_tcb_set_fault_handler(p->tcb, a->fault_ep))))
@@ -337,8 +616,16 @@ static mica_error_t build(struct mica_process *p, struct mica_env *env,
             (err = mica_sched_context_bind(p->sc, p->tcb)))
             return err;
     }
-    mica_word_t regs[3] = {p->entry, MICA_PROC_STACK_TOP, MICA_PROC_INFO};
-    return mica_tcb_write_registers(p->tcb, 0, MICA_REG_PC, 3, regs);
+    mica_word_t regs[3] = {p->entry, info.stack_top, info_addr};
+    if ((err = mica_tcb_write_registers(p->tcb, 0, MICA_REG_PC, 3, regs)))
+        return err;
+#ifdef REG_STACK_LIMIT
+    /* Below the stack is the image's data, not a guard page: the stack limit stops an
+     * overflow. */
+    if (elf->pie)
+        err = mica_tcb_write_registers(p->tcb, 0, REG_STACK_LIMIT, 1, &info.stack_base);
+#endif
+    return err;
 }
 
 mica_error_t mica_process_spawn(struct mica_process *p, struct mica_env *env, mica_cptr_t ut,
@@ -348,15 +635,21 @@ mica_error_t mica_process_spawn(struct mica_process *p, struct mica_env *env, mi
     mica_error_t err;
 
     *p = (struct mica_process){.attr = a};
-    if (!(env->flags & MICA_BOOT_FLAG_MMU) || !(env->flags & MICA_BOOT_FLAG_REAL_MEM))
+    if (!(env->flags & (MICA_BOOT_FLAG_MMU | MICA_BOOT_FLAG_MPU)) ||
+        !(env->flags & MICA_BOOT_FLAG_REAL_MEM))
         return MICA_ERR_ILLEGAL_OPERATION;
-    if (elf_check(a->elf, a->elf_size, ELF_CLASS, ELF_MACHINE, MICA_PROC_IMAGE_LO,
-                  MICA_PROC_IMAGE_HI, &elf) != ELF_OK)
+    /* MMU boards run executables at their link addresses; MPU boards relocate PIEs only. */
+    bool mpu = env->flags & MICA_BOOT_FLAG_MPU;
+    if ((mpu ? elf_check_pie : elf_check)(a->elf, a->elf_size, ELF_CLASS, ELF_MACHINE,
+                                          MICA_PROC_IMAGE_LO, MICA_PROC_IMAGE_HI, &elf) != ELF_OK ||
+        mpu != elf.pie)
         return MICA_ERR_INVALID_ARGUMENT;
     p->entry = (mica_word_t)elf.entry;
     mica_word_t pages = sort_and_count(&elf);
+    /* MPU: the block's frames and the spawner's copies of them instead of one per page. */
     mica_word_t nslots =
-        pages + (page_up(a->stack_size) + page_up(a->heap_size)) / PAGE + SLOT_MARGIN;
+        SLOT_MARGIN +
+        (mpu ? 2 * BLOCK_TILES : pages + (page_up(a->stack_size) + page_up(a->heap_size)) / PAGE);
     for (unsigned i = 0; i < a->nmaps; i++)
         nslots += a->maps[i].n;
     err = ut ? mica_alloc_sub_from(&p->alloc, &env->alloc, ut, 0, ut_bits, nslots)

@@ -90,9 +90,25 @@ mica_error_t mica_timer_init(struct mica_timer *tm, struct mica_env *env, unsign
         nsleepers = MICA_TIMER_MAX_SLEEPERS;
     if ((err = mica_alloc_object(&env->alloc, MICA_OBJ_NOTIFICATION, 0, &tm->sleep_ntfn)))
         return err;
+    /* An MPU VSpace has a few regions only: a stack and an IPC buffer per sleeper would take two
+     * each. One block instead: the IPC buffer its first page (shared: sleepers only signal, wait
+     * and read their budget, all in registers), their stacks above it. */
+    bool mpu = env->flags & MICA_BOOT_FLAG_MPU;
+    if (mpu && nsleepers &&
+        (err = mica_vspace_alloc(
+             &env->vspace, ((mica_word_t)1 << MICA_PAGE_BITS) + nsleepers * MICA_TIMER_MPU_STACK,
+             MICA_VM_READ | MICA_VM_WRITE, false, &tm->mpu_block)))
+        return err;
     for (tm->n = 0; tm->n < nsleepers; tm->n++) {
         struct mica_sleeper *s = &tm->s[tm->n];
         s->timer = tm;
+        if (mpu) {
+            attr.ipc_frame = tm->mpu_block.frames;
+            attr.ipc_vaddr = tm->mpu_block.vaddr;
+            attr.stack = (char *)tm->mpu_block.ptr + ((mica_word_t)1 << MICA_PAGE_BITS) +
+                         tm->n * MICA_TIMER_MPU_STACK;
+            attr.stack_size = MICA_TIMER_MPU_STACK;
+        }
         if ((err = mica_alloc_object(&env->alloc, MICA_OBJ_NOTIFICATION, 0, &s->go)) ||
             (err = mica_thread_create(&s->thread, env, &attr, sleeper, (mica_word_t)s)))
             return err;

@@ -7,6 +7,8 @@
  * a bundle per PD it supervises and spawns those itself. Faults and exits of PDs without a
  * handler come back here and are reported on the console.
  */
+#include <string.h>
+
 #include <mica/system.h>
 
 #define PAGE    ((mica_word_t)1 << MICA_PAGE_BITS)
@@ -35,6 +37,27 @@ static mica_cptr_t src_frames(void *ctx, uint32_t pd, uint32_t k)
     return obj_slot[sys.map[sys.pd[pd].first_map + k].obj];
 }
 
+/* MPU boards: our image is made of frames of several sizes, so the table's pages are not frames
+ * of their own to share. A copy in fresh frames (one Retype: consecutive, so one region wherever
+ * they are mapped), written through a mapping of each at its own address, unmapped again. */
+static mica_error_t copy_blob(uint32_t frames, mica_cptr_t *first)
+{
+    mica_error_t err =
+        mica_alloc_objects(&env.alloc, MICA_OBJ_FRAME, MICA_PAGE_BITS, frames, first);
+    mica_word_t pa, size = (mica_word_t)(system_blob_end - system_blob_start);
+
+    if (err || (err = mica_frame_get_address(*first, &pa)))
+        return err;
+    for (uint32_t j = 0; j < frames && !err; j++)
+        err = mica_vspace_map(&env.vspace, *first + j, pa + j * PAGE, MICA_VM_READ | MICA_VM_WRITE,
+                              MICA_VM_CACHED);
+    if (!err)
+        memcpy((void *)pa, system_blob_start, size);
+    for (uint32_t j = 0; j < frames; j++)
+        mica_frame_unmap(*first + j);
+    return err;
+}
+
 static mica_error_t make_object(uint32_t i, const struct mica_bootinfo *bi)
 {
     const struct mica_sys_obj *o = &sys.obj[i];
@@ -52,6 +75,8 @@ static mica_error_t make_object(uint32_t i, const struct mica_bootinfo *bi)
     case MICA_SYS_DEVICE:
         return mica_alloc_device_frames(&env.alloc, paddr, MICA_PAGE_BITS, frames, &obj_slot[i]);
     case MICA_SYS_BLOB:
+        if (env.flags & MICA_BOOT_FLAG_MPU)
+            return copy_blob(frames, &obj_slot[i]);
         /* Our own pages: boot info lists our image's frames in address order. */
         obj_slot[i] =
             bi->user_frames.start + (mica_word_t)(system_blob_start - __mica_image_start) / PAGE;

@@ -132,12 +132,26 @@ static void cmd_ping(void)
         print("ping: crashy answered (ping %lu of this incarnation)\n", (unsigned long)pings);
 }
 
+/* The memory server's answer to a request: false (and why, printed) unless it served it. */
+static bool mem_call(const char *cmd, mica_word_t label)
+{
+    mica_word_t out = 0;
+
+    if (mica_call(mem, mica_msginfo(label, 0, 0, 0), &out) != MICA_OK) {
+        print("%s: the memory server does not answer\n", cmd);
+        return false;
+    }
+    if (mica_msginfo_label(out) == MICA_ERR_ILLEGAL_OPERATION) {
+        print("%s: not on this board: mmap/munmap and copy-on-write fork need an MMU\n", cmd);
+        return false;
+    }
+    return true;
+}
+
 static void cmd_mem(void)
 {
-    if (mica_call(mem, mica_msginfo(MEM_STATS, 0, 0, 0), 0) != MICA_OK) {
-        print("mem: the memory server does not answer\n");
+    if (!mem_call("mem", MEM_STATS))
         return;
-    }
     print("memsrv: %lu page faults handled, %lu pages copied, %lu pages mapped now, pool "
           "%lu KiB\n",
           (unsigned long)mica_get_mr(0), (unsigned long)mica_get_mr(1),
@@ -146,10 +160,8 @@ static void cmd_mem(void)
 
 static void cmd_fork(void)
 {
-    if (mica_call(mem, mica_msginfo(MEM_FORKTEST, 0, 0, 0), 0) != MICA_OK) {
-        print("fork: the memory server does not answer\n");
+    if (!mem_call("fork", MEM_FORKTEST))
         return;
-    }
     print("fork: %lu pages shared at the fork, %lu copied on write, %lu kept without a copy, "
           "%lu never written (plus %lu stack/data pages copied); all given back: %s\n",
           (unsigned long)mica_get_mr(0), (unsigned long)mica_get_mr(1),

@@ -550,10 +550,33 @@ static bool setup(void)
     return scratch_src && scratch_dst;
 }
 
+/* MPU boards: a frame maps only at its own address, so there is no anonymous memory to place at
+ * a chosen address and no way to share a frame read-only under two addresses: mmap/munmap and
+ * copy-on-write fork need an MMU. Every request gets MICA_ERR_ILLEGAL_OPERATION as its label. */
+static int unsupported(void)
+{
+    mica_cptr_t r;
+
+    mica_env_init_proc(&env, info);
+    ep = demo_cap(info, "mem");
+    if (!ep || mica_alloc_object(&env.alloc, MICA_OBJ_REPLY, 0, &r)) {
+        demo_log("cannot start\n");
+        return 1;
+    }
+    demo_log("mmap/munmap and copy-on-write fork need an MMU: not on this board\n");
+    for (;;) {
+        mica_word_t badge, msg;
+        if (mica_recv(ep, r, &badge, &msg) == MICA_OK && !(badge & MICA_SYS_FAULT_BIT))
+            mica_send(r, mica_msginfo(MICA_ERR_ILLEGAL_OPERATION, 0, 0, 0));
+    }
+}
+
 int mica_proc_main(const struct mica_procinfo *pi)
 {
     info = pi;
     demo_log_init(info);
+    if (!(info->flags & MICA_BOOT_FLAG_MMU))
+        return unsupported();
     if (!setup()) {
         demo_log("cannot start\n");
         return 1;

@@ -48,6 +48,12 @@ void mica_alloc_init_bootinfo(struct mica_alloc *a, const struct mica_bootinfo *
 mica_error_t mica_alloc_add_untyped(struct mica_alloc *a, mica_cptr_t cap, mica_word_t paddr,
                                     unsigned bits, bool device);
 
+/* Draw objects from this Untyped before all the others: its first `used` bytes are taken already
+ * (objects retyped from it directly, e.g. frames placed one by one). MICA_ERR_RANGE when the
+ * table is full. */
+mica_error_t mica_alloc_prefer_untyped(struct mica_alloc *a, mica_cptr_t cap, unsigned bits,
+                                       mica_word_t used);
+
 /* Slots: one, or n consecutive ones (lowest first). 0 when none is left. */
 mica_cptr_t mica_slot_alloc(struct mica_alloc *a);
 mica_cptr_t mica_slot_alloc_range(struct mica_alloc *a, mica_word_t n);

@@ -35,10 +35,14 @@ struct mica_timer {
     mica_cptr_t sleep_ntfn; /* mica_sleep_us's own */
     unsigned n;
     struct mica_sleeper s[MICA_TIMER_MAX_SLEEPERS];
+    struct mica_mem mpu_block; /* MPU boards: the sleepers' stacks and IPC buffer */
 };
 
 /* nsleepers threads at priority (at most env's MCP); they should run above the threads that use
- * the timer, or they wake late. */
+ * the timer, or they wake late. On MPU boards the sleepers share one block of memory (their
+ * stacks of MICA_TIMER_MPU_STACK bytes and one IPC buffer, which they never read), so a timer
+ * takes one MPU region of the VSpace however many sleepers it has. */
+#define MICA_TIMER_MPU_STACK 4096
 mica_error_t mica_timer_init(struct mica_timer *tm, struct mica_env *env, unsigned priority,
                              unsigned nsleepers);
 
