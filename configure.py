@@ -268,12 +268,18 @@ class Config:
 
 
 def validate(cfg):
-    """Checks Kconfig cannot express: the kernel stack's alignment, the MPU region count, the
-    hosted arena's size, the QEMU command line of a bare-metal board."""
+    """Checks Kconfig cannot express: the kernel stack's alignment and the firmware callbacks'
+    share of it, the MPU region count, the hosted arena's size, the QEMU command line of a
+    bare-metal board."""
     stack = int(cfg.sym("KERNEL_STACK_SIZE"))
     if stack % 16:
         raise ConfigureError(f"CONFIG_KERNEL_STACK_SIZE={stack}: must be a multiple of 16 (the "
                              "stack pointer's alignment on every arch)")
+    callbacks = int(cfg.sym("PLATFORM_CALLBACK_STACK"))
+    if callbacks > stack // 4:
+        raise ConfigureError(f"CONFIG_PLATFORM_CALLBACK_STACK={callbacks}: at most a quarter of "
+                             f"CONFIG_KERNEL_STACK_SIZE ({stack // 4}); the kernel's own path to "
+                             "a callback needs the rest")
     regions = cfg.kconf.syms["MPU_REGIONS"].str_value if "MPU_REGIONS" in cfg.kconf.syms else ""
     if cfg.sym("ARCH") == "armv8m" and regions and int(regions) % 4:
         raise ConfigureError(f"CONFIG_MPU_REGIONS={regions}: must be 8, 12 or 16 (a multiple of 4: "

@@ -29,50 +29,85 @@ struct region {
     paddr_t end;
 };
 
-static struct region free_mem[BOOT_MAX_REGIONS];
-static unsigned nfree;
+/* A set of disjoint ranges. */
+struct regions {
+    struct region r[BOOT_MAX_REGIONS];
+    unsigned n;
+};
 
-static void region_add(paddr_t base, paddr_t end)
+static struct regions free_mem, devices;
+
+static void region_add(struct regions *set, paddr_t base, paddr_t end)
 {
     if (end <= base)
         return;
-    if (nfree == BOOT_MAX_REGIONS)
-        kpanic("boot: too many free memory regions");
-    free_mem[nfree++] = (struct region){base, end};
+    if (set->n == BOOT_MAX_REGIONS)
+        kpanic("boot: too many memory regions");
+    set->r[set->n++] = (struct region){base, end};
 }
 
-static void region_remove(paddr_t rb, paddr_t re)
+static void region_remove(struct regions *set, paddr_t rb, paddr_t re)
 {
-    for (unsigned i = 0; i < nfree; i++) {
-        struct region f = free_mem[i];
+    for (unsigned i = 0; i < set->n; i++) {
+        struct region f = set->r[i];
         if (re <= f.base || rb >= f.end)
             continue;
-        free_mem[i] = free_mem[--nfree];
-        region_add(f.base, rb > f.base ? rb : f.base);
-        region_add(re < f.end ? re : f.end, f.end);
+        set->r[i] = set->r[--set->n];
+        region_add(set, f.base, rb > f.base ? rb : f.base);
+        region_add(set, re < f.end ? re : f.end, f.end);
         i = (unsigned)-1; /* rescan: the list changed */
     }
 }
 
-/* Free memory = RAM minus the reserved ranges (kernel image, firmware, DTB). */
+/* Is [base, end) inside one range of the set? */
+static bool region_covers(const struct regions *set, paddr_t base, paddr_t end)
+{
+    for (unsigned i = 0; i < set->n; i++)
+        if (base >= set->r[i].base && end <= set->r[i].end && base <= end)
+            return true;
+    return false;
+}
+
+/* [base, base + size) rounded out to whole pages. */
+static struct region page_round(paddr_t base, paddr_t size)
+{
+    paddr_t page = (paddr_t)1 << MICA_PAGE_BITS;
+    paddr_t end = base + size;
+
+    return (struct region){base & ~(page - 1), end > base ? ((end - 1) | (page - 1)) + 1 : base};
+}
+
+/*
+ * Free memory = RAM minus the reserved ranges (kernel image, firmware, DTB, root image). Device
+ * memory = the device ranges (merged where they overlap) minus every page that holds RAM or a
+ * reserved range: a device Untyped becomes frames user space maps, and those must never reach
+ * kernel memory or the firmware's.
+ */
 static void boot_memory_init(const struct boot_params *bp)
 {
     for (unsigned i = 0; i < bp->nram; i++)
-        region_add(bp->ram[i].base, bp->ram[i].base + bp->ram[i].size);
-    for (unsigned r = 0; r < bp->nreserved; r++)
-        region_remove(bp->reserved[r].base, bp->reserved[r].base + bp->reserved[r].size);
+        region_add(&free_mem, bp->ram[i].base, bp->ram[i].base + bp->ram[i].size);
+    for (unsigned i = 0; i < bp->ndevice; i++) {
+        paddr_t base = bp->device[i].base, end = base + bp->device[i].size;
+        region_remove(&devices, base, end);
+        region_add(&devices, base, end);
+    }
+    for (unsigned r = 0; r < bp->nreserved; r++) {
+        region_remove(&free_mem, bp->reserved[r].base, bp->reserved[r].base + bp->reserved[r].size);
+        struct region p = page_round(bp->reserved[r].base, bp->reserved[r].size);
+        region_remove(&devices, p.base, p.end);
+    }
+    for (unsigned i = 0; i < bp->nram; i++) {
+        struct region p = page_round(bp->ram[i].base, bp->ram[i].size);
+        region_remove(&devices, p.base, p.end);
+    }
 }
 
 void *boot_take(paddr_t base, paddr_t end)
 {
-    unsigned i;
-
-    for (i = 0; i < nfree; i++)
-        if (free_mem[i].base <= base && end <= free_mem[i].end)
-            break;
-    if (i == nfree || end <= base)
+    if (end <= base || !region_covers(&free_mem, base, end))
         kpanic("boot: %lx..%lx is not free RAM", (unsigned long)base, (unsigned long)end);
-    region_remove(base, end);
+    region_remove(&free_mem, base, end);
     void *p = hal_phys_to_virt(base);
     memset(p, 0, end - base);
     return p;
@@ -82,14 +117,14 @@ void *boot_alloc(unsigned bits)
 {
     paddr_t size = (paddr_t)1 << bits;
 
-    for (unsigned i = 0; i < nfree; i++) {
-        struct region *f = &free_mem[i];
+    for (unsigned i = 0; i < free_mem.n; i++) {
+        struct region *f = &free_mem.r[i];
         paddr_t a = (f->base + size - 1) & ~(size - 1);
         if (a < f->base || a + size > f->end || a + size < a)
             continue;
         paddr_t old = f->base;
         f->base = a + size;
-        region_add(old, a);
+        region_add(&free_mem, old, a);
         void *p = hal_phys_to_virt(a);
         memset(p, 0, size);
         return p;
@@ -133,16 +168,15 @@ static void boot_untyped_range(struct mica_bootinfo *bi, unsigned first, unsigne
     }
 }
 
-/* Free RAM, then the device ranges the arch reported (user drivers map frames of those). */
-static void boot_untypeds(struct mica_bootinfo *bi, const struct boot_params *bp, unsigned first)
+/* Free RAM, then the device ranges (boot_memory_init), which user drivers map frames of. */
+static void boot_untypeds(struct mica_bootinfo *bi, unsigned first)
 {
     unsigned n = 0;
 
-    for (unsigned i = 0; i < nfree; i++)
-        boot_untyped_range(bi, first, &n, free_mem[i].base, free_mem[i].end, false);
-    for (unsigned i = 0; i < bp->ndevice; i++)
-        boot_untyped_range(bi, first, &n, bp->device[i].base,
-                           bp->device[i].base + bp->device[i].size, true);
+    for (unsigned i = 0; i < free_mem.n; i++)
+        boot_untyped_range(bi, first, &n, free_mem.r[i].base, free_mem.r[i].end, false);
+    for (unsigned i = 0; i < devices.n; i++)
+        boot_untyped_range(bi, first, &n, devices.r[i].base, devices.r[i].end, true);
     bi->untyped = (struct mica_slot_range){first, first + n};
     bi->empty = (struct mica_slot_range){first + n, 1u << ROOT_CNODE_BITS};
 }
@@ -165,8 +199,11 @@ static const struct elf_info *boot_check_root(const struct boot_params *bp)
 {
     static struct elf_info info;
 
-    if (!bp->root_elf)
+    if (!bp->root_elf) {
+        if (!bp->root_entry)
+            kpanic("boot: no root task (the platform description names no root image)");
         return NULL;
+    }
     enum elf_error err = elf_check(bp->root_elf, bp->root_elf_size, ARCH_ELF_CLASS,
                                    ARCH_ELF_MACHINE, 0, vspace_backend_user_top, &info);
     if (err)
@@ -268,7 +305,7 @@ void boot_root_task(struct boot_params *bp)
     bi->mpu_regions = vspace_backend_regions;
     bi->sched_control =
         (struct mica_slot_range){MICA_INIT_FIRST_FREE_FIXED, MICA_INIT_FIRST_FREE_FIXED + ncpus};
-    boot_untypeds(bi, bp, next);
+    boot_untypeds(bi, next);
     copy_str(bi->board, CONFIG_BOARD, sizeof(bi->board));
     copy_str(bi->arch, CONFIG_ARCH, sizeof(bi->arch));
 

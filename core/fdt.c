@@ -308,6 +308,11 @@ int fdt_scan_boot(const void *dtb, size_t max_size, struct boot_params *bp, char
     return ret;
 }
 
+size_t fdt_blob_size(const void *dtb)
+{
+    return fdt_totalsize(dtb);
+}
+
 /*
  * Translate a bus address of node's children to a CPU physical address: at each ancestor bus,
  * an empty ranges is the identity, an entry (child base, parent base, size) maps its window, and a
@@ -658,7 +663,6 @@ int fdt_device_untypeds(const void *dtb, const char *intc_compat, paddr_t page,
     unsigned n = 0;
     int ret = fdt_intc_devices(dtb, intc_compat, dev, sizeof(dev) / sizeof(dev[0]), &n);
 
-    bp->ndevice = 0;
     if (ret)
         return ret;
     if (fdt_stdout_uart(dtb, &console))

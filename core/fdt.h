@@ -24,6 +24,9 @@
 int fdt_scan_boot(const void *dtb, size_t max_size, struct boot_params *bp, char *err,
                   size_t errlen);
 
+/* The size of a blob fdt_scan_boot accepted (its header's totalsize). */
+size_t fdt_blob_size(const void *dtb);
+
 /* Physical base of the console UART that /chosen/stdout-path (or linux,stdout-path) names. */
 int fdt_stdout_uart(const void *dtb, paddr_t *base);
 
@@ -70,7 +73,8 @@ int fdt_intc_devices(const void *dtb, const char *intc_compat, struct mem_range 
                      unsigned *n);
 
 /*
- * bp's device untypeds from those devices: each reg range rounded out to whole pages of page bytes,
+ * Append to bp's device untypeds those devices (after the firmware's, platform_read): each reg
+ * range rounded out to whole pages of page bytes,
  * ranges that overlap or touch merged (QEMU's arm virt puts 32 virtio-mmio transports 0x200
  * apart), and the page of the console UART (/chosen/stdout-path), which the kernel drives, left
  * out. At most ARCH_MAX_RAM_RANGES; a device beyond that is left out and the error is

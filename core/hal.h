@@ -45,13 +45,16 @@ struct mem_range {
     paddr_t size;
 };
 
-/* What the arch hands the core at boot; filled by the arch's entry code and hal_boot_params. */
+/* What the arch hands the core at boot: the arch's mica_start fills it from the firmware's
+ * platform description (core/platform.c's platform_read) and adds what only it knows. */
 struct boot_params {
     const void *dtb; /* devicetree (kernel-virtual address), NULL if none */
     struct mem_range ram[ARCH_MAX_RAM_RANGES];
     unsigned nram; /* filled from the DTB by core when dtb != NULL */
     struct mem_range reserved[ARCH_MAX_RAM_RANGES];
     unsigned nreserved; /* kernel image, firmware, DTB itself */
+    struct mem_range firmware[ARCH_MAX_RAM_RANGES];
+    unsigned nfirmware; /* the firmware's own reserved ranges: what hal_firmware_enter maps */
     unsigned ncpus;
     struct mem_range device[ARCH_MAX_RAM_RANGES];
     unsigned ndevice; /* device registers user drivers may map (device untypeds), page aligned */
@@ -70,13 +73,24 @@ void hal_platform_init(struct boot_params *bp);
 /* Index of the executing CPU, 0..ncpus-1 (not the hardware id). Any context. */
 unsigned hal_cpu_id(void);
 
-/* Write one byte to the kernel console, polling; usable before hal_platform_init returns only on
- * boards whose UART needs no setup. Any context; never fails (drops bytes if no console). */
+/* Write one byte to the kernel console, polling: the firmware's console callback if it gave one
+ * (platform_putc), else the arch's own console if the firmware asked for it
+ * (MICA_PLATFORM_OWN_CONSOLE); usable before hal_platform_init returns only on boards whose UART
+ * needs no setup. Any context; never fails (drops bytes if no console). */
 void hal_console_putc(char c);
 
 /* Stop the machine with an exit status visible to whoever started it (QEMU's exit code, the
- * host process status). Never returns. */
+ * host process status). Offers the halt to the firmware first (platform_halt). Never returns. */
 _Noreturn void hal_halt(int status);
+
+/* Around a call into the firmware (core/platform.c's callbacks): make the firmware's view of
+ * memory current on this CPU, where its code, data and devices (boot_params.firmware) are at their
+ * physical addresses, beside the kernel's own mappings; hal_firmware_leave(token) goes back to
+ * what was current. MMU arches switch to a table that identity-maps those ranges (before the
+ * kernel's final tables, the boot tables must map them already); without an MMU, nothing. Kernel
+ * context, interrupts off, never nested. */
+word_t hal_firmware_enter(void);
+void hal_firmware_leave(word_t token);
 
 /* ---- Thread context -------------------------------------------------------------------- */
 
@@ -263,6 +277,10 @@ struct arch_ctx *kernel_trap(struct arch_ctx *ctx, const struct hal_trap *trap);
 struct arch_ctx *kernel_syscall(struct arch_ctx *ctx);
 struct arch_ctx *kernel_fastpath_call(struct arch_ctx *ctx);
 struct arch_ctx *kernel_fastpath_reply_recv(struct arch_ctx *ctx);
+
+/* The arch's own way in is mica_start (include/mica/kernel.h), which the firmware calls: its
+ * entry code takes the CPU over (stack, traps, MMU), zeroes the kernel's .bss, reads the
+ * description with platform_read, reserves the kernel's image, and calls kernel_main. */
 
 /* Boot CPU, once, on the kernel stack, interrupts off. bp->dtb / ram / reserved are set. */
 _Noreturn void kernel_main(struct boot_params *bp);

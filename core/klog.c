@@ -146,7 +146,8 @@ int kprintf(const char *fmt, ...)
     return n;
 }
 
-int ksnprintf(char *buf, unsigned long size, const char *fmt, ...)
+/* Only boot formats into buffers (the reasons a description or devicetree is refused). */
+BOOT_CODE int ksnprintf(char *buf, unsigned long size, const char *fmt, ...)
 {
     struct sink s = {.buf = buf, .size = size};
     va_list ap;

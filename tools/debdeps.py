@@ -26,6 +26,11 @@ PACKAGES = {
     "libclang-rt-14-dev": "/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a",
     "clang-format": "/usr/bin/clang-format",  # tests/run's source check
     "clangd": "/usr/bin/clangd",  # tests/run checks compile_commands.json with clangd --check
+    # tests/run builds the vendor examples from the SDK as a vendor would: make and pkg-config,
+    # and CMake with the SDK's package config
+    "make": "/usr/bin/make",
+    "pkgconf": "/usr/bin/pkg-config",
+    "cmake": "/usr/bin/cmake",
 }
 
 # Program -> the Debian package that provides it.
@@ -46,6 +51,9 @@ TOOL_PACKAGE = {
     "gdb-multiarch": "gdb-multiarch",
     "clang-format": "clang-format",
     "clangd": "clangd",
+    "make": "make",
+    "pkg-config": "pkgconf",
+    "cmake": "cmake",
 }
 
 LIBFDT_TARBALL = "/usr/src/linux-source-6.1.tar.xz"

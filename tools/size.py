@@ -1,21 +1,29 @@
 # SPDX-License-Identifier: MIT
-"""`ninja size`: the kernel image's sections, with the kernel proper apart from code and data
-only boot uses (.boot.*, see core/compiler.h) and from the embedded root task (.root_elf).
-The last line is the resident kernel's .text: what a release build's limits are stated in
-(docs/build.md). Run from the build directory: size.py IMAGE."""
+"""`ninja size`: the kernel image's sections (mica.ld's .mica.*), with the kernel proper apart
+from code and data only boot uses (.mica.boot.*, see core/compiler.h), from the entry code that
+runs before the MMU (.mica.entry), from the embedded root task (.root_elf) and from the board's
+firmware (.board.*, board.c). The last line is the resident kernel's .text: what a release
+build's limits are stated in (docs/build.md). Run from the build directory: size.py IMAGE."""
 
 import subprocess
 import sys
 
 # output section -> (row, column)
 LAYOUT = {
-    ".text": ("kernel", "text"), ".rodata": ("kernel", "rodata"),
-    ".data": ("kernel", "data"), ".bss": ("kernel", "bss"),
-    ".boot.text": ("boot only", "text"), ".boot.rodata": ("boot only", "rodata"),
-    ".boot.data": ("boot only", "data"), ".boot.bss": ("boot only", "bss"),
+    ".mica.text": ("kernel", "text"), ".mica.rodata": ("kernel", "rodata"),
+    ".mica.data": ("kernel", "data"), ".mica.bss": ("kernel", "bss"),
+    ".mica.kstack": ("kernel", "bss"), ".mica.ARM.exidx": ("kernel", "rodata"),
+    ".mica.boot.text": ("boot only", "text"), ".mica.boot.rodata": ("boot only", "rodata"),
+    ".mica.boot.data": ("boot only", "data"), ".mica.boot.bss": ("boot only", "bss"),
+    ".mica.entry": ("boot only", "text"),
     ".root_elf": ("root task (embedded ELF)", "rodata"),
+    ".board.text": ("board firmware (board.c)", "text"),
+    ".board.rodata": ("board firmware (board.c)", "rodata"),
+    ".board.data": ("board firmware (board.c)", "data"),
+    ".board.bss": ("board firmware (board.c)", "bss"),
+    ".vectors": ("board firmware (board.c)", "rodata"),
 }
-ROWS = ["kernel", "boot only", "root task (embedded ELF)"]
+ROWS = ["kernel", "boot only", "root task (embedded ELF)", "board firmware (board.c)"]
 COLS = ["text", "rodata", "data", "bss"]
 
 
@@ -39,8 +47,8 @@ def main():
         if name in LAYOUT:
             row, col = LAYOUT[name]
             table[row][col] += size
-        elif name.startswith((".text", ".rodata", ".data", ".bss", ".sdata", ".sbss")) or \
-                name in (".vectors", ".ARM.exidx"):
+        elif name.startswith((".text", ".rodata", ".data", ".bss", ".sdata", ".sbss", ".mica",
+                              ".board")) or name == ".ARM.exidx":
             other[name] = size
     print(f"{image}:")
     print(f"  {'':<26}" + "".join(f"{c:>10}" for c in COLS) + f"{'total':>10}")

@@ -13,7 +13,11 @@ starts at a function nothing calls (the arch's entry and trap code) and is writt
 with the frames along it.
 
   stackcheck.py --arch A --stack-size N --out stack.txt [--sources build.ninja] [--image ELF]
-                OBJ_DIR...
+                [--external FUNC=BYTES ...] OBJ_DIR...
+
+--external FUNC=BYTES: FUNC calls code outside the kernel through a pointer (the firmware's
+callbacks, core/platform.c), which may use BYTES of the stack below FUNC's frame; its calls
+through pointers are allowed and BYTES count as part of its frame.
 
 With --image, only the functions the linked kernel kept count (libfdt has functions the kernel
 never calls, --gc-sections drops them).
@@ -63,11 +67,13 @@ ABS32 = re.compile(r"^\s+([0-9a-f]+):\s+R_ARM_ABS32\s+(\S+?)(?:[+-]0x[0-9a-f]+)?
 
 
 def objects(dirs, build_ninja):
-    """The .o files under dirs; with build.ninja, only those libmica.a is made of (an object left
-    over from an earlier configuration or branch is not the kernel's)."""
+    """The .o files under dirs; with build.ninja, only those the kernel is made of (obj/kernel.a,
+    which the partial link turns into libmica.a: an object left over from an earlier
+    configuration or branch is not the kernel's)."""
     archived = None
     if build_ninja and os.path.exists(build_ninja):
-        m = re.search(r"^build libmica\.a: ar ((?:[^\n]|\$\n)*)$", open(build_ninja).read(), re.M)
+        m = re.search(r"^build obj/kernel\.a: ar ((?:[^\n]|\$\n)*)$", open(build_ninja).read(),
+                      re.M)
         if m:
             archived = {os.path.normpath(o) for o in m.group(1).replace("$\n", " ").split()}
     for d in dirs:
@@ -226,8 +232,15 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("--sources")
     p.add_argument("--image")
+    p.add_argument("--external", action="append", default=[], metavar="FUNC=BYTES")
     p.add_argument("dirs", nargs="+")
     a = p.parse_args()
+    external = {}
+    for item in a.external:
+        name, _, size = item.partition("=")
+        if not size.isdigit():
+            sys.exit(f"stackcheck: error: --external {item}: expected FUNC=BYTES")
+        external[name] = int(size)
 
     g = Graph(a.arch)
     asm = asm_sources(a.sources)
@@ -242,6 +255,10 @@ def main():
             if len(parts) == 3 and parts[1] in "TtWw":
                 kept.add(parts[2])
         g.calls = {f: c for f, c in g.calls.items() if f[1] in kept}
+    for f in list(g.frame):
+        if f[1] in external and g.frame[f] is not None:
+            g.frame[f] += external[f[1]]
+            g.indirect.pop(f, None)
     edges = {f: sorted({r for r in (g.resolve(f, n) for n in callees) if r and r != f})
              for f, callees in g.calls.items()}
     # Calls to oneself (recursion of length 1) were dropped above: find them separately.

@@ -109,7 +109,11 @@ void aarch64_psci_init(const void *dtb);
 
 /* entry.S and trap.S */
 extern char aarch64_vectors[];
-extern char aarch64_secondary_entry[];
+/* entry.S: the kernel image's physical extent (mica.ld's __mica_phys_start and end) and
+ * aarch64_secondary_entry's address, which is physical: the entry code is linked there, out of
+ * reach of adrp from the kernel. */
+extern const paddr_t aarch64_image_phys[2];
+extern const word_t aarch64_secondary_entry_phys;
 
 /* mmu.c: the kernel's page tables (boot CPU) and the switch to them; the guard pages below the
  * kernel stacks; per-CPU translation setup. */

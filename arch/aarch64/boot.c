@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * AArch64 boot in C: describe what entry.S was handed (the devicetree, the kernel image) in
- * boot_params, build the kernel's page tables, bring up the platform (vectors, timer, GIC, PSCI)
- * and enter the core. Also the per-CPU setup shared with secondary CPUs (smp.c).
+ * AArch64 boot in C: read the firmware's platform description (core/platform.c) into
+ * boot_params, add what only the arch knows (the kernel image, the boot CPU), build the kernel's
+ * page tables, bring up the platform (vectors, timer, GIC, PSCI) and enter the core. Also the
+ * per-CPU setup shared with secondary CPUs (smp.c).
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "aarch64.h"
@@ -11,10 +13,14 @@
 #include "kconfig.h"
 #include "klog.h"
 #include "intc/gic.h"
+#include "platform.h"
 #include "uart/uart.h"
 
-extern char __kernel_start[], __kernel_end[];
-extern const char root_elf_start[], root_elf_end[]; /* core/root_elf.S */
+compile_assert(platform_offsets,
+               offsetof(struct mica_platform, ram) == MICA_PLATFORM_RAM &&
+                   offsetof(struct mica_platform, reserved) == MICA_PLATFORM_RESERVED &&
+                   offsetof(struct mica_platform, devices) == MICA_PLATFORM_DEVICES &&
+                   offsetof(struct mica_platform, devicetree) == MICA_PLATFORM_DEVICETREE);
 
 static struct boot_params boot_params;
 
@@ -26,7 +32,7 @@ static char emergency_stacks[CONFIG_NR_CPUS][4096] __attribute__((aligned(16)));
 /* MPIDR_EL1's affinity fields Aff3 (39:32), Aff2, Aff1, Aff0 (23:0): the devicetree's cpu reg. */
 #define MPIDR_AFFINITY 0xff00fffffful
 
-_Noreturn void arch_boot(paddr_t dtb, paddr_t load);
+_Noreturn void aarch64_boot(const struct mica_platform *platform);
 void arch_early_trap(word_t vector, word_t esr, word_t elr, word_t far);
 
 /* CPU indexes 1.. go to the other enabled CPUs in devicetree order, as far as NR_CPUS allows. */
@@ -59,48 +65,44 @@ static unsigned gic_regions(const void *dtb, struct mem_range *dev)
 }
 
 /*
- * entry.S's boot tables map the kernel's and the devicetree's gigabytes at their kernel addresses
- * and nothing else, so the console waits for the final tables: those need the devicetree's RAM,
- * which is read first. A bad devicetree is reported once the console is up.
+ * From entry.S, with the description at its kernel address. The boot tables map the image's, the
+ * description's and the devicetree's gigabytes at their kernel addresses and nothing else, so the
+ * console waits for the final tables: those need the RAM the description (or the devicetree)
+ * gives, which is read first. A description the kernel cannot use is reported once the console is
+ * up: the firmware's, or the UART when it asked for that.
  */
-_Noreturn void arch_boot(paddr_t dtb, paddr_t load)
+_Noreturn void aarch64_boot(const struct mica_platform *p)
 {
     struct boot_params *bp = &boot_params;
+    paddr_t image = aarch64_image_phys[0], image_end = aarch64_image_phys[1];
     struct mem_range dev[5];
     unsigned ndev = 0;
-    char why[128];
-    int bad = 0;
+    char why[160];
+    int bad;
 
-    (void)load; /* entry.S has checked it is where link.ld put the kernel */
     aarch64_cpus[0].mpidr = sysreg_read(mpidr_el1) & MPIDR_AFFINITY;
-    bp->dtb = dtb ? hal_phys_to_virt(dtb) : NULL;
-    bp->ram[0].base = CONFIG_BOARD_RAM_BASE;
-    bp->ram[0].size = CONFIG_BOARD_RAM_SIZE;
-    bp->nram = 1;
-    bp->reserved[0].base = hal_virt_to_phys(__kernel_start);
-    bp->reserved[0].size = (paddr_t)(__kernel_end - __kernel_start);
-    bp->nreserved = 1;
-    bp->ncpus = 1;
-    if ((uintptr_t)root_elf_end > (uintptr_t)root_elf_start) {
-        bp->root_elf = root_elf_start;
-        bp->root_elf_size = (size_t)(root_elf_end - root_elf_start);
-    }
-    dev[ndev] = (struct mem_range){CONFIG_UART_BASE, 1};
-    if (bp->dtb) {
-        bad = fdt_scan_boot(bp->dtb, FDT_MAX_SIZE, bp, why, sizeof(why));
-        fdt_stdout_uart(bp->dtb, &dev[ndev].base);
+    bad = platform_read(p, bp, why, sizeof(why));
+    bp->ncpus = bp->ncpus ? bp->ncpus : 1;
+    if (!bad && bp->nreserved == ARCH_MAX_RAM_RANGES)
+        bad = ksnprintf(why, sizeof(why), "no room left to reserve the kernel image");
+    else if (!bad)
+        bp->reserved[bp->nreserved++] = (struct mem_range){image, image_end - image};
+    if (platform_cb.flags & MICA_PLATFORM_OWN_CONSOLE) {
+        dev[ndev] = (struct mem_range){CONFIG_UART_BASE, 1};
+        if (bp->dtb)
+            fdt_stdout_uart(bp->dtb, &dev[ndev].base);
         ndev++;
+    }
+    if (bp->dtb)
         ndev += gic_regions(bp->dtb, &dev[ndev]);
-    } else {
-        ndev++;
-    }
     aarch64_ncpus = number_cpus(bp->dtb);
     if (aarch64_ncpus < bp->ncpus)
         bp->ncpus = aarch64_ncpus; /* CONFIG_NR_CPUS caps what we use */
     aarch64_mmu_init(bp, dev, ndev);
-    uart_console_init(bp->dtb);
+    if (platform_cb.flags & MICA_PLATFORM_OWN_CONSOLE)
+        uart_console_init(bp->dtb);
     if (bad)
-        kpanic("bad devicetree at %p: %s", bp->dtb, why);
+        kpanic("mica_start: %s", why);
     kernel_main(bp);
 }
 

@@ -1,15 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * AArch64 kernel entry. The image starts with the arm64 Linux Image header (Linux
- * Documentation/arch/arm64/booting.rst), so that QEMU's -kernel and boot loaders that boot Linux
- * load it at a 2 MiB-aligned address and pass the devicetree's physical address in x0, with the
- * MMU and data cache off, at EL2 or EL1. From EL2 we configure what EL1 needs and drop to it.
+ * AArch64 kernel entry: mica_start (include/mica/kernel.h), which the firmware calls at EL2 or EL1
+ * with x0 = the physical address of its platform description, the MMU and data cache off (as a
+ * Linux Image is entered: Linux Documentation/arch/arm64/booting.rst; the board image's firmware,
+ * board.c, is such an Image). From EL2 we configure what EL1 needs and drop to it.
  *
- * The kernel is linked in TTBR1's range (arch.h: AARCH64_KERNEL_VOFFSET + physical), so the first
- * job is a pair of boot tables with 1 GiB blocks: TTBR0 maps the kernel's gigabyte where it is
- * (to survive turning the MMU on), TTBR1 maps it, and the devicetree's, at their kernel
- * addresses. Then a jump to the linked address, and C. mmu.c replaces these tables with the final
- * W^X ones before anything else runs.
+ * The firmware is linked and runs at physical addresses; the kernel is linked in TTBR1's range
+ * (arch.h: AARCH64_KERNEL_VOFFSET + physical), so this code sits in a section of its own
+ * (.mica.entry after the SDK's link fragment, mica.ld) linked at its physical address, where the
+ * firmware's call reaches it, and reaches the kernel's symbols only through absolute literals
+ * (ldr =), minus the offset while the MMU is off: adrp cannot reach the high half from here.
+ *
+ * It zeroes the kernel's .bss and stacks, builds a pair of boot tables with 1 GiB blocks (TTBR0
+ * maps the image's gigabytes where they are, to survive turning the MMU on; TTBR1 maps those, the
+ * description's, its arrays' and the devicetree's at their kernel addresses), then jumps to
+ * aarch64_boot at its linked address. mmu.c replaces these tables with the final W^X ones before
+ * anything else runs.
  */
 #include <arch.h>
 
@@ -23,54 +29,60 @@
 #define BOOT_TCR    0x00000000b5193519
 #define SCTLR_BOOT  0x30d0181d /* RES1 (11, 20, 22, 23, 28, 29) | I | SA0 | SA | C | M */
 
-    .section .text.entry, "ax"
-    .globl _start
-_start:
-    /* Image header: code0/code1, text_offset, image_size, flags, 3 reserved, magic, reserved. */
-    b       primary
-    .word   0
-    .quad   0                   /* text_offset: load at the 2 MiB-aligned base + 0 */
-    .quad   __image_size        /* bytes the loader must keep free, .bss included */
-    .quad   0x2                 /* flags: little-endian, 4 KiB pages */
-    .quad   0, 0, 0
-    .ascii  "ARM\x64"
-    .word   0
-
-primary:
-    mov     x19, x0             /* devicetree, physical */
-    adr     x20, _start         /* where we were loaded */
+    .section .entry, "ax"
+    .globl mica_start
+mica_start:
+    mov     x19, x0             /* the description, physical */
     msr     daifset, #0xf
     bl      drop_to_el1
     adr     x0, spin_vectors
     msr     vbar_el1, x0
     isb
-    /* Linked for CONFIG_BOARD_KERNEL_PHYS: nothing works from anywhere else, and there is no
-     * console yet to say so. */
-    ldr     x0, =_start_phys
-    cmp     x0, x20
+    /* Linked where the firmware put it? Nothing works from anywhere else, and there is no console
+     * yet to say so. */
+    ldr     x0, =mica_start
+    adr     x1, mica_start
+    cmp     x0, x1
     b.ne    spin
+    ldr     x21, =AARCH64_KERNEL_VOFFSET
 
-    adrp    x0, __bss_start
-    add     x0, x0, :lo12:__bss_start
-    adrp    x1, __kernel_end
-    add     x1, x1, :lo12:__kernel_end
+    /* The kernel's .bss and stacks, at their physical addresses. */
+    ldr     x0, =__mica_bss_start
+    ldr     x1, =__mica_kernel_end
+    sub     x0, x0, x21
+    sub     x1, x1, x21
 1:  cmp     x0, x1
     b.hs    2f
     stp     xzr, xzr, [x0], #16
     b       1b
 2:
-    /* boot_ttbr0[pa >> 30] and boot_ttbr1[pa >> 30]: the kernel's gigabyte. TTBR1 index = bits
-     * 38:30 of AARCH64_KERNEL_VOFFSET + pa, which are those of pa. */
-    adrp    x0, boot_ttbr0
-    adrp    x1, boot_ttbr1
-    mov     x2, x20
+    /* The image's first and last gigabytes in both tables (TTBR0 for this code and
+     * aarch64_ttbr1_switch's identity path). */
+    ldr     x22, =boot_ttbr0
+    ldr     x23, =boot_ttbr1
+    sub     x22, x22, x21
+    sub     x23, x23, x21
+    ldr     x2, =__mica_phys_start
     bl      map_gigabyte
-    /* The devicetree (up to 2 MiB, fdt.h FDT_MAX_SIZE) at its kernel address. */
-    cbz     x19, 3f
-    mov     x0, xzr
+    ldr     x2, =__mica_phys_end
+    sub     x2, x2, #1
+    bl      map_gigabyte
+    /* TTBR1 only: the description, its three arrays, and the devicetree (up to 2 MiB, fdt.h
+     * FDT_MAX_SIZE), which aarch64_boot reads before the final tables exist. */
+    mov     x22, xzr
     mov     x2, x19
     bl      map_gigabyte
-    add     x2, x19, #(2 << 20)
+    mov     x24, #MICA_PLATFORM_RAM
+    bl      map_field
+    mov     x24, #MICA_PLATFORM_RESERVED
+    bl      map_field
+    mov     x24, #MICA_PLATFORM_DEVICES
+    bl      map_field
+    mov     x24, #MICA_PLATFORM_DEVICETREE
+    bl      map_field
+    ldr     x2, [x19, #MICA_PLATFORM_DEVICETREE]
+    cbz     x2, 3f
+    add     x2, x2, #(2 << 20)
     bl      map_gigabyte
 3:
     /* With the data cache off the stores went to memory; drop whatever stale lines the cache may
@@ -79,10 +91,10 @@ primary:
     ubfx    x3, x3, #16, #4
     mov     x4, #4
     lsl     x3, x4, x3
-    adrp    x0, __bss_start
-    add     x0, x0, :lo12:__bss_start
-    adrp    x1, __kernel_end
-    add     x1, x1, :lo12:__kernel_end
+    ldr     x0, =__mica_bss_start
+    ldr     x1, =__mica_kernel_end
+    sub     x0, x0, x21
+    sub     x1, x1, x21
     sub     x4, x3, #1
     bic     x0, x0, x4
 4:  dc      ivac, x0
@@ -92,7 +104,7 @@ primary:
     dsb     sy
 
     bl      mmu_on
-    /* Now at the linked (high) address. */
+    /* The linked addresses work from here on; adrp still does not from this section. */
     ldr     x0, =early_vectors
     msr     vbar_el1, x0
     ldr     x0, =aarch64_cpus   /* CPU 0's block: index 0 (.bss) */
@@ -102,18 +114,16 @@ primary:
     mov     sp, x0
     mrs     x1, tpidr_el1
     str     x0, [x1, #AARCH64_CPU_KSP]
-    mov     x0, x19
-    mov     x1, x20
-    bl      arch_boot
-5:  wfi
-    b       5b
+    add     x0, x19, x21        /* the description at its kernel address */
+    ldr     x1, =aarch64_boot
+    br      x1
 
 #ifdef CONFIG_SMP
 /*
- * Secondary CPUs (hal_cpu_start): PSCI CPU_ON starts them here at the physical address, MMU off,
- * with x0 = the CPU index; QEMU starts them at EL2 when it has one (virtualization=on), not at the
- * caller's EL1, so they drop to EL1 like the boot CPU. Same boot tables, then their own stack and
- * per-CPU block.
+ * Secondary CPUs (hal_cpu_start): PSCI CPU_ON starts them here at the physical address (this
+ * section's link address), MMU off, with x0 = the CPU index; QEMU starts them at EL2 when it has
+ * one (virtualization=on), not at the caller's EL1, so they drop to EL1 like the boot CPU. Same
+ * boot tables, then their own stack and per-CPU block.
  */
     .globl aarch64_secondary_entry
 aarch64_secondary_entry:
@@ -123,6 +133,11 @@ aarch64_secondary_entry:
     adr     x0, spin_vectors
     msr     vbar_el1, x0
     isb
+    ldr     x21, =AARCH64_KERNEL_VOFFSET
+    ldr     x22, =boot_ttbr0
+    ldr     x23, =boot_ttbr1
+    sub     x22, x22, x21
+    sub     x23, x23, x21
     bl      mmu_on
     ldr     x0, =early_vectors
     msr     vbar_el1, x0
@@ -136,9 +151,8 @@ aarch64_secondary_entry:
     mrs     x1, tpidr_el1
     str     x0, [x1, #AARCH64_CPU_KSP]
     mov     x0, x19
-    bl      aarch64_secondary_boot
-6:  wfi
-    b       6b
+    ldr     x1, =aarch64_secondary_boot
+    br      x1
 #endif
 
 /*
@@ -180,23 +194,33 @@ drop_to_el1:
     eret
 1:  ret
 
-/* A 1 GiB block for physical address x2 in the level-1 tables at x0 (identity; skipped when 0)
- * and x1 (kernel addresses). Uses x2-x4. */
+/* A 1 GiB block for physical address x2 in the level-1 tables at x22 (identity, index = bits
+ * 38:30 of x2; skipped when 0) and x23 (kernel addresses: bits 38:30 of x21 + x2), both
+ * physical. Uses x2-x5. */
 map_gigabyte:
     ubfx    x3, x2, #30, #9
+    add     x5, x2, x21
+    ubfx    x5, x5, #30, #9
     lsr     x2, x2, #30
     lsl     x2, x2, #30
     ldr     x4, =BOOT_BLOCK
     orr     x2, x2, x4
-    cbz     x0, 1f
-    str     x2, [x0, x3, lsl #3]
-1:  str     x2, [x1, x3, lsl #3]
+    cbz     x22, 1f
+    str     x2, [x22, x3, lsl #3]
+1:  str     x2, [x23, x5, lsl #3]
     ret
+
+/* map_gigabyte for the address in the description's field at offset x24, unless it is NULL. */
+map_field:
+    ldr     x2, [x19, x24]
+    cbz     x2, 1f
+    b       map_gigabyte
+1:  ret
 
 /*
  * MAIR, TCR (IPS from ID_AA64MMFR0_EL1.PARange, at most 48 bits; 16-bit ASIDs where the CPU has
- * them), the boot tables, then the MMU with caches, and return to the caller's linked (high)
- * address: x30 is physical, add the offset.
+ * them), the boot tables (physical x22, x23), then the MMU with caches. The identity map of TTBR0
+ * keeps this code running; the caller jumps to the high half itself.
  */
 mmu_on:
     ldr     x0, =BOOT_MAIR
@@ -213,40 +237,16 @@ mmu_on:
     cset    x2, eq
     bfi     x0, x2, #36, #1
     msr     tcr_el1, x0
-    adrp    x0, boot_ttbr0
+    ldr     x0, =boot_ttbr0
+    sub     x0, x0, x21
     msr     ttbr0_el1, x0
-    adrp    x0, boot_ttbr1
-    msr     ttbr1_el1, x0
+    msr     ttbr1_el1, x23
     isb
     tlbi    vmalle1
     dsb     nsh
     isb
     ldr     x0, =SCTLR_BOOT
     msr     sctlr_el1, x0
-    isb
-    ldr     x0, =AARCH64_KERNEL_VOFFSET
-    add     x30, x30, x0
-    ret
-
-/*
- * void aarch64_ttbr1_switch(paddr_t ttbr1, paddr_t zero): make ttbr1 the kernel's tables. The old
- * and new tables map the running code differently (a 1 GiB block, then W^X pages), so the switch
- * breaks before it makes (Arm ARM D8.14, "Using break-before-make"): from the identity map of the
- * boot TTBR0, TTBR1 goes to the empty table zero, every translation is dropped, then TTBR1 gets
- * the new tables and we return to the caller's linked address. No stack on the way.
- */
-    .globl aarch64_ttbr1_switch
-aarch64_ttbr1_switch:
-    ldr     x2, =AARCH64_KERNEL_VOFFSET
-    adr     x3, 1f
-    sub     x3, x3, x2
-    br      x3
-1:  msr     ttbr1_el1, x1
-    isb
-    tlbi    vmalle1
-    dsb     nsh
-    isb
-    msr     ttbr1_el1, x0
     isb
     ret
 
@@ -269,6 +269,44 @@ spin_vectors:
     .balign 128
     b       spin
     .endr
+
+    .ltorg
+
+/* For C, which cannot reach the physically linked symbols directly (aarch64.h). */
+    .section .rodata.aarch64_image_phys, "a"
+    .balign 8
+    .globl aarch64_image_phys, aarch64_secondary_entry_phys
+aarch64_image_phys:
+    .quad   __mica_phys_start, __mica_phys_end
+aarch64_secondary_entry_phys:
+#ifdef CONFIG_SMP
+    .quad   aarch64_secondary_entry
+#else
+    .quad   0
+#endif
+
+    .text
+/*
+ * void aarch64_ttbr1_switch(paddr_t ttbr1, paddr_t zero): make ttbr1 the kernel's tables. The old
+ * and new tables map the running code differently (a 1 GiB block, then W^X pages), so the switch
+ * breaks before it makes (Arm ARM D8.14, "Using break-before-make"): from the identity map of the
+ * boot TTBR0, TTBR1 goes to the empty table zero, every translation is dropped, then TTBR1 gets
+ * the new tables and we return to the caller's linked address. No stack on the way.
+ */
+    .globl aarch64_ttbr1_switch
+aarch64_ttbr1_switch:
+    ldr     x2, =AARCH64_KERNEL_VOFFSET
+    adr     x3, 1f
+    sub     x3, x3, x2
+    br      x3
+1:  msr     ttbr1_el1, x1
+    isb
+    tlbi    vmalle1
+    dsb     nsh
+    isb
+    msr     ttbr1_el1, x0
+    isb
+    ret
 
 /*
  * From the jump to the linked address until aarch64_cpu_init installs trap.S's vectors, any

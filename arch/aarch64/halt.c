@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Stopping an AArch64 machine, and PSCI (Arm DEN 0022D) for it and for starting CPUs. With an exit
- * status: semihosting SYS_EXIT (Arm semihosting spec 2.0, 6.5: x0 = 0x18, x1 points at
- * {ADP_Stopped_ApplicationExit, code}, then HLT #0xF000), which QEMU turns into its exit code
- * when run with -semihosting-config enable=on. Without semihosting HLT is an undefined
- * instruction; the exception lands in ctx.c, which sees it came from aarch64_semihost_hlt and
- * powers off through PSCI SYSTEM_OFF instead (QEMU then exits with 0 whatever the status).
+ * Stopping an AArch64 machine, and PSCI (Arm DEN 0022D) for it and for starting CPUs. The
+ * firmware's halt callback first, if it gave one; then, with an exit status: semihosting SYS_EXIT
+ * (Arm semihosting spec 2.0, 6.5: x0 = 0x18, x1 points at {ADP_Stopped_ApplicationExit, code}, then
+ * HLT #0xF000), which QEMU turns into its exit code when run with -semihosting-config enable=on.
+ * Without semihosting HLT is an undefined instruction; the exception lands in ctx.c, which sees it
+ * came from aarch64_semihost_hlt and powers off through PSCI SYSTEM_OFF instead (QEMU then exits
+ * with 0 whatever the status).
  */
 #include <string.h>
 
@@ -13,6 +14,7 @@
 #include "compiler.h"
 #include "fdt.h"
 #include "klog.h"
+#include "platform.h"
 
 #define SYS_EXIT                    0x18
 #define ADP_STOPPED_APPLICATIONEXIT 0x20026
@@ -63,6 +65,7 @@ _Noreturn void aarch64_power_off(void)
 
 _Noreturn void hal_halt(int status)
 {
+    platform_halt(status);
     uint64_t block[2] = {ADP_STOPPED_APPLICATIONEXIT, (uint64_t)(int64_t)status};
     register uint64_t x0 __asm__("x0") = SYS_EXIT;
     register uint64_t *x1 __asm__("x1") = block;

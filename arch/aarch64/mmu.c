@@ -9,7 +9,9 @@
  * execute-never), with the kernel image inside it split W^X (text RX, rodata R, data and bss RW),
  * an unmapped guard page below each kernel stack, and the few devices the kernel drives as
  * Device-nGnRE. No kernel entry is accessible from EL0 (AP[1] = 0, UXN). The tables are static and
- * built once at boot. TTBR0 (T0SZ = 16, four levels) holds only user mappings, from the walker.
+ * built once at boot. TTBR0 (T0SZ = 16, four levels) holds only user mappings, from the walker,
+ * except while a firmware callback runs (hal_firmware_enter): then it holds the firmware's
+ * reserved ranges at their own addresses, EL1 only, not global, flushed on the way back.
  */
 #include <string.h>
 
@@ -17,7 +19,9 @@
 
 #include "aarch64.h"
 #include "compiler.h"
+#include "fdt.h"
 #include "klog.h"
+#include "platform.h"
 
 /* Descriptor bits (D8.3). */
 #define DESC_VALID    (1ul << 0)
@@ -56,30 +60,46 @@
 #define KERNEL_LEVELS 3 /* TTBR1 from level 1 */
 #define PT_PAGE       ((paddr_t)1 << HAL_PAGE_BITS)
 
-/* Tables for TTBR1 beyond the root: the 2 MiB pieces of the image and the stacks, unaligned RAM
- * ends and the devices. */
-#define KERNEL_TABLES 16
+/* The firmware's ranges while a callback runs: EL1 read/write/execute, not global; Normal memory
+ * inside RAM, Device-nGnRE outside it. */
+#define FDESC_MEMORY                                                                               \
+    (DESC_VALID | DESC_AF | DESC_NG | DESC_UXN | DESC_ATTR(ATTR_NORMAL) | DESC_SH_INNER)
+#define FDESC_DEVICE (DESC_VALID | DESC_AF | DESC_NG | DESC_UXN | DESC_PXN | DESC_ATTR(ATTR_DEVICE))
+
+/* Tables beyond the roots: the 2 MiB pieces of the image and the stacks, unaligned RAM ends, the
+ * devices, and the firmware's identity map (up to three for each of its ranges). */
+#define KERNEL_TABLES 24
 
 typedef pte_t page_table_t[PT_ENTRIES];
 
 static page_table_t kernel_root __attribute__((aligned(4096)));
 static page_table_t kernel_tables[KERNEL_TABLES] __attribute__((aligned(4096)));
-static page_table_t empty_root __attribute__((aligned(4096))); /* TTBR0 before any VSpace */
+static page_table_t empty_root __attribute__((aligned(4096)));    /* TTBR0 before any VSpace */
+static page_table_t firmware_root __attribute__((aligned(4096))); /* TTBR0 for callbacks */
 static unsigned kernel_tables_used;
 static word_t kernel_tcr;
+static bool firmware_ready;
 word_t aarch64_asid_max; /* arch.h */
 bool aarch64_has_pan;
 
-extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[], __data_start[],
-    __kernel_end[], kernel_stacks[], kernel_stacks_end[];
+/* The kernel image's high half (mica.ld). */
+extern char __mica_text_start[], __mica_text_end[], __mica_rodata_start[], __mica_rodata_end[],
+    __mica_data_start[], __mica_kernel_end[], kernel_stacks[], kernel_stacks_end[];
 
 /* entry.S: make ttbr1 the kernel's tables from the identity map, break-before-make through the
  * empty table zero. */
 void aarch64_ttbr1_switch(paddr_t ttbr1, paddr_t zero);
 
-static unsigned level_shift(unsigned level)
+/* A tree of `levels` levels from its root: TTBR1's 3 (from Arm level 1, where 1 GiB blocks
+ * exist) or TTBR0's 4 (from Arm level 0, which has no blocks). */
+struct tree {
+    pte_t *root;
+    unsigned levels;
+};
+
+static unsigned level_shift(const struct tree *t, unsigned level)
 {
-    return HAL_PAGE_BITS + (KERNEL_LEVELS - 1 - level) * HAL_PT_INDEX_BITS;
+    return HAL_PAGE_BITS + (t->levels - 1 - level) * HAL_PT_INDEX_BITS;
 }
 
 /* The next-level table behind *slot, taken from kernel_tables if there is none yet. */
@@ -97,35 +117,44 @@ BOOT_CODE static pte_t *kernel_table(pte_t *slot)
     return hal_phys_to_virt(hal_pte_addr(*slot));
 }
 
-/* Map [pa, pa + size) at its kernel address with the largest blocks alignment allows. */
-BOOT_CODE static void kernel_map(paddr_t pa, paddr_t size, pte_t flags)
+/* Map [pa, pa + size) at va in t with the largest blocks alignment allows. */
+BOOT_CODE static void map_range(const struct tree *t, word_t va, paddr_t pa, paddr_t size,
+                                pte_t flags)
 {
-    word_t va = (word_t)hal_phys_to_virt(pa);
+    unsigned first = t->levels == 4 ? 1 : 0; /* Arm level 0 has no blocks */
 
-    if ((pa + size - 1) >> AARCH64_KERNEL_VA_BITS)
-        kpanic("mmu: physical %lx beyond the kernel's %d-bit linear map", (unsigned long)pa,
-               AARCH64_KERNEL_VA_BITS);
     while (size) {
-        unsigned level = 0;
-        while (level < KERNEL_LEVELS - 1) {
-            word_t block = (word_t)1 << level_shift(level);
+        unsigned level = first;
+        while (level < t->levels - 1) {
+            word_t block = (word_t)1 << level_shift(t, level);
             if (((va | pa) & (block - 1)) == 0 && size >= block)
                 break;
             level++;
         }
-        pte_t *table = kernel_root;
+        pte_t *table = t->root;
         for (unsigned l = 0; l < level; l++)
-            table = kernel_table(&table[(va >> level_shift(l)) % PT_ENTRIES]);
-        pte_t *slot = &table[(va >> level_shift(level)) % PT_ENTRIES];
-        pte_t desc = (pa & DESC_OA_MASK) | flags | (level == KERNEL_LEVELS - 1 ? DESC_TABLE : 0);
+            table = kernel_table(&table[(va >> level_shift(t, l)) % PT_ENTRIES]);
+        pte_t *slot = &table[(va >> level_shift(t, level)) % PT_ENTRIES];
+        pte_t desc = (pa & DESC_OA_MASK) | flags | (level == t->levels - 1 ? DESC_TABLE : 0);
         if ((*slot & DESC_VALID) && *slot != desc)
             kpanic("mmu: kernel mappings overlap at %lx", (unsigned long)va);
         *slot = desc;
-        word_t block = (word_t)1 << level_shift(level);
+        word_t block = (word_t)1 << level_shift(t, level);
         va += block;
         pa += block;
         size -= block;
     }
+}
+
+/* Map [pa, pa + size) at its kernel address. */
+BOOT_CODE static void kernel_map(paddr_t pa, paddr_t size, pte_t flags)
+{
+    static const struct tree kernel = {kernel_root, KERNEL_LEVELS};
+
+    /* TTBR1 covers the top 2^39 bytes: pa + AARCH64_KERNEL_VOFFSET must not wrap. */
+    if (pa + size - 1 > (paddr_t)(0 - AARCH64_KERNEL_VOFFSET - 1))
+        kpanic("mmu: physical %lx beyond the kernel's linear map", (unsigned long)(pa + size - 1));
+    map_range(&kernel, (word_t)hal_phys_to_virt(pa), pa, size, flags);
 }
 
 BOOT_CODE static paddr_t pa_of(const char *sym)
@@ -137,7 +166,7 @@ BOOT_CODE static paddr_t pa_of(const char *sym)
 BOOT_CODE static void map_ram(const struct mem_range *r)
 {
     paddr_t lo = r->base, hi = r->base + r->size;
-    paddr_t klo = pa_of(__text_start), khi = pa_of(__kernel_end);
+    paddr_t klo = pa_of(__mica_text_start), khi = pa_of(__mica_kernel_end);
 
     lo &= ~(PT_PAGE - 1);
     hi = (hi + PT_PAGE - 1) & ~(PT_PAGE - 1);
@@ -166,24 +195,93 @@ bool aarch64_in_stack_guard(word_t va)
            (va - base) % AARCH64_KSTACK_SLOT < PT_PAGE;
 }
 
+/* [base, base + size) rounded out to whole pages, in *lo and *hi. */
+BOOT_CODE static void page_bounds(paddr_t base, paddr_t size, paddr_t *lo, paddr_t *hi)
+{
+    *lo = base & ~(PT_PAGE - 1);
+    *hi = (base + size + PT_PAGE - 1) & ~(PT_PAGE - 1);
+}
+
+/* Is [lo, hi) inside a RAM range (rounded to pages)? Partly is a kernel panic: no one mapping
+ * fits both halves. */
+BOOT_CODE static bool in_ram(const struct boot_params *bp, paddr_t lo, paddr_t hi)
+{
+    for (unsigned i = 0; i < bp->nram; i++) {
+        paddr_t rlo, rhi;
+        page_bounds(bp->ram[i].base, bp->ram[i].size, &rlo, &rhi);
+        if (lo >= rlo && hi <= rhi)
+            return true;
+        if (lo < rhi && hi > rlo)
+            kpanic("mmu: %lx..%lx is partly RAM, partly not", (unsigned long)lo, (unsigned long)hi);
+    }
+    return false;
+}
+
+/* What the kernel reads after these tables are on but which need not be RAM: the devicetree and
+ * the root image (firmware memory, flash). Outside RAM it gets its pages read-only. */
+BOOT_CODE static void map_readable(const struct boot_params *bp, const void *kva, paddr_t size)
+{
+    paddr_t lo, hi;
+
+    if (!kva || !size)
+        return;
+    page_bounds(hal_virt_to_phys(kva), size, &lo, &hi);
+    if (!in_ram(bp, lo, hi))
+        kernel_map(lo, hi - lo, KDESC_RODATA);
+}
+
+/* Does [lo, hi) hold a callback's code? Then it is memory, even when RAM is not known yet (a
+ * description reported bad before its RAM was read). */
+BOOT_CODE static bool holds_callback(paddr_t lo, paddr_t hi)
+{
+    paddr_t fn[2] = {(paddr_t)(uintptr_t)platform_cb.console, (paddr_t)(uintptr_t)platform_cb.halt};
+
+    for (unsigned i = 0; i < 2; i++)
+        if (fn[i] && fn[i] >= lo && fn[i] < hi)
+            return true;
+    return false;
+}
+
+/* The firmware's TTBR0 root: each of its ranges at its own address, memory or device. */
+BOOT_CODE static void firmware_tables(const struct boot_params *bp)
+{
+    static const struct tree firmware = {firmware_root, HAL_PT_LEVELS};
+
+    for (unsigned i = 0; i < bp->nfirmware; i++) {
+        paddr_t lo, hi;
+        page_bounds(bp->firmware[i].base, bp->firmware[i].size, &lo, &hi);
+        if (hi > HAL_USER_TOP)
+            kpanic("mmu: firmware range %lx..%lx beyond TTBR0's 48 bits", (unsigned long)lo,
+                   (unsigned long)hi);
+        bool memory = in_ram(bp, lo, hi) || holds_callback(lo, hi);
+        map_range(&firmware, lo, lo, hi - lo, memory ? FDESC_MEMORY : FDESC_DEVICE);
+    }
+    firmware_ready = true;
+}
+
 BOOT_CODE void aarch64_mmu_init(const struct boot_params *bp, const struct mem_range *dev,
                                 unsigned ndev)
 {
     word_t mmfr0 = sysreg_read(id_aa64mmfr0_el1);
     word_t parange = mmfr0 & 0xf;
 
-    /* The image's sections are page aligned (link.ld), so each gets its own pages. */
-    kernel_map(pa_of(__text_start), (paddr_t)(__text_end - __text_start), KDESC_TEXT);
-    kernel_map(pa_of(__rodata_start), (paddr_t)(__rodata_end - __rodata_start), KDESC_RODATA);
-    kernel_map(pa_of(__data_start), (paddr_t)(kernel_stacks - __data_start), KDESC_RW);
+    /* The image's sections are page aligned (mica.ld), so each gets its own pages. */
+    kernel_map(pa_of(__mica_text_start), (paddr_t)(__mica_text_end - __mica_text_start),
+               KDESC_TEXT);
+    kernel_map(pa_of(__mica_rodata_start), (paddr_t)(__mica_rodata_end - __mica_rodata_start),
+               KDESC_RODATA);
+    kernel_map(pa_of(__mica_data_start), (paddr_t)(kernel_stacks - __mica_data_start), KDESC_RW);
     map_stacks();
     for (unsigned i = 0; i < bp->nram; i++)
         map_ram(&bp->ram[i]);
+    map_readable(bp, bp->dtb, bp->dtb ? fdt_blob_size(bp->dtb) : 0);
+    map_readable(bp, bp->root_elf, bp->root_elf_size);
     for (unsigned i = 0; i < ndev; i++) {
-        paddr_t lo = dev[i].base & ~(PT_PAGE - 1);
-        paddr_t hi = (dev[i].base + dev[i].size + PT_PAGE - 1) & ~(PT_PAGE - 1);
+        paddr_t lo, hi;
+        page_bounds(dev[i].base, dev[i].size, &lo, &hi);
         kernel_map(lo, hi - lo, KDESC_DEVICE);
     }
+    firmware_tables(bp);
     /* ID_AA64MMFR0_EL1 (D19.2.64): PARange (at most 48 bits with 4 KiB granules without LPA2),
      * ASIDBits 2 = 16 bits. */
     kernel_tcr = TCR_VALUE | TCR_IPS(parange < 5 ? parange : 5);
@@ -211,7 +309,7 @@ void aarch64_mmu_enable(void)
     sysreg_write(tcr_el1, kernel_tcr);
     isb();
     __asm__ volatile("tlbi vmalle1; dsb nsh; isb" ::: "memory");
-    klog_debug("mmu: kernel at %p, %u kernel tables, %lu ASIDs%s\n", (void *)__text_start,
+    klog_debug("mmu: kernel at %p, %u kernel tables, %lu ASIDs%s\n", (void *)__mica_text_start,
                kernel_tables_used + 1, (unsigned long)aarch64_asid_max + 1,
                aarch64_has_pan ? ", PAN" : "");
 }
@@ -300,4 +398,30 @@ void hal_tlb_page_mapped(word_t asid, word_t vaddr)
 {
     (void)asid, (void)vaddr;
     __asm__ volatile("dsb ishst" ::: "memory");
+}
+
+/*
+ * The firmware's view for a callback (core/platform.c): TTBR0 = its identity map with ASID 0, the
+ * kernel in TTBR1 as ever. Leaving puts the previous TTBR0 back and drops ASID 0's entries, which
+ * the firmware's were (non-global; the kernel-only root and spaces without an ASID of their own
+ * flush ASID 0 anyway). Before the final tables nothing calls back (the console waits for them).
+ */
+word_t hal_firmware_enter(void)
+{
+    word_t ttbr0 = sysreg_read(ttbr0_el1);
+
+    if (firmware_ready) {
+        sysreg_write(ttbr0_el1, hal_virt_to_phys(firmware_root));
+        isb();
+    }
+    return ttbr0;
+}
+
+void hal_firmware_leave(word_t token)
+{
+    if (firmware_ready) {
+        sysreg_write(ttbr0_el1, token);
+        isb();
+        __asm__ volatile("tlbi aside1, xzr; dsb nsh; isb" ::: "memory");
+    }
 }

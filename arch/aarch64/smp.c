@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * AArch64 secondary CPUs and IPIs: PSCI CPU_ON (Arm DEN 0022D 5.6) sends a CPU that is off to
- * entry.S's aarch64_secondary_entry at its physical address with x0 = its CPU index; an IPI is
- * SGI 0 through the GIC (irq.c), which the trap vector and hal_idle report.
+ * entry.S's aarch64_secondary_entry (linked at its physical address) with x0 = its CPU index; an
+ * IPI is SGI 0 through the GIC (irq.c), which the trap vector and hal_idle report.
  */
 #include "aarch64.h"
 
@@ -12,8 +12,7 @@ bool hal_cpu_start(unsigned cpu)
 {
     if (cpu == 0 || cpu >= aarch64_ncpus)
         return false;
-    return psci_call(PSCI_CPU_ON, aarch64_cpus[cpu].mpidr,
-                     hal_virt_to_phys(aarch64_secondary_entry), cpu) == 0;
+    return psci_call(PSCI_CPU_ON, aarch64_cpus[cpu].mpidr, aarch64_secondary_entry_phys, cpu) == 0;
 }
 
 void hal_ipi_send(unsigned cpu)

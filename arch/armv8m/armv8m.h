@@ -7,11 +7,14 @@
 #ifndef MICA_ARMV8M_H
 #define MICA_ARMV8M_H
 
+#include <mica/kernel.h>
+
 #include "hal.h"
 
 #define SCS_REG(off) (*(volatile uint32_t *)(0xe000e000u + (off)))
 
 #define ICSR             SCS_REG(0xd04)
+#define ICSR_VECTACTIVE  0x1ffu
 #define ICSR_PENDSVSET   (1u << 28)
 #define ICSR_PENDSTSET   (1u << 26)
 #define ICSR_PENDSTCLR   (1u << 25)
@@ -20,9 +23,10 @@
 #define CCR              SCS_REG(0xd14)
 #define CCR_DIV_0_TRP    (1u << 4)
 #define CCR_STKOFHFNMIGN (1u << 10)
-#define SHPR(n)          SCS_REG(0xd18 + 4 * (n)) /* SHPR1..3 */
-#define SHCSR            SCS_REG(0xd24)
-#define SHCSR_ENABLES    (0xfu << 16) /* MemManage, BusFault, UsageFault, SecureFault */
+/* The priority byte of system exception n (4-15) in SHPR1-3 (Armv8-M ARM D1.2.215). */
+#define SHPR_BYTE(n)  (*(volatile uint8_t *)(0xe000ed18u + (n)-4))
+#define SHCSR         SCS_REG(0xd24)
+#define SHCSR_ENABLES (0xfu << 16) /* MemManage, BusFault, UsageFault, SecureFault */
 /* Pending bits of the exceptions a thread raises itself: UsageFault, MemManage, BusFault, SVCall,
  * SecureFault. */
 #define SHCSR_SYNC_PENDED ((1u << 12) | (1u << 13) | (1u << 14) | (1u << 15) | (1u << 20))
@@ -69,9 +73,10 @@
 
 /*
  * What the kernel needs to know about the board that it cannot read from the hardware (there is
- * no devicetree): where its clock is, and which device registers user drivers may map. The RAM
- * comes from Kconfig (CONFIG_BOARD_RAM_BASE/SIZE), the console from CONFIG_UART_BASE. One
- * definition per board (arch/armv8m/board_<board>.c): the only C that names board addresses.
+ * no devicetree): where its clock is. RAM, reserved memory, the devices user drivers may map and
+ * the board's own setup (its peripheral protection, say) are the firmware's, which describes them
+ * in struct mica_platform (include/mica/kernel.h); the console is CONFIG_UART_BASE. One definition
+ * per board (arch/armv8m/board_<board>.c): the only kernel C that names board addresses.
  */
 struct armv8m_board {
     paddr_t clock_timer; /* CMSDK APB timer the kernel keeps its clock on */
@@ -79,14 +84,8 @@ struct armv8m_board {
     paddr_t timer;       /* CMSDK APB timer for the kernel's one-shot deadlines */
     unsigned timer_irq;  /* its NVIC line, the kernel's too */
     uint32_t sysclk_hz;  /* the clock of both timers */
-    unsigned ndevice;
-    struct mem_range device[ARCH_MAX_RAM_RANGES]; /* user-mappable device registers */
 };
 extern const struct armv8m_board armv8m_board;
-
-/* The board's own setup at boot (like a vendor's SystemInit), before the kernel uses any device:
- * e.g. let unprivileged code reach the peripherals in armv8m_board.device at all. */
-void armv8m_board_init(void);
 
 /* ctx.c: the hardware frame on the thread's stack at psp into ctx (registers and SP) */
 void armv8m_frame_in(struct arch_ctx *ctx, word_t psp);
@@ -95,8 +94,10 @@ bool armv8m_fault(struct arch_ctx *ctx, struct hal_trap *trap, word_t exc, word_
 /* timer.c */
 void armv8m_timer_init(void);
 void armv8m_timer_expired(void);
-/* irq.c */
-void armv8m_irq_init(void);
+/* irq.c: Mica's NVIC lines (those of the firmware's vector table, lines entries after the 16
+ * system ones, that name mica_exception_handler) taken at priority prio */
+typedef void (*armv8m_vector_t)(void);
+void armv8m_irq_init(const armv8m_vector_t *vectors, unsigned lines, uint8_t prio);
 /* Line irq fired: describe it in *trap (the deadline timer's is HAL_TRAP_TIMER, a device's is
  * masked until hal_irq_unmask); false if there is nothing to report (the clock's wrap). */
 bool armv8m_irq_take(word_t irq, struct hal_trap *trap);

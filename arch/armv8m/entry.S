@@ -1,61 +1,48 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Armv8-M reset: the board's startup code. The core resets in Secure state and reads its initial
- * stack pointer and reset vector from the table at VTOR_S (0x10000000 on the MPS2 AN505), which
- * link.ld places at the start of the image. The reset handler sets the stack limit, clears .bss
- * and calls arch_boot() in boot.c; QEMU loads the ELF directly, so .data needs no copying. The
- * table sends every exception to the kernel's handlers in trap.S.
+ * Armv8-M kernel entry: mica_start (include/mica/kernel.h), which the firmware calls in privileged
+ * Thread mode with r0 = its platform description (addresses are physical: there is no MMU). It
+ * masks interrupts (PRIMASK: the firmware's vector table is not checked yet), zeroes the kernel's
+ * .bss (its own sections only, mica.ld's __mica_bss_*), moves to the kernel's stack on MSP with
+ * MSPLIM below it (an overflow faults instead of running into .bss) and calls arch_boot() in
+ * boot.c, which enters the kernel's Handler mode through PendSV. Boot-only code.
  */
 #include <arch.h>
 
     .syntax unified
     .thumb
 
-    /* Armv8-M ARM B3.30: SP_main, Reset, the system exceptions 2..15, then the NVIC's lines. */
-    .section .vectors, "a"
-    .globl  vectors
-vectors:
-    .word   boot_stack_top
-    .word   reset
-    .word   armv8m_exception        /* 2 NMI */
-    .word   armv8m_exception        /* 3 HardFault */
-    .word   armv8m_exception        /* 4 MemManage */
-    .word   armv8m_exception        /* 5 BusFault */
-    .word   armv8m_exception        /* 6 UsageFault */
-    .word   armv8m_exception        /* 7 SecureFault */
-    .word   armv8m_exception        /* 8-10 reserved */
-    .word   armv8m_exception
-    .word   armv8m_exception
-    .word   armv8m_svc              /* 11 SVCall */
-    .word   armv8m_exception        /* 12 DebugMonitor */
-    .word   armv8m_exception        /* 13 reserved */
-    .word   armv8m_pendsv           /* 14 PendSV */
-    .word   armv8m_exception        /* 15 SysTick */
-    .rept   ARCH_IRQ_LINES
-    .word   armv8m_exception
-    .endr
-
-    .section .text.entry, "ax"
-    .globl  reset
-    .type   reset, %function
+    .section .boot.text.mica_start, "ax"
+    .globl  mica_start
+    .type   mica_start, %function
     .thumb_func
-reset:
-    /* A stack overflow faults (MSPLIM) instead of running into .bss. */
-    ldr     r0, =boot_stack
-    msr     msplim, r0
-    ldr     r0, =__bss_start
-    ldr     r1, =__bss_end
+mica_start:
+    cpsid   i
+    mov     r4, r0
+    ldr     r0, =__mica_bss_start
+    ldr     r1, =__mica_bss_end
     movs    r2, #0
 1:  cmp     r0, r1
     bhs     2f
     str     r2, [r0], #4
     b       1b
-2:
+2:  movs    r0, #0
+    msr     msplim, r0          /* MSP may lie below the old limit for a moment */
+    ldr     r0, =boot_stack_top
+    msr     msp, r0
+    ldr     r0, =boot_stack
+    msr     msplim, r0
+    movs    r0, #0
+    msr     control, r0         /* MSP, privileged */
+    isb
+    mov     r0, r4
     bl      arch_boot
 3:  wfi
     b       3b
-    .size   reset, . - reset
+    .size   mica_start, . - mica_start
 
+    /* The kernel stack: the reset thread's, then the Handler mode's the kernel runs in (trap.S
+     * starts every entry from its top). */
     .section .bss.stack, "aw", %nobits
     .balign 8
     .globl  boot_stack, boot_stack_top

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Armv8-M device interrupts through the NVIC (drivers/intc/nvic.c). Every line has the same
- * priority as every other exception, so none preempts the kernel; a line is reported from
- * a thread's exception (armv8m_trap) or hal_idle, masked there (disabled in the NVIC) and unmasked
- * by IRQHandler_Ack. The lines of the two kernel timers are the kernel's: the clock's wraps are
+ * Armv8-M device interrupts. The vector table is the firmware's (struct mica_platform's vectors,
+ * boot.c): the NVIC lines whose entry names mica_exception_handler are Mica's, at Mica's priority
+ * (the lowest), every other line the firmware's, which Mica never enables, disables or hands out.
+ *
+ * Device interrupts go through the NVIC (drivers/intc/nvic.c). A line is reported from a thread's
+ * exception (armv8m_trap) or hal_idle, masked there (disabled in the NVIC) and unmasked by
+ * IRQHandler_Ack. The lines of the two kernel timers are the kernel's: the clock's wraps are
  * counted, never reported, and the deadline timer's line is HAL_TRAP_TIMER.
  *
  * The NVIC latches a line's pending state on a rising edge and again when its exception returns
@@ -18,12 +21,22 @@
 #include "armv8m.h"
 #include "intc/nvic.h"
 
-static unsigned nvic_nlines;
+static const armv8m_vector_t *vectors; /* the firmware's table (boot.c checked it) */
+static unsigned nvic_nlines;           /* NVIC lines the table covers */
 
-BOOT_CODE void armv8m_irq_init(void)
+static bool mica_line(word_t irq)
 {
-    nvic_nlines = nvic_lines();
-    nvic_init(0);
+    return irq < nvic_nlines && vectors[EXC_IRQ0 + irq] == mica_exception_handler;
+}
+
+/* Mica's lines: disabled, not pending, Secure, at Mica's priority; then its timers' on. */
+BOOT_CODE void armv8m_irq_init(const armv8m_vector_t *table, unsigned lines, uint8_t prio)
+{
+    vectors = table;
+    nvic_nlines = lines;
+    for (unsigned i = 0; i < nvic_nlines; i++)
+        if (mica_line(i))
+            nvic_take(i, prio);
     nvic_enable(armv8m_board.clock_irq, true);
     nvic_enable(armv8m_board.timer_irq, true);
 }
@@ -46,16 +59,18 @@ bool armv8m_irq_take(word_t irq, struct hal_trap *trap)
 }
 
 /* ICSR.VECTPENDING: the highest-priority exception that is pending and enabled, whether or not it
- * could preempt (nothing can preempt the kernel), so a masked line never counts. The timers'
- * lines are NVIC lines like the rest. */
+ * could preempt (nothing of Mica's can preempt the kernel), so a masked line never counts. The
+ * timers' lines are NVIC lines like the rest. A firmware exception pending at Mica's priority
+ * counts too: the kernel then stops at its next preemption point and lets it run. */
 bool hal_irq_pending(void)
 {
     return (ICSR & ICSR_VECTPENDING) != 0;
 }
 
+/* Mica's lines (the firmware's vector table names mica_exception_handler), but its timers'. */
 bool hal_irq_valid(word_t irq)
 {
-    return irq < nvic_nlines && irq != armv8m_board.clock_irq && irq != armv8m_board.timer_irq;
+    return mica_line(irq) && irq != armv8m_board.clock_irq && irq != armv8m_board.timer_irq;
 }
 
 void hal_irq_mask(word_t irq)

@@ -41,11 +41,11 @@
  * hardware stacks the thread's frame on PSP), hal_idle's frame and the C its exceptions run below
  * it, and the 32 bytes the hardware stacks on the main stack when boot enters the kernel through
  * PendSV.
- * stack-calls: armv8m_svc kernel_syscall kernel_fastpath_call kernel_fastpath_reply_recv
- * stack-calls: armv8m_exception armv8m_trap
+ * stack-calls: mica_svc_handler kernel_syscall kernel_fastpath_call kernel_fastpath_reply_recv
+ * stack-calls: mica_exception_handler armv8m_trap
  * stack-usage: hal_idle 40
  * stack-calls: hal_idle armv8m_idle_trap
- * stack-usage: armv8m_pendsv 32 */
+ * stack-usage: mica_pendsv_handler 32 */
 #define IF_TRAP 0
 
     .syntax unified
@@ -149,11 +149,11 @@ armv8m_idle_loop:
      * MemManage or UsageFault that reports it would have been taken first (lower exception number,
      * equal priority), so the frame is the thread's. No C before the core's entry.
      */
-    .section .text.armv8m_svc, "ax"
-    .globl  armv8m_svc
-    .type   armv8m_svc, %function
+    .section .text.mica_svc_handler, "ax"
+    .globl  mica_svc_handler
+    .type   mica_svc_handler, %function
     .thumb_func
-armv8m_svc:
+mica_svc_handler:
     ldr     r12, =armv8m_cur
     ldr     r12, [r12]
     mrs     r0, psp
@@ -181,7 +181,7 @@ armv8m_svc:
 .Lreply_recv:
     bl      kernel_fastpath_reply_recv
     b       .Lexit
-    .size   armv8m_svc, . - armv8m_svc
+    .size   mica_svc_handler, . - mica_svc_handler
 
     /*
      * Every other exception. From a thread: save r4-r11 and let armv8m_trap (ctx.c) copy and
@@ -189,11 +189,11 @@ armv8m_svc:
      * the same thread). From the idle loop: armv8m_idle_trap, and back out of hal_idle. From
      * Handler mode or the main stack: the kernel itself, which is a bug.
      */
-    .section .text.armv8m_exception, "ax"
-    .globl  armv8m_exception
-    .type   armv8m_exception, %function
+    .section .text.mica_exception_handler, "ax"
+    .globl  mica_exception_handler
+    .type   mica_exception_handler, %function
     .thumb_func
-armv8m_exception:
+mica_exception_handler:
     and     r12, lr, #EXC_RETURN_FROM
     cmp     r12, #EXC_RETURN_FROM
     bne     armv8m_kernel_exception
@@ -215,18 +215,18 @@ armv8m_exception:
     cmp     r0, #0
     beq     .Lidle_enter
     pop     {r0, r4-r11, pc}        /* return from hal_idle */
-    .size   armv8m_exception, . - armv8m_exception
+    .size   mica_exception_handler, . - mica_exception_handler
 
     /* PendSV: once, to enter the kernel in Handler mode from the reset thread (boot.c), which
      * runs on the main stack; never used after that. */
-    .globl  armv8m_pendsv
-    .type   armv8m_pendsv, %function
+    .globl  mica_pendsv_handler
+    .type   mica_pendsv_handler, %function
     .thumb_func
-armv8m_pendsv:
+mica_pendsv_handler:
     tst     lr, #4
-    bne     armv8m_exception
+    bne     mica_exception_handler
     b       armv8m_boot_handler
-    .size   armv8m_pendsv, . - armv8m_pendsv
+    .size   mica_pendsv_handler, . - mica_pendsv_handler
 
     /*
      * An exception in the kernel (or before it was ready). Report it on a stack of its own, with

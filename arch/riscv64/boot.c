@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * RV64 boot in C: describe what entry.S was handed (the devicetree, the kernel image) in
- * boot_params, bring up the platform (final page tables, trap vector, timer, PLIC) and enter the
+ * RV64 boot in C: read the firmware's platform description (core/platform.c) into boot_params,
+ * add what only the arch knows (the kernel image, the boot hart), start the console the firmware
+ * asked for, bring up the platform (final page tables, trap vector, timer, PLIC) and enter the
  * core. Also the CPU index and the per-hart setup shared with secondary harts (smp.c).
  */
 #include <string.h>
@@ -9,11 +10,9 @@
 #include "fdt.h"
 #include "kconfig.h"
 #include "klog.h"
+#include "platform.h"
 #include "riscv.h"
 #include "uart/uart.h"
-
-extern char __kernel_start[], __kernel_end[];
-extern const char root_elf_start[], root_elf_end[]; /* core/root_elf.S */
 
 static struct boot_params boot_params;
 
@@ -21,7 +20,7 @@ static struct boot_params boot_params;
 word_t riscv_hartid[CONFIG_NR_CPUS];
 unsigned riscv_ncpus = 1;
 
-_Noreturn void arch_boot(word_t hartid, paddr_t dtb);
+_Noreturn void riscv_boot(const struct mica_platform *platform);
 void arch_early_trap(word_t cause, word_t epc, word_t tval);
 
 /* CPU indexes 1.. go to the other enabled harts in devicetree order, as far as NR_CPUS allows. */
@@ -44,34 +43,41 @@ static unsigned number_cpus(const void *dtb, word_t boot_hartid)
     return n;
 }
 
+/* Is pa in one of the firmware's own ranges? Then it is the firmware's device, not the kernel's. */
+static bool firmware_owns(const struct boot_params *bp, paddr_t pa)
+{
+    for (unsigned i = 0; i < bp->nfirmware; i++)
+        if (pa >= bp->firmware[i].base && pa - bp->firmware[i].base < bp->firmware[i].size)
+            return true;
+    return false;
+}
+
 /*
- * entry.S's boot tables map the low 4 GiB at their kernel addresses, so the devicetree (below
- * 3 GiB on QEMU virt) and the console are reachable before the final tables exist.
+ * From entry.S, on the boot table (the low 4 GiB at their kernel addresses and at their own), with
+ * the physical address of the firmware's description. A description the kernel cannot use is
+ * reported once there is a console: the firmware's, or the UART when it asked for that.
  */
-_Noreturn void arch_boot(word_t hartid, paddr_t dtb)
+_Noreturn void riscv_boot(const struct mica_platform *platform)
 {
     struct boot_params *bp = &boot_params;
-    paddr_t test;
-    char why[128];
+    const struct mica_platform *p = hal_phys_to_virt((paddr_t)(uintptr_t)platform);
+    paddr_t test, image = riscv_image_phys[0], image_end = riscv_image_phys[1];
+    char why[160];
+    int bad = platform_read(p, bp, why, sizeof(why));
 
-    bp->dtb = dtb ? hal_phys_to_virt(dtb) : NULL;
-    bp->ram[0].base = CONFIG_BOARD_RAM_BASE;
-    bp->ram[0].size = CONFIG_BOARD_RAM_SIZE;
-    bp->nram = 1;
-    bp->reserved[0].base = hal_virt_to_phys(__kernel_start);
-    bp->reserved[0].size = (paddr_t)(__kernel_end - __kernel_start);
-    bp->nreserved = 1;
-    bp->ncpus = 1;
-    if ((uintptr_t)root_elf_end > (uintptr_t)root_elf_start) {
-        bp->root_elf = root_elf_start;
-        bp->root_elf_size = (size_t)(root_elf_end - root_elf_start);
-    }
-    uart_console_init(bp->dtb);
-    if (bp->dtb && fdt_find_compatible(bp->dtb, "sifive,test0", &test, NULL) == 0)
+    bp->ncpus = bp->ncpus ? bp->ncpus : 1;
+    if (!bad && bp->nreserved == ARCH_MAX_RAM_RANGES)
+        bad = ksnprintf(why, sizeof(why), "no room left to reserve the kernel image");
+    else if (!bad)
+        bp->reserved[bp->nreserved++] = (struct mem_range){image, image_end - image};
+    if (platform_cb.flags & MICA_PLATFORM_OWN_CONSOLE)
+        uart_console_init(bp->dtb);
+    if (bp->dtb && fdt_find_compatible(bp->dtb, "sifive,test0", &test, NULL) == 0 &&
+        !firmware_owns(bp, test))
         riscv_halt_init(test);
-    if (bp->dtb && fdt_scan_boot(bp->dtb, FDT_MAX_SIZE, bp, why, sizeof(why)))
-        kpanic("bad devicetree at %p: %s", bp->dtb, why);
-    riscv_ncpus = number_cpus(bp->dtb, hartid);
+    if (bad)
+        kpanic("mica_start: %s", why);
+    riscv_ncpus = number_cpus(bp->dtb, (word_t)p->boot_cpu_id);
     if (riscv_ncpus < bp->ncpus)
         bp->ncpus = riscv_ncpus; /* CONFIG_NR_CPUS caps what we use */
     kernel_main(bp);

@@ -1,30 +1,43 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * RV64 kernel entry. OpenSBI's fw_dynamic jumps to _start at its physical address in S-mode on one
- * hart, with a0 = hart id, a1 = physical address of the devicetree, satp = 0 and interrupts off.
- * The kernel is linked in the high half (arch.h), so the first job is a boot page table that maps
- * the kernel's gigabyte both where it is (to survive the satp write) and where it is linked, then
- * a jump to the linked address. mmu.c replaces these tables with the final W^X ones.
+ * RV64 kernel entry: mica_start (include/mica/kernel.h), which the firmware calls in S-mode on one
+ * hart with a0 = the physical address of its platform description, satp = 0 and interrupts off.
+ * The firmware is linked and runs at physical addresses; the kernel is linked in the high half
+ * (RISCV_KERNEL_VOFFSET + physical), so this code sits in a section of its own (.mica.entry after
+ * the SDK's link fragment, mica.ld) linked at its physical address, where the firmware's call
+ * reaches it. It reaches the kernel's symbols only through absolute literals (.dword), minus the
+ * offset while the MMU is off: a PC-relative reference to the high half is out of range from here.
+ *
+ * It zeroes the kernel's .bss (its own sections only, the fragment's __mica_bss_*), builds a boot
+ * page table and jumps to riscv_boot at the linked address; mmu.c replaces the boot table with
+ * the final W^X one. The boot table maps the low 4 GiB twice: at RISCV_KERNEL_VOFFSET, where the
+ * kernel reads the description and the devicetree, and where they are (identity), so that this
+ * code survives the satp write and the firmware's callbacks work before the final tables exist.
  */
 #include <arch.h>
 
 /* Sv39 PTE bits (privileged spec 4.4.1): V R W X U G A D in bits 0..7, PPN from bit 10. */
 #define PTE_BOOT_RWX   0xcf /* V R W X A D */
 #define PTE_BOOT_GLOBL 0x20 /* G */
-#define BOOT_LINEAR_GB 4    /* low physical gigabytes mapped at RISCV_KERNEL_VOFFSET by boot_pt */
+#define BOOT_LINEAR_GB 4    /* the low physical gigabytes boot_pt maps at both addresses */
 
-    .section .text.entry, "ax"
-    .globl _start
-_start:
-    mv      s0, a0
-    mv      s1, a1
+    .section .entry, "ax"
+    .globl mica_start
+    .balign 4
+mica_start:
     csrw    sie, zero
+    csrci   sstatus, 2              /* SIE */
+    mv      s0, a0
     /* Until the jump to the linked address any trap is fatal and unreportable: spin. */
-    la      t0, .Lspin
+    lla     t0, .Lspin
     csrw    stvec, t0
+    ld      s1, .Lvoffset
 
-    la      t0, __bss_start
-    la      t1, __bss_end
+    /* The kernel's .bss, at its physical address. */
+    ld      t0, .Lbss_start
+    ld      t1, .Lbss_end
+    sub     t0, t0, s1
+    sub     t1, t1, s1
 1:  bgeu    t0, t1, 2f
     sd      zero, 0(t0)
     addi    t0, t0, 8
@@ -32,81 +45,97 @@ _start:
 2:
     /*
      * boot_pt, all 1 GiB leaves (4.4.1: a leaf at the root level maps a gigapage):
-     *   [pa >> 30] identity for the kernel's gigabyte, so the fetch after the satp write works;
-     *   [256 + n]  physical gigabyte n at RISCV_KERNEL_VOFFSET + n GiB (n < BOOT_LINEAR_GB): the
-     *              kernel image, the devicetree and the console UART at their kernel addresses.
+     *   [n]         identity for the low gigabytes n < BOOT_LINEAR_GB and for this code's;
+     *   [256 + n]   the same gigabytes at RISCV_KERNEL_VOFFSET + n GiB, and the kernel's own.
      * The PPN of gigabyte n is n << 18, i.e. the PTE is (n << 28) | flags.
      */
-    la      t0, boot_pt
-    la      t1, _start
-    srli    t1, t1, 30
-    slli    t2, t1, 3
-    add     t2, t0, t2
-    slli    t3, t1, 28
-    ori     t3, t3, PTE_BOOT_RWX
-    sd      t3, 0(t2)
-    li      t1, 0
-    addi    t2, t0, 1024
-    addi    t2, t2, 1024 /* &boot_pt[256]: 2048 bytes do not fit one addi immediate */
-3:  slli    t3, t1, 28
-    ori     t3, t3, PTE_BOOT_RWX | PTE_BOOT_GLOBL
-    sd      t3, 0(t2)
-    addi    t1, t1, 1
-    addi    t2, t2, 8
-    li      t4, BOOT_LINEAR_GB
-    bltu    t1, t4, 3b
-
+    ld      s2, .Lboot_pt
+    sub     s2, s2, s1
+    li      a0, 0
+3:  call    map_gigabyte
+    addi    a0, a0, 1
+    li      t0, BOOT_LINEAR_GB
+    bltu    a0, t0, 3b
+    lla     a0, mica_start
+    srli    a0, a0, 30
+    call    map_gigabyte
+    ld      a0, .Lkernel_start
+    sub     a0, a0, s1
+    srli    a0, a0, 30
+    call    map_gigabyte
+    ld      a0, .Lkernel_end
+    sub     a0, a0, s1
+    addi    a0, a0, -1
+    srli    a0, a0, 30
+    call    map_gigabyte
     call    boot_pt_enable
-    /* From here on PC-relative addresses (la) are the linked, high ones. */
+
+    /* The linked addresses work from here on; PC-relative ones still do not from this section. */
     li      tp, 0
-    la      sp, boot_stack
+    ld      sp, .Lboot_stack
     li      t0, RISCV_KSTACK_STRIDE
     add     sp, sp, t0
-    la      t0, early_trap
+    ld      t0, .Learly_trap
     csrw    stvec, t0
     csrw    sscratch, zero
     mv      a0, s0
-    mv      a1, s1
-    call    arch_boot
-4:  wfi
-    j       4b
+    ld      t0, .Lboot
+    jr      t0
 
 #ifdef CONFIG_SMP
 /*
- * Secondary harts (hal_cpu_start): SBI HSM starts them here at the physical address with a0 = hart
- * id, a1 = CPU index, satp = 0. Same boot table, then their own stack and tp = CPU index.
+ * Secondary harts (hal_cpu_start): SBI HSM starts them here at its physical address (this
+ * section's link address) with a0 = hart id, a1 = CPU index, satp = 0. Same boot table, then their
+ * own stack and tp = CPU index.
  */
     .globl riscv_secondary_entry
+    .balign 4
 riscv_secondary_entry:
     csrw    sie, zero
-    la      t0, .Lspin
+    lla     t0, .Lspin
     csrw    stvec, t0
     mv      s0, a0
-    mv      s1, a1
+    mv      s3, a1
+    ld      s1, .Lvoffset
+    ld      s2, .Lboot_pt
+    sub     s2, s2, s1
     call    boot_pt_enable
-    mv      tp, s1
-    la      sp, boot_stack
-    addi    t0, s1, 1
+    mv      tp, s3
+    ld      sp, .Lboot_stack
+    addi    t0, s3, 1
     li      t1, RISCV_KSTACK_STRIDE
     mul     t0, t0, t1
     add     sp, sp, t0
-    la      t0, early_trap
+    ld      t0, .Learly_trap
     csrw    stvec, t0
     csrw    sscratch, zero
     mv      a0, s0
-    mv      a1, s1
-    call    riscv_secondary_boot
-5:  wfi
-    j       5b
+    mv      a1, s3
+    ld      t0, .Lsecondary_boot
+    jr      t0
 #endif
 
-/*
- * satp = Sv39 | PPN(boot_pt), then return to the caller's linked (high) address. Called at the
- * physical address; ra is physical too, so add the offset before returning.
- */
+/* Physical gigabyte a0 in boot_pt (physical address s2) at both its addresses. Uses t0-t2. */
+map_gigabyte:
+    slli    t0, a0, 28
+    ori     t0, t0, PTE_BOOT_RWX
+    slli    t1, a0, 3
+    add     t1, s2, t1
+    sd      t0, 0(t1)
+    ori     t0, t0, PTE_BOOT_GLOBL
+    li      t2, RISCV_KERNEL_VOFFSET
+    srli    t2, t2, 30
+    andi    t2, t2, 511
+    add     t2, t2, a0
+    andi    t2, t2, 511
+    slli    t2, t2, 3
+    add     t2, s2, t2
+    sd      t0, 0(t2)
+    ret
+
+/* satp = Sv39 | PPN(boot_pt at physical s2). The identity map keeps this code running. */
 boot_pt_enable:
-    la      t0, boot_pt
-    srli    t0, t0, 12
+    srli    t0, s2, 12
     li      t1, 8
     slli    t1, t1, 60
     or      t0, t0, t1
@@ -114,8 +143,6 @@ boot_pt_enable:
     sfence.vma
     csrw    satp, t0
     sfence.vma
-    li      t0, RISCV_KERNEL_VOFFSET
-    add     ra, ra, t0
     ret
 
     /* stvec needs 4-byte alignment in direct mode (privileged spec 4.1.2). */
@@ -124,6 +151,22 @@ boot_pt_enable:
     wfi
     j       .Lspin
 
+    /* Absolute addresses: the linker fills them in wherever the two halves end up. */
+    .balign 8
+.Lvoffset:      .dword RISCV_KERNEL_VOFFSET
+.Lbss_start:    .dword __mica_bss_start
+.Lbss_end:      .dword __mica_bss_end
+.Lkernel_start: .dword __mica_text_start
+.Lkernel_end:   .dword __mica_kernel_end
+.Lboot_pt:      .dword boot_pt
+.Lboot_stack:   .dword boot_stack
+.Learly_trap:   .dword early_trap
+.Lboot:         .dword riscv_boot
+#ifdef CONFIG_SMP
+.Lsecondary_boot: .dword riscv_secondary_boot
+#endif
+
+    .text
     /* On a stack of its own: the kernel stack may be what overflowed. */
     .balign 4
 early_trap:
@@ -134,6 +177,19 @@ early_trap:
     call    arch_early_trap
 6:  wfi
     j       6b
+
+    /* For C, which cannot reach the physically linked symbols directly (riscv.h). */
+    .section .rodata.riscv_image_phys, "a"
+    .balign 8
+    .globl riscv_image_phys, riscv_secondary_entry_phys
+riscv_image_phys:
+    .dword  __mica_phys_start, __mica_phys_end
+riscv_secondary_entry_phys:
+#ifdef CONFIG_SMP
+    .dword  riscv_secondary_entry
+#else
+    .dword  0
+#endif
 
     .section .bss.boot_pt, "aw", @nobits
     .balign 4096

@@ -8,11 +8,16 @@
  * kernel image inside it split W^X (text RX, rodata R, data and bss RW), and the few devices the
  * kernel drives. Every kernel PTE is global (G), so address-space switches keep them in the TLB.
  * The tables are static and built once at boot; every user root copies the kernel's root entries.
+ *
+ * The firmware's callbacks (hal_firmware_enter) run on a root of their own: the kernel half, plus
+ * the firmware's reserved ranges identity-mapped in the lower half, non-global, which the return
+ * to the kernel's root flushes.
  */
 #include <string.h>
 
 #include <mica/objects.h>
 
+#include "fdt.h"
 #include "klog.h"
 #include "mmu/sv39.h"
 #include "riscv.h"
@@ -25,23 +30,28 @@
 #define KPTE_TEXT   (SV39_V | SV39_R | SV39_X | SV39_G | SV39_A)
 #define KPTE_RODATA (SV39_V | SV39_R | SV39_G | SV39_A)
 #define KPTE_RW     (SV39_V | SV39_R | SV39_W | SV39_G | SV39_A | SV39_D)
+/* The firmware's ranges while a callback runs: all it may do, not global. */
+#define KPTE_FIRMWARE (SV39_V | SV39_R | SV39_W | SV39_X | SV39_A | SV39_D)
 
-/* Tables for the kernel half beyond the root: the RAM gigabyte around the image, the 2 MiB pieces
- * the image and unaligned RAM ends are mapped with, and a few for devices. */
-#define KERNEL_TABLES 16
+/* Tables beyond the roots: the RAM gigabyte around the image, the 2 MiB pieces the image and
+ * unaligned RAM ends are mapped with, a few for devices, and the firmware's identity map (two for
+ * each of its ranges in a new gigabyte or 2 MiB piece). */
+#define KERNEL_TABLES 24
 
 typedef pte_t page_table_t[PT_ENTRIES];
 
 static page_table_t kernel_root __attribute__((aligned(4096)));
+static page_table_t firmware_root __attribute__((aligned(4096)));
 static page_table_t kernel_tables[KERNEL_TABLES] __attribute__((aligned(4096)));
 static unsigned kernel_tables_used;
-static word_t kernel_satp;
+static word_t kernel_satp, firmware_satp;
 word_t riscv_asid_max; /* arch.h */
 _Static_assert(SATP_MODE_SV39 == 8ul << 60 && SATP_ASID_SHIFT == 44, "arch.h's hal_vspace_token");
 static bool has_svpbmt;
 
-extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[], __data_start[],
-    __kernel_end[], boot_stack[], boot_stack_end[];
+/* The kernel image's high half (mica.ld). */
+extern char __mica_text_start[], __mica_text_end[], __mica_rodata_start[], __mica_rodata_end[],
+    __mica_data_start[], __mica_kernel_end[], boot_stack[], boot_stack_end[];
 
 static unsigned level_shift(unsigned level)
 {
@@ -63,11 +73,9 @@ BOOT_CODE static pte_t *kernel_table(pte_t *slot)
     return hal_phys_to_virt(hal_pte_addr(*slot));
 }
 
-/* Map [pa, pa + size) at its kernel address with the largest pages alignment allows. */
-BOOT_CODE static void kernel_map(paddr_t pa, paddr_t size, pte_t flags)
+/* Map [pa, pa + size) at va in root's tree with the largest pages alignment allows. */
+BOOT_CODE static void map_range(pte_t *root, word_t va, paddr_t pa, paddr_t size, pte_t flags)
 {
-    word_t va = (word_t)hal_phys_to_virt(pa);
-
     while (size) {
         unsigned level = 0;
         while (level < HAL_PT_LEVELS - 1) {
@@ -76,7 +84,7 @@ BOOT_CODE static void kernel_map(paddr_t pa, paddr_t size, pte_t flags)
                 break;
             level++;
         }
-        pte_t *table = kernel_root;
+        pte_t *table = root;
         for (unsigned l = 0; l < level; l++)
             table = kernel_table(&table[(va >> level_shift(l)) % PT_ENTRIES]);
         pte_t *slot = &table[(va >> level_shift(level)) % PT_ENTRIES];
@@ -91,6 +99,14 @@ BOOT_CODE static void kernel_map(paddr_t pa, paddr_t size, pte_t flags)
     }
 }
 
+/* Map [pa, pa + size) at its kernel address, which must not wrap past the top. */
+BOOT_CODE static void kernel_map(paddr_t pa, paddr_t size, pte_t flags)
+{
+    if (pa + size - 1 > (paddr_t)(0 - RISCV_KERNEL_VOFFSET - 1))
+        kpanic("mmu: physical %lx beyond the kernel's linear map", (unsigned long)(pa + size - 1));
+    map_range(kernel_root, (word_t)hal_phys_to_virt(pa), pa, size, flags);
+}
+
 BOOT_CODE static paddr_t pa_of(const char *sym)
 {
     return hal_virt_to_phys(sym);
@@ -100,7 +116,7 @@ BOOT_CODE static paddr_t pa_of(const char *sym)
 BOOT_CODE static void map_ram(const struct mem_range *r)
 {
     paddr_t lo = r->base, hi = r->base + r->size;
-    paddr_t klo = pa_of(__text_start), khi = pa_of(__kernel_end);
+    paddr_t klo = pa_of(__mica_text_start), khi = pa_of(__mica_kernel_end);
 
     lo &= ~(paddr_t)(PT_PAGE - 1);
     hi = (hi + PT_PAGE - 1) & ~(paddr_t)(PT_PAGE - 1);
@@ -117,13 +133,13 @@ BOOT_CODE static void map_ram(const struct mem_range *r)
 /* Data and bss read-write, but for the guard page under each kernel stack (arch.h). */
 BOOT_CODE static void map_data(void)
 {
-    paddr_t lo = pa_of(__data_start), stacks = pa_of(boot_stack);
+    paddr_t lo = pa_of(__mica_data_start), stacks = pa_of(boot_stack);
 
     kernel_map(lo, stacks - lo, KPTE_RW);
     for (unsigned i = 0; i < CONFIG_NR_CPUS; i++)
         kernel_map(stacks + i * RISCV_KSTACK_STRIDE + PT_PAGE, RISCV_KSTACK_BYTES, KPTE_RW);
     lo = pa_of(boot_stack_end);
-    kernel_map(lo, pa_of(__kernel_end) - lo, KPTE_RW);
+    kernel_map(lo, pa_of(__mica_kernel_end) - lo, KPTE_RW);
 }
 
 bool riscv_stack_guard(word_t va, unsigned *cpu)
@@ -145,25 +161,77 @@ BOOT_CODE static void probe_asids(void)
     __asm__ volatile("sfence.vma" ::: "memory");
 }
 
+/* [base, base + size) rounded out to whole pages, in *lo and *hi. */
+BOOT_CODE static void page_bounds(paddr_t base, paddr_t size, paddr_t *lo, paddr_t *hi)
+{
+    *lo = base & ~(PT_PAGE - 1);
+    *hi = (base + size + PT_PAGE - 1) & ~(PT_PAGE - 1);
+}
+
+/*
+ * What the kernel reads after these tables are on but which need not be RAM: the devicetree and
+ * the root image (firmware memory, flash). Inside a RAM range the linear map has it already;
+ * elsewhere it gets its pages read-only; across a RAM range's end it is refused.
+ */
+BOOT_CODE static void map_readable(const struct boot_params *bp, const void *kva, paddr_t size)
+{
+    paddr_t lo, hi;
+
+    if (!kva || !size)
+        return;
+    page_bounds(hal_virt_to_phys(kva), size, &lo, &hi);
+    for (unsigned i = 0; i < bp->nram; i++) {
+        paddr_t rlo, rhi;
+        page_bounds(bp->ram[i].base, bp->ram[i].size, &rlo, &rhi);
+        if (lo >= rlo && hi <= rhi)
+            return;
+        if (lo < rhi && hi > rlo)
+            kpanic("mmu: %lx..%lx is partly RAM, partly not", (unsigned long)lo, (unsigned long)hi);
+    }
+    kernel_map(lo, hi - lo, KPTE_RODATA);
+}
+
+/* The firmware's root: the kernel half as the kernel's root has it (complete by now: kernel
+ * mappings never change after boot), and each firmware range at its own address. */
+BOOT_CODE static void firmware_tables(const struct boot_params *bp)
+{
+    memcpy(&firmware_root[KERNEL_ROOT_LO], &kernel_root[KERNEL_ROOT_LO],
+           (PT_ENTRIES - KERNEL_ROOT_LO) * sizeof(pte_t));
+    for (unsigned i = 0; i < bp->nfirmware; i++) {
+        paddr_t lo, hi;
+        page_bounds(bp->firmware[i].base, bp->firmware[i].size, &lo, &hi);
+        if (hi > HAL_USER_TOP)
+            kpanic("mmu: firmware range %lx..%lx beyond Sv39's lower half", (unsigned long)lo,
+                   (unsigned long)hi);
+        map_range(firmware_root, lo, lo, hi - lo, KPTE_FIRMWARE);
+    }
+    firmware_satp = SATP_MODE_SV39 | (hal_virt_to_phys(firmware_root) >> HAL_PAGE_BITS);
+}
+
 BOOT_CODE void riscv_mmu_init(const struct boot_params *bp, const struct mem_range *dev,
                               unsigned ndev)
 {
-    /* The image's sections are page aligned (link.ld), so each gets its own pages. */
-    kernel_map(pa_of(__text_start), (paddr_t)(__text_end - __text_start), KPTE_TEXT);
-    kernel_map(pa_of(__rodata_start), (paddr_t)(__rodata_end - __rodata_start), KPTE_RODATA);
+    paddr_t lo, hi;
+
+    /* The image's sections are page aligned (mica.ld), so each gets its own pages. */
+    kernel_map(pa_of(__mica_text_start), (paddr_t)(__mica_text_end - __mica_text_start), KPTE_TEXT);
+    kernel_map(pa_of(__mica_rodata_start), (paddr_t)(__mica_rodata_end - __mica_rodata_start),
+               KPTE_RODATA);
     map_data();
     for (unsigned i = 0; i < bp->nram; i++)
         map_ram(&bp->ram[i]);
+    map_readable(bp, bp->dtb, bp->dtb ? fdt_blob_size(bp->dtb) : 0);
+    map_readable(bp, bp->root_elf, bp->root_elf_size);
     for (unsigned i = 0; i < ndev; i++) {
-        paddr_t lo = dev[i].base & ~(paddr_t)(PT_PAGE - 1);
-        paddr_t hi = (dev[i].base + dev[i].size + PT_PAGE - 1) & ~(paddr_t)(PT_PAGE - 1);
+        page_bounds(dev[i].base, dev[i].size, &lo, &hi);
         kernel_map(lo, hi - lo, KPTE_RW);
     }
+    firmware_tables(bp);
     kernel_satp = SATP_MODE_SV39 | (hal_virt_to_phys(kernel_root) >> HAL_PAGE_BITS);
     riscv_mmu_enable();
     probe_asids();
     has_svpbmt = bp->dtb && riscv_isa_has(bp->dtb, "svpbmt");
-    klog_info("mmu: Sv39, kernel at %p, %u boot tables, %lu ASIDs%s\n", (void *)__text_start,
+    klog_info("mmu: Sv39, kernel at %p, %u boot tables, %lu ASIDs%s\n", (void *)__mica_text_start,
               kernel_tables_used + 1, (unsigned long)riscv_asid_max + 1,
               has_svpbmt ? ", Svpbmt" : "");
 }
@@ -261,4 +329,29 @@ void hal_tlb_flush_asid(word_t asid)
 #ifdef CONFIG_SMP
     riscv_remote_sfence(0, ~(word_t)0, hw);
 #endif
+}
+
+/*
+ * The firmware's view for a callback (core/platform.c): its root, with the same kernel half, so
+ * this code and the kernel stack stay where they are. Before riscv_mmu_init the boot table is
+ * current, which maps the low 4 GiB at their own addresses already. Leaving drops the firmware's
+ * non-global entries, cached under ASID 0 like a user space without an ASID of its own (4.2.1).
+ */
+word_t hal_firmware_enter(void)
+{
+    word_t satp = csr_read(satp);
+
+    if (firmware_satp) {
+        csr_write(satp, firmware_satp);
+        __asm__ volatile("sfence.vma" ::: "memory");
+    }
+    return satp;
+}
+
+void hal_firmware_leave(word_t token)
+{
+    if (firmware_satp) {
+        csr_write(satp, token);
+        __asm__ volatile("sfence.vma" ::: "memory");
+    }
 }

@@ -95,6 +95,10 @@ static inline struct sbiret sbi_call(word_t ext, word_t fid, word_t a0, word_t a
     return (struct sbiret){(long)r0, (long)r1};
 }
 
+/* entry.S: where the kernel image is, physically (the fragment's __mica_phys_start and end: the
+ * entry code's section is linked at its physical address, out of reach of PC-relative code). */
+extern const paddr_t riscv_image_phys[2];
+
 #ifdef CONFIG_SMP
 /* smp.c: sfence.vma on every other started hart (SBI RFENCE), for [start, start + size) of hardware
  * ASID asid (0: every address space). */

@@ -1,20 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * RV64 secondary harts and IPIs through SBI (SBI spec 1.0): HSM hart_start sends a stopped hart
- * to entry.S's riscv_secondary_entry at its physical address, sPI send_ipi raises its supervisor
- * software interrupt (sip.SSIP), which the trap vector and hal_idle report.
+ * to entry.S's riscv_secondary_entry (linked at its physical address), sPI send_ipi raises its
+ * supervisor software interrupt (sip.SSIP), which the trap vector and hal_idle report.
  */
 #include "riscv.h"
 
-extern char riscv_secondary_entry[];
+extern const word_t riscv_secondary_entry_phys; /* entry.S: riscv_secondary_entry, physical */
 _Noreturn void riscv_secondary_boot(word_t hartid, word_t cpu);
 
 bool hal_cpu_start(unsigned cpu)
 {
     if (cpu == 0 || cpu >= riscv_ncpus)
         return false;
-    return sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, riscv_hartid[cpu],
-                    hal_virt_to_phys(riscv_secondary_entry), cpu)
+    return sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, riscv_hartid[cpu], riscv_secondary_entry_phys,
+                    cpu)
                .error == 0;
 }
 

@@ -19,17 +19,19 @@ BOOT_CODE unsigned nvic_lines(void)
     return n > 480 ? 480 : n;
 }
 
-BOOT_CODE void nvic_init(uint8_t prio)
+BOOT_CODE void nvic_take(unsigned irq, uint8_t prio)
 {
-    unsigned n = nvic_lines();
+    uint32_t bit = 1u << (irq % 32);
 
-    for (unsigned i = 0; i < n / 32; i++) {
-        ICER[i] = 0xffffffffu;
-        ICPR[i] = 0xffffffffu;
-        ITNS[i] = 0;
-    }
-    for (unsigned i = 0; i < n; i++)
-        IPR[i] = prio;
+    ICER[irq / 32] = bit;
+    ICPR[irq / 32] = bit;
+    ITNS[irq / 32] &= ~bit;
+    IPR[irq] = prio;
+}
+
+BOOT_CODE void nvic_set_priority(unsigned irq, uint8_t prio)
+{
+    IPR[irq] = prio;
 }
 
 void nvic_enable(unsigned irq, bool on)

@@ -14,8 +14,12 @@
 /* Implemented lines: 32 * (ICTR.INTLINESNUM + 1), at most 480. */
 unsigned nvic_lines(void);
 
-/* Every line disabled, not pending, Secure (ITNS = 0), at priority prio. */
-void nvic_init(uint8_t prio);
+/* Take line irq: disabled, not pending, Secure (ITNS = 0), at priority prio. Other lines (the
+ * firmware's) keep their state. */
+void nvic_take(unsigned irq, uint8_t prio);
+
+/* Set line irq's priority, leaving the rest of its state alone. */
+void nvic_set_priority(unsigned irq, uint8_t prio);
 
 void nvic_enable(unsigned irq, bool on);
 void nvic_set_pending(unsigned irq);

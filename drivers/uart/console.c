@@ -2,9 +2,13 @@
 /*
  * The kernel console on a UART, for every board that has one: which UART (devicetree or Kconfig)
  * and the newline translation; the board's driver (ns16550.c, pl011.c, cmsdk.c) moves the bytes.
+ * The firmware's console callback, when it gave one, takes the bytes instead (core/platform.c);
+ * the UART is only used when the firmware asked for it (MICA_PLATFORM_OWN_CONSOLE: uart_init is
+ * called, otherwise uart_putc drops).
  */
 #include "compiler.h"
 #include "hal.h"
+#include "platform.h"
 #include "uart.h"
 #ifdef CONFIG_FDT
 #include "fdt.h"
@@ -26,6 +30,8 @@ BOOT_CODE void uart_console_init(const void *dtb)
 
 void hal_console_putc(char c)
 {
+    if (platform_putc(c))
+        return;
     /* Terminals expect CR LF; the kernel writes LF. */
     if (c == '\n')
         uart_putc('\r');

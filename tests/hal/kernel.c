@@ -14,9 +14,6 @@
 #include "ht_kernel.h"
 #include "klog.h"
 
-extern const char root_elf_start[], root_elf_end[];
-extern char __kernel_end[];
-
 static const char *const test_names[] = {HAL_TESTS(HAL_TEST_NAME)};
 
 struct boot_params *ht_bootp;
@@ -48,7 +45,15 @@ void ht_begin(struct boot_params *bp, const char *title)
     kprintf("mica: board=%s arch=%s cpus=%u ram=%lluMiB\n", CONFIG_BOARD, CONFIG_ARCH, bp->ncpus,
             (unsigned long long)(ram >> 20));
     kprintf("# %s\n1..%d\n", title, TEST_COUNT);
-    next_page = hal_virt_to_phys(__kernel_end);
+    /* Pages for the program come from just above the kernel image (the reserved range that holds
+     * the kernel's data), which is free RAM on every board this runs on. */
+    paddr_t kernel = hal_virt_to_phys((const void *)&ht_kernel_data_word);
+    for (unsigned i = 0; i < bp->nreserved; i++)
+        if (kernel - bp->reserved[i].base < bp->reserved[i].size)
+            next_page =
+                (bp->reserved[i].base + bp->reserved[i].size + HT_PAGE - 1) & ~(HT_PAGE - 1);
+    if (!next_page)
+        kpanic("hal_test: the kernel image is not among the reserved ranges");
 }
 
 void ht_skip(unsigned test, const char *why)
@@ -160,15 +165,16 @@ struct elf64_phdr {
 
 word_t ht_load_program(void)
 {
-    const struct elf64_ehdr *eh = (const void *)root_elf_start;
-    size_t size = (size_t)(root_elf_end - root_elf_start);
+    const char *image = ht_bootp->root_elf;
+    const struct elf64_ehdr *eh = (const void *)image;
+    size_t size = ht_bootp->root_elf_size;
 
     if (size < sizeof(*eh) || memcmp(eh->ident, "\177ELF", 4) || eh->ident[4] != 2 ||
         eh->machine != ARCH_ELF_MACHINE || eh->phentsize != sizeof(struct elf64_phdr) ||
         eh->phoff + (uint64_t)eh->phnum * sizeof(struct elf64_phdr) > size)
         kpanic("hal_test: bad user ELF");
     for (unsigned i = 0; i < eh->phnum; i++) {
-        const struct elf64_phdr *ph = (const void *)(root_elf_start + eh->phoff + i * sizeof(*ph));
+        const struct elf64_phdr *ph = (const void *)(image + eh->phoff + i * sizeof(*ph));
         if (ph->type != 1 /* PT_LOAD */ || ph->memsz == 0)
             continue;
         if (ph->offset + ph->filesz > size || ph->vaddr + ph->memsz >= HAL_USER_TOP)
@@ -181,7 +187,7 @@ word_t ht_load_program(void)
             for (word_t b = 0; b < HT_PAGE; b++) {
                 word_t a = va + b;
                 if (a >= ph->vaddr && a < ph->vaddr + ph->filesz)
-                    dst[b] = root_elf_start[ph->offset + (a - ph->vaddr)];
+                    dst[b] = image[ph->offset + (a - ph->vaddr)];
             }
             ht_map(va, pa, rights, MICA_VM_CACHED);
         }

@@ -45,13 +45,22 @@
 #define AARCH64_KSTACK_SLOT  (4096 + AARCH64_KSTACK_BYTES)
 
 /*
- * The kernel runs in TTBR1's range with T1SZ = 25 (39-bit addresses, translation from level 1):
- * physical address pa < 2^39 is mapped at pa + AARCH64_KERNEL_VOFFSET, all RAM (the linear map,
- * which also holds the kernel image, linked at CONFIG_BOARD_KERNEL_PHYS + this offset by link.ld)
- * and the few devices the kernel drives. Users get TTBR0's 48 bits (T0SZ = 16, four levels).
+ * The kernel runs in TTBR1's range with T1SZ = 25 (39-bit addresses from 0xffffff8000000000,
+ * translation from level 1): physical address pa is mapped at pa + AARCH64_KERNEL_VOFFSET
+ * (CONFIG_KERNEL_VOFFSET, a multiple of 1 GiB in that range; pa below 2^64 - the offset): all RAM
+ * (the linear map, which also holds the kernel image, linked at its physical address + this offset
+ * by mica.ld) and the few devices the kernel drives. Users get TTBR0's 48 bits (T0SZ = 16, four
+ * levels).
  */
-#define AARCH64_KERNEL_VOFFSET 0xffffff8000000000
+#define AARCH64_KERNEL_VOFFSET CONFIG_KERNEL_VOFFSET
 #define AARCH64_KERNEL_VA_BITS 39
+
+/* Where entry.S finds the fields of struct mica_platform (include/mica/kernel.h, LP64) that it
+ * maps before C runs; boot.c checks them against the header. */
+#define MICA_PLATFORM_RAM        8
+#define MICA_PLATFORM_RESERVED   24
+#define MICA_PLATFORM_DEVICES    40
+#define MICA_PLATFORM_DEVICETREE 56
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>

@@ -172,6 +172,17 @@ static inline uint64_t hal_time_now(void)
     return ((uint64_t)armv8m_clock_wraps << 32) | (uint32_t)~v;
 }
 
+/* No MMU: the firmware's memory is where it is, for privileged code. */
+static inline word_t hal_firmware_enter(void)
+{
+    return 0;
+}
+
+static inline void hal_firmware_leave(word_t token)
+{
+    (void)token;
+}
+
 /* No MMU: addresses are physical. */
 static inline void *hal_phys_to_virt(paddr_t pa)
 {

@@ -23,11 +23,12 @@
 
 /*
  * The kernel half of Sv39 starts at 0xffffffc000000000 (bit 38 set, sign-extended: privileged spec
- * 4.4.1). Physical address pa < 2^38 is mapped at pa + RISCV_KERNEL_VOFFSET: all RAM (the linear
- * map, which also holds the kernel image, linked at CONFIG_BOARD_KERNEL_PHYS + this offset) and
- * the few devices the kernel drives. link.ld takes it from here.
+ * 4.4.1). Physical address pa is mapped at pa + RISCV_KERNEL_VOFFSET (CONFIG_KERNEL_VOFFSET, at
+ * least that, a multiple of 1 GiB; pa below 2^64 - the offset): all RAM (the linear map, which also
+ * holds the kernel image, linked at its physical address + this offset by mica.ld) and the few
+ * devices the kernel drives.
  */
-#define RISCV_KERNEL_VOFFSET 0xffffffc000000000
+#define RISCV_KERNEL_VOFFSET CONFIG_KERNEL_VOFFSET
 
 /* Kernel stacks (entry.S's boot_stack): per CPU an unmapped guard page, then the stack rounded up
  * to whole pages, so that an overflow faults into the guard (riscv_kernel_trap) instead of

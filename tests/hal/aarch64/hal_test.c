@@ -48,13 +48,13 @@ static bool kernel_desc_is(pte_t e, bool ro, bool exec)
 static void check_kernel_mappings(void)
 {
     static const char rodata_probe[] = "rodata";
-    extern char __kernel_end[];
+    extern char __mica_kernel_end[];
     paddr_t ram_top = ht_bootp->ram[0].base + ht_bootp->ram[0].size - HT_PAGE;
     bool ok = kernel_desc_is(kernel_desc((const void *)check_kernel_mappings), true, true) &&
               kernel_desc_is(kernel_desc(rodata_probe), true, false) &&
               kernel_desc_is(kernel_desc((const void *)&ht_kernel_data_word), false, false) &&
               kernel_desc_is(kernel_desc(kernel_stacks + HT_PAGE), false, false) &&
-              kernel_desc_is(kernel_desc(__kernel_end), false, false) &&
+              kernel_desc_is(kernel_desc(__mica_kernel_end), false, false) &&
               kernel_desc_is(kernel_desc(hal_phys_to_virt(ram_top)), false, false);
 
     ht_report(TEST_KERNEL_WX, ok, "a kernel descriptor has the wrong rights");

@@ -39,12 +39,12 @@ static bool leaf_is(pte_t e, unsigned rwx)
 static void check_kernel_mappings(void)
 {
     static const char rodata_probe[] = "rodata";
-    extern char __kernel_end[];
+    extern char __mica_kernel_end[];
     paddr_t ram_top = ht_bootp->ram[0].base + ht_bootp->ram[0].size - HT_PAGE;
     bool ok = leaf_is(kernel_leaf((const void *)check_kernel_mappings), 5) &&
               leaf_is(kernel_leaf(rodata_probe), 1) &&
               leaf_is(kernel_leaf((const void *)&ht_kernel_data_word), 3) &&
-              leaf_is(kernel_leaf(__kernel_end), 3) &&
+              leaf_is(kernel_leaf(__mica_kernel_end), 3) &&
               leaf_is(kernel_leaf(hal_phys_to_virt(ram_top)), 3);
 
     ht_report(TEST_KERNEL_WX, ok, "a kernel PTE has the wrong rights");
