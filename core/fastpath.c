@@ -122,12 +122,7 @@ static inline __attribute__((always_inline)) struct tcb *fp_call(struct tcb *t)
     /* ... lending a passive r its context (sched_context_call: pushed on the context's call
      * stack; neither thread is queued, so there is nothing to requeue). */
     if (!r->sc) {
-        reply->sc = sc;
-        reply->prev = sc->reply;
-        reply->next = NULL;
-        if (sc->reply)
-            sc->reply->next = reply;
-        sc->reply = reply;
+        sc_reply_push(sc, reply);
         sc->tcb = r;
         r->sc = sc;
         t->sc = NULL;
@@ -224,13 +219,21 @@ static inline __attribute__((always_inline)) struct arch_ctx *fp_run(struct tcb 
     return &p->ctx;
 }
 
-struct arch_ctx *kernel_fastpath_call(struct arch_ctx *ctx)
+/* The entry both fast paths share: the lock (SMP), then the running thread's invariants if built
+ * in. False: a stall overtook the syscall (smp.h), which runs again later. */
+static inline __attribute__((always_inline)) bool fp_enter(struct arch_ctx *ctx)
 {
-    /* The lock (SMP; a stall overtook the syscall: it runs again later). */
     if (smp_enter(smp_this_cpu(), SMP_ENTRY_SYSCALL))
-        return kernel_dropped();
+        return false;
     if (IS_ENABLED(CONFIG_INVARIANTS))
         invariants_running(tcb_of(ctx));
+    return true;
+}
+
+struct arch_ctx *kernel_fastpath_call(struct arch_ctx *ctx)
+{
+    if (!fp_enter(ctx))
+        return kernel_dropped();
     struct tcb *p = fp_call(tcb_of(ctx));
 
     return p ? fp_run(p) : kernel_syscall_slow(ctx);
@@ -238,11 +241,8 @@ struct arch_ctx *kernel_fastpath_call(struct arch_ctx *ctx)
 
 struct arch_ctx *kernel_fastpath_reply_recv(struct arch_ctx *ctx)
 {
-    /* The lock (SMP; a stall overtook the syscall: it runs again later). */
-    if (smp_enter(smp_this_cpu(), SMP_ENTRY_SYSCALL))
+    if (!fp_enter(ctx))
         return kernel_dropped();
-    if (IS_ENABLED(CONFIG_INVARIANTS))
-        invariants_running(tcb_of(ctx));
     struct tcb *p = fp_reply_recv(tcb_of(ctx));
 
     return p ? fp_run(p) : kernel_syscall_slow(ctx);

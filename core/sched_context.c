@@ -172,12 +172,7 @@ void sched_context_donate(struct sched_context *sc, struct tcb *to)
 
 void sched_context_call(struct sched_context *sc, struct reply *reply, struct tcb *server)
 {
-    reply->sc = sc;
-    reply->prev = sc->reply;
-    reply->next = NULL;
-    if (sc->reply)
-        sc->reply->next = reply;
-    sc->reply = reply;
+    sc_reply_push(sc, reply);
     sched_context_donate(sc, server);
 }
 

@@ -87,6 +87,18 @@ void sched_context_configure(struct sched_context *sc, uint64_t budget, uint64_t
                              unsigned refills, word_t badge);
 /* Move sc to thread to (NULL: nobody), taking it from its holder, requeueing both. */
 void sched_context_donate(struct sched_context *sc, struct tcb *to);
+/* Push reply on top of sc's call stack: a Call lends sc through it (the slow path's
+ * sched_context_call and the fast path's passive case). */
+static inline void sc_reply_push(struct sched_context *sc, struct reply *reply)
+{
+    reply->sc = sc;
+    reply->prev = sc->reply;
+    reply->next = NULL;
+    if (sc->reply)
+        sc->reply->next = reply;
+    sc->reply = reply;
+}
+
 /* A Call through reply donated sc to server / the Reply (or its cancellation) gives it back. */
 void sched_context_call(struct sched_context *sc, struct reply *reply, struct tcb *server);
 void sched_context_return(struct reply *reply, struct tcb *caller);
