@@ -7,6 +7,7 @@
 #include "boot.h"
 #include "cap.h"
 #include "elf.h"
+#include "irq.h"
 #include "kernel.h"
 #include "ktime.h"
 #include "sched.h"
@@ -369,6 +370,7 @@ _Noreturn void kernel_main(struct boot_params *bp)
     /* The secondaries wait for the lock until the boot CPU first leaves the kernel. */
     smp_lock();
     bp->ncpus = boot_start_cpus(bp->ncpus ? bp->ncpus : 1);
+    irq_init_cpus(bp->ncpus);
     boot_root_task(bp);
     kernel_start();
 }
