@@ -403,39 +403,63 @@ static void irq_wait_fn(mica_word_t arg)
         w->seen++;
 }
 
+/* Wait for the waiter's seen-th interrupt, and return the CPU the kernel says took it (~0 after a
+ * failed check). */
+static mica_word_t irq_taken(struct irq_waiter *w, struct board_line *l, unsigned long seen)
+{
+    mica_word_t took = ~(mica_word_t)0;
+
+    if (CHECK(spin_until(&w->seen, seen)))
+        CHECK_SYS(MICA_SYS_DEBUG_IRQ_CPU, mica_debug_irq_cpu(l->irq, &took), MICA_OK);
+    return took;
+}
+
 /*
- * The board's device line routed to CPU 1 (where its driver thread waits), to the last CPU, and
- * back to CPU 0; the kernel's record of which CPU took each interrupt must follow the route. Each
- * new route is set while the line is masked after an interrupt (claimed, not yet acknowledged)
- * and the device already requests the next one, and the root task acknowledges from CPU 0.
+ * The board's device line, first on the default CPU, then routed to CPU 1 (where its driver thread
+ * waits), to the last CPU, and back to CPU 0: the kernel's record of which CPU took each interrupt
+ * must follow the route. Each new route is set while the line is masked after an interrupt
+ * (claimed, not yet acknowledged) and the device already requests the next one; the root task
+ * acknowledges from CPU 0. Then the line is routed away from the default, its handler deleted and
+ * the line claimed again: it must be back on the default CPU.
  */
 static void t_smp_irq_route(void)
 {
     struct thread t;
     struct board_line l;
     struct irq_waiter w = {new_ntfn(), 0};
-    mica_word_t cpus[3] = {1, env_bi->num_cpus - 1, 0}, took;
+    mica_word_t cpus[4] = {0, 1, env_bi->num_cpus - 1, 0}, took, other;
 
     if (smp_skip() || !board_line_claim(&l, w.n, (mica_word_t)1 << 31))
         return;
     if (!spawn_on(&t, 1, HELPER_PRIO, irq_wait_fn, ARG(&w)))
         return;
-    CHECK_INV(MICA_IRQ_HANDLER_SET_CPU, mica_irq_handler_set_cpu(l.handler, cpus[0]), MICA_OK);
     board_line_raise(&l);
-    for (unsigned i = 0; i < 3; i++) {
-        if (!CHECK(spin_until(&w.seen, i + 1)))
-            break;
-        took = ~(mica_word_t)0;
-        CHECK_SYS(MICA_SYS_DEBUG_IRQ_CPU, mica_debug_irq_cpu(l.irq, &took), MICA_OK);
+    for (unsigned i = 0; i < 4 && !tap_failed(); i++) {
+        took = irq_taken(&w, &l, i + 1);
+        if (i == 0) {
+            CHECK(took < env_bi->num_cpus);
+            cpus[0] = took; /* the default CPU (CONFIG_IRQ_DEFAULT_CPU) */
+        }
         CHECK_EQ(took, cpus[i]);
         board_line_lower(&l);
-        if (i + 1 < 3) {
+        if (i + 1 < 4) {
             board_line_raise(&l);
             CHECK_INV(MICA_IRQ_HANDLER_SET_CPU, mica_irq_handler_set_cpu(l.handler, cpus[i + 1]),
                       MICA_OK);
         }
         CHECK_INV(MICA_IRQ_HANDLER_ACK, mica_irq_handler_ack(l.handler), MICA_OK);
     }
+    other = cpus[0] == 1 ? 0 : 1;
+    CHECK_INV(MICA_IRQ_HANDLER_SET_CPU, mica_irq_handler_set_cpu(l.handler, other), MICA_OK);
+    CHECK_INV(MICA_CNODE_DELETE, mica_cnode_delete(ROOT, l.handler, ROOT_DEPTH), MICA_OK);
+    CHECK_INV(MICA_IRQ_CONTROL_GET,
+              mica_irq_control_get(MICA_INIT_IRQ_CONTROL, l.irq, ROOT, l.handler, ROOT_DEPTH),
+              MICA_OK);
+    CHECK_INV(MICA_IRQ_HANDLER_SET_NOTIFICATION,
+              mica_irq_handler_set_notification(l.handler, env_mint(w.n, MICA_RIGHTS_ALL, 0x4)),
+              MICA_OK);
+    board_line_raise(&l);
+    CHECK_EQ(irq_taken(&w, &l, 5), cpus[0]);
     CHECK_INV(MICA_TCB_SUSPEND, mica_tcb_suspend(t.tcb), MICA_OK);
     board_line_release(&l);
 }
@@ -464,7 +488,9 @@ const struct tap_test smp_tests[] = {
          INV(MICA_IRQ_HANDLER_SET_CPU, MICA_ERR_ILLEGAL_OPERATION),
          SYS(MICA_SYS_DEBUG_IRQ_CPU, MICA_ERR_RANGE), SYS(MICA_SYS_DEBUG_IRQ_CPU, MICA_OK)),
     TEST(t_smp_irq_route,
-         "smp: a device line routed to CPU 1, the last CPU and back to CPU 0 is taken there",
-         INV(MICA_IRQ_HANDLER_SET_CPU, MICA_OK), SYS(MICA_SYS_DEBUG_IRQ_CPU, MICA_OK)),
+         "smp: a device line routed to CPU 1, the last CPU and back to CPU 0 is taken there; "
+         "a new claim starts on the default CPU",
+         INV(MICA_IRQ_HANDLER_SET_CPU, MICA_OK), SYS(MICA_SYS_DEBUG_IRQ_CPU, MICA_OK),
+         INV(MICA_IRQ_CONTROL_GET, MICA_OK)),
 };
 DEFINE_COUNT(smp);
