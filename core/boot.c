@@ -7,6 +7,7 @@
 #include "boot.h"
 #include "cap.h"
 #include "elf.h"
+#include "irq.h"
 #include "kernel.h"
 #include "ktime.h"
 #include "sched.h"
@@ -328,8 +329,16 @@ void boot_root_task(struct boot_params *bp)
               (unsigned long)bi->empty.end);
 }
 
+#ifdef CONFIG_SMP
+/* The last secondary CPU that reached kernel_secondary_main, its arch setup done. */
+static unsigned boot_cpu_arrived;
+#endif
+
 /* Start CPUs 1..ncpus-1 (the firmware enters each at kernel_secondary_main); returns how many CPUs
- * run, counting up to the first the firmware refused, so that CPU indexes stay dense. */
+ * run, counting up to the first the firmware refused, so that CPU indexes stay dense. Each one is
+ * waited for until it arrives: from then on its interrupt controller interface is set up, so that
+ * a line routed to it (hal_irq_set_cpu) or an IPI reaches it (a GICv2 CPU learns its interface
+ * number only on itself; OpenSBI resets a hart's PLIC context when it starts the hart). */
 static unsigned boot_start_cpus(unsigned ncpus)
 {
 #ifdef CONFIG_SMP
@@ -338,6 +347,10 @@ static unsigned boot_start_cpus(unsigned ncpus)
             klog_info("mica: cpu %u did not start: running on %u CPUs\n", i, i);
             return i;
         }
+        uint64_t give_up = hal_time_now() + 10 * hal_time_freq();
+        while (__atomic_load_n(&boot_cpu_arrived, __ATOMIC_ACQUIRE) != i)
+            if (hal_time_now() > give_up)
+                kpanic("cpu %u: started, but it did not reach the kernel within 10 s", i);
     }
 #endif
     return ncpus;
@@ -360,6 +373,7 @@ _Noreturn void kernel_main(struct boot_params *bp)
     /* The secondaries wait for the lock until the boot CPU first leaves the kernel. */
     smp_lock();
     bp->ncpus = boot_start_cpus(bp->ncpus ? bp->ncpus : 1);
+    irq_init_cpus(bp->ncpus);
     boot_root_task(bp);
     kernel_start();
 }
@@ -370,6 +384,7 @@ _Noreturn void kernel_secondary_main(unsigned cpu)
 #if CONFIG_NR_CPUS > 1
     hal_cpu_local_set(&cpus[cpu]);
 #endif
+    __atomic_store_n(&boot_cpu_arrived, cpu, __ATOMIC_RELEASE);
     smp_lock();
     kernel_start();
 }

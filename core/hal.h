@@ -196,6 +196,15 @@ bool hal_irq_pending(void);
 void hal_irq_mask(word_t irq);
 void hal_irq_unmask(word_t irq);
 
+/* Route line irq (hal_irq_valid) to CPU cpu, which the core has checked is a started CPU
+ * (0..ncpus-1): from now on only cpu takes it. The line stays masked or unmasked as it was, and an
+ * interrupt of the line already taken elsewhere but not yet unmasked stays valid: hal_irq_unmask
+ * is called on whichever CPU the driver's Ack runs on, not necessarily the one that took the line
+ * or the one it now goes to, and must release the line for the new target all the same. The core
+ * routes a line to the default CPU (CONFIG_IRQ_DEFAULT_CPU) whenever it is claimed. With one CPU
+ * the only call is cpu 0. */
+void hal_irq_set_cpu(word_t irq, unsigned cpu);
+
 /* ---- Memory ---------------------------------------------------------------------------- */
 
 /* Kernel-virtual address of physical address pa, and back. pa must be in RAM the kernel mapped

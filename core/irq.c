@@ -3,6 +3,10 @@
  * Interrupts. IRQControl hands out one IRQHandler cap per line; a handler binds a notification.
  * When a line fires the arch masks it and the kernel signals the notification; the driver's
  * IRQHandler_Ack unmasks it. Deleting the last IRQHandler cap releases the line.
+ *
+ * With several CPUs, IRQHandler_SetCPU routes a line to one of them; a new claim starts on the
+ * default CPU (CONFIG_IRQ_DEFAULT_CPU, or the boot CPU if that one did not start). The arch keeps
+ * the route (its controller needs it to mask, unmask and complete), so the core keeps none.
  */
 #include "cap.h"
 #include "cnode.h"
@@ -10,10 +14,28 @@
 #include "invocation.h"
 #include "irq.h"
 #include "notify.h"
+#include "sched.h"
 
 /* The kernel's own table of claimed lines and their notification caps. */
 static bool irq_claimed[ARCH_IRQ_LINES];
 static struct cte irq_ntfn[ARCH_IRQ_LINES];
+static unsigned irq_default_cpu;
+
+#ifdef CONFIG_DEBUG_SYSCALLS
+/* 1 + the CPU that took each line's last interrupt, 0 for none (MICA_SYS_DEBUG_IRQ_CPU). */
+_Static_assert(CONFIG_NR_CPUS < 255, "irq_took holds a CPU index + 1 in a byte");
+static uint8_t irq_took[ARCH_IRQ_LINES];
+#endif
+
+void irq_init_cpus(unsigned ncpus)
+{
+    if (CONFIG_IRQ_DEFAULT_CPU < ncpus) {
+        irq_default_cpu = CONFIG_IRQ_DEFAULT_CPU;
+        return;
+    }
+    klog_info("mica: CONFIG_IRQ_DEFAULT_CPU %u did not start: interrupts go to cpu 0\n",
+              (unsigned)CONFIG_IRQ_DEFAULT_CPU);
+}
 
 static void irq_invoke_get(struct cte *control, word_t irq, struct cte *dest)
 {
@@ -21,6 +43,7 @@ static void irq_invoke_get(struct cte *control, word_t irq, struct cte *dest)
 
     /* A claimed line is unmasked, an unclaimed one masked (seL4's setIRQState). */
     irq_claimed[irq] = true;
+    hal_irq_set_cpu(irq, irq_default_cpu);
     hal_irq_unmask(irq);
     cap_insert(dest, &c, control);
 }
@@ -78,6 +101,14 @@ static int irq_handler_decode(struct inv *inv)
         return irq_invoke_set_notification(irq, n, &c);
     case MICA_IRQ_HANDLER_ACK: hal_irq_unmask(irq); return MICA_OK;
     case MICA_IRQ_HANDLER_CLEAR: return cap_delete(&irq_ntfn[irq]);
+    case MICA_IRQ_HANDLER_SET_CPU:
+        if (inv->len < 1)
+            return MICA_ERR_TRUNCATED_MESSAGE;
+        /* Only a CPU that runs the kernel has its interrupt controller interface set up. */
+        if (inv->mr[0] >= sched_ncpus)
+            return MICA_ERR_RANGE;
+        hal_irq_set_cpu(irq, (unsigned)inv->mr[0]);
+        return MICA_OK;
     default: return MICA_ERR_ILLEGAL_OPERATION;
     }
 }
@@ -89,8 +120,22 @@ int irq_decode(struct inv *inv)
     return irq_handler_decode(inv);
 }
 
+#ifdef CONFIG_DEBUG_SYSCALLS
+int irq_debug_took(word_t irq, word_t *cpu)
+{
+    if (irq >= ARCH_IRQ_LINES || !hal_irq_valid(irq))
+        return MICA_ERR_RANGE;
+    *cpu = irq_took[irq] ? (word_t)irq_took[irq] - 1 : ~(word_t)0;
+    return MICA_OK;
+}
+#endif
+
 void irq_handle(word_t irq)
 {
+#ifdef CONFIG_DEBUG_SYSCALLS
+    if (irq < ARCH_IRQ_LINES)
+        irq_took[irq] = (uint8_t)(hal_cpu_id() + 1);
+#endif
     if (irq < ARCH_IRQ_LINES && irq_ntfn[irq].cap.type == MICA_OBJ_NOTIFICATION) {
         notify_signal(&irq_ntfn[irq].cap);
         return;

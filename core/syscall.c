@@ -7,6 +7,7 @@
 #include "cnode.h"
 #include "fault.h"
 #include "invocation.h"
+#include "irq.h"
 #include "ipc.h"
 #include "notify.h"
 #include "preempt.h"
@@ -121,6 +122,15 @@ static int sys_debug(struct tcb *t, word_t nr)
             return MICA_ERR_FAILED_LOOKUP;
         tcb_set_reg(t, ARG(0), slot->cap.type);
         return MICA_OK;
+#ifdef CONFIG_DEBUG_SYSCALLS
+    case MICA_SYS_DEBUG_IRQ_CPU: {
+        word_t cpu;
+        int err = irq_debug_took(arg, &cpu);
+        if (!err)
+            tcb_set_reg(t, ARG(0), cpu);
+        return err;
+    }
+#endif
     default: return MICA_ERR_UNKNOWN_SYSCALL;
     }
 }

@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * AArch64 interrupts through the GIC (drivers/intc: gicv2.c, gicv3.c), whichever the devicetree
- * describes and Kconfig built. SPIs (32 and up) are the user's lines, routed to the boot CPU;
- * the virtual timer's PPI and SGI 0 (the IPI) are the kernel's.
+ * describes and Kconfig built. SPIs (32 and up) are the user's lines, each routed to one CPU
+ * (GICv2 GICD_ITARGETSR, GICv3 GICD_IROUTER; the boot CPU until hal_irq_set_cpu); the virtual
+ * timer's PPI and SGI 0 (the IPI) are the kernel's.
  *
  * A report acknowledges the interrupt, masks the line and ends it (priority drop and
  * deactivation, EOImode 0) at once: the GIC forwards nothing for a disabled line, so a
  * level-triggered device that still asserts stays pending, and hal_irq_unmask's enable delivers it
  * again. Ending it only at the unmask, as the PLIC does, would leave the CPU interface's running
- * priority raised while user code runs.
+ * priority raised while user code runs. So nothing of a taken SPI stays with the CPU interface
+ * that took it: mask, unmask (the distributor's enable bit) and a new route may come from any CPU,
+ * and a route changed while the line is pending moves the pending interrupt (IHI 0048B 4.3.12,
+ * IHI 0069H 12.9.22).
  */
 #include "aarch64.h"
 #include "compiler.h"
@@ -155,6 +159,16 @@ void hal_irq_unmask(word_t irq)
 {
     if (hal_irq_valid(irq))
         enable((unsigned)irq, true);
+}
+
+void hal_irq_set_cpu(word_t irq, unsigned cpu)
+{
+    if (!hal_irq_valid(irq))
+        return;
+    if (v3())
+        gicv3_route(irq, aarch64_cpus[cpu].mpidr);
+    else
+        gicv2_route(irq, v2_target[cpu]);
 }
 
 /*

@@ -34,6 +34,13 @@ void hal_irq_unmask(word_t irq)
     masked_irqs &= ~((uint64_t)1 << irq);
 }
 
+/* One CPU, which takes every line: the core routes only to CPU 0. */
+void hal_irq_set_cpu(word_t irq, unsigned cpu)
+{
+    (void)irq;
+    (void)cpu;
+}
+
 static bool irq_take(struct hal_trap *trap)
 {
     uint64_t ready = pending_irqs & ~masked_irqs;

@@ -1,16 +1,27 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * RV64 device interrupts through the PLIC (drivers/intc/plic.c). Every line is routed to the boot
- * hart's S-mode context, which the devicetree names: the PLIC's interrupts-extended lists one
- * (cpu interrupt controller, cause) pair per context, and ours is the boot hart's cause 9 (S-mode
- * external interrupt, privileged spec 4.1.3).
+ * RV64 device interrupts through the PLIC (drivers/intc/plic.c). Each CPU has its hart's S-mode
+ * context, which the devicetree names: the PLIC's interrupts-extended lists one (cpu interrupt
+ * controller, cause) pair per context, and ours are the ones with cause 9 (S-mode external
+ * interrupt, privileged spec 4.1.3). A line is enabled in at most one context, its route's
+ * (hal_irq_set_cpu). Each hart sets up its own context when it arrives (riscv_irq_cpu_init):
+ * OpenSBI's warm boot of a hart, which HSM hart_start runs, disables every source in the hart's S
+ * context and raises its threshold to the maximum, so a set-up by the boot hart would be undone.
+ * The core routes nothing to a CPU before it arrived (core/boot.c waits for it).
  *
  * Masking uses the PLIC's own handshake: a claimed source forwards no new request until it is
- * completed. So the report (riscv_irq_claim) disables the line and does not complete it yet, and
+ * completed. So the report (riscv_irq_claim) claims the line and does not complete it yet, and
  * hal_irq_unmask enables it and then completes it. Completing at the report instead would let a
  * level-triggered device that is still asserting pend again at once and cause a spurious
- * interrupt after the unmask; completing a disabled source is silently ignored by the PLIC (spec,
- * "Interrupt Completion"), hence enable first.
+ * interrupt after the unmask; completing a source that is not enabled for the context written is
+ * silently ignored by the PLIC (spec, "Interrupt Completion"), hence enable first. The gateway
+ * that waits for the completion is the source's, not the context's, and the spec has any context
+ * the source is enabled for take the completion: so the unmask completes through the context the
+ * line is routed to now, whichever hart claimed it and whichever hart runs the unmask.
+ *
+ * The claim runs on the trapping hart before it has the kernel lock: it touches no enable bit
+ * (the claim alone holds the line back) and records the claim in a byte of its own, which no
+ * other hart writes until the core, under the lock, unmasks the line.
  */
 #include "fdt.h"
 #include "klog.h"
@@ -20,8 +31,10 @@
 #define PLIC_MAX_SOURCES 1023 /* the spec's limit: sources 1..1023 */
 
 static unsigned plic_sources;
-static unsigned boot_context;
-static uint32_t claimed[(PLIC_MAX_SOURCES + 1) / 32];
+static unsigned context[CONFIG_NR_CPUS];      /* each CPU's S-mode context */
+static uint8_t route[PLIC_MAX_SOURCES + 1];   /* the CPU each source goes to */
+static uint8_t claimed[PLIC_MAX_SOURCES + 1]; /* claimed and not yet completed */
+static uint32_t unmasked[(PLIC_MAX_SOURCES + 1) / 32];
 
 static const char *const plic_compat[] = {"riscv,plic0", "sifive,plic-1.0.0"};
 static const char *plic_compat_found;
@@ -40,12 +53,14 @@ BOOT_CODE void riscv_irq_init(const void *dtb)
     if (fdt_compatible_u32(dtb, plic_compat[i], "riscv,ndev", 0, &ndev) || ndev == 0 ||
         ndev > PLIC_MAX_SOURCES)
         kpanic("PLIC: missing or bad riscv,ndev");
-    if (fdt_intc_output(dtb, plic_compat[i], riscv_hartid[0], IRQ_S_EXT, &ctx))
-        kpanic("PLIC: no S-mode context for hart %lu", (unsigned long)riscv_hartid[0]);
     plic_sources = ndev;
-    boot_context = ctx;
     plic_compat_found = plic_compat[i];
     plic_init(hal_phys_to_virt(base), ndev);
+    for (unsigned cpu = 0; cpu < riscv_ncpus; cpu++) {
+        if (fdt_intc_output(dtb, plic_compat[i], riscv_hartid[cpu], IRQ_S_EXT, &ctx))
+            kpanic("PLIC: no S-mode context for hart %lu", (unsigned long)riscv_hartid[cpu]);
+        context[cpu] = ctx;
+    }
 }
 
 /*
@@ -69,21 +84,19 @@ BOOT_CODE void riscv_irq_devices(struct boot_params *bp)
         bp->device[bp->ndevice++] = (struct mem_range){console & ~(page - 1), page};
 }
 
-/* Only the boot hart takes device interrupts; the others' contexts stay disabled (see above). */
+/* Every source disabled, threshold 0: see above for why each hart does its own. */
 BOOT_CODE void riscv_irq_cpu_init(void)
 {
-    if (hal_cpu_id() == 0)
-        plic_context_init(boot_context);
+    plic_context_init(context[hal_cpu_id()]);
 }
 
 word_t riscv_irq_claim(void)
 {
-    unsigned irq = plic_claim(boot_context);
+    unsigned irq = plic_claim(context[hal_cpu_id()]);
 
     if (irq == 0 || irq > plic_sources)
         return 0;
-    plic_enable(boot_context, irq, false);
-    claimed[irq / 32] |= 1u << (irq % 32);
+    __atomic_store_n(&claimed[irq], 1, __ATOMIC_RELAXED);
     return irq;
 }
 
@@ -100,19 +113,46 @@ bool hal_irq_valid(word_t irq)
     return irq >= 1 && irq <= plic_sources;
 }
 
+static bool is_unmasked(unsigned irq)
+{
+    return unmasked[irq / 32] & (1u << (irq % 32));
+}
+
 void hal_irq_mask(word_t irq)
 {
-    if (hal_irq_valid(irq))
-        plic_enable(boot_context, (unsigned)irq, false);
+    if (!hal_irq_valid(irq))
+        return;
+    unmasked[irq / 32] &= ~(1u << (irq % 32));
+    plic_enable(context[route[irq]], (unsigned)irq, false);
 }
 
 void hal_irq_unmask(word_t irq)
 {
+    unsigned ctx;
+
     if (!hal_irq_valid(irq))
         return;
-    plic_enable(boot_context, (unsigned)irq, true);
-    if (claimed[irq / 32] & (1u << (irq % 32))) {
-        claimed[irq / 32] &= ~(1u << (irq % 32));
-        plic_complete(boot_context, (unsigned)irq);
+    ctx = context[route[irq]];
+    unmasked[irq / 32] |= 1u << (irq % 32);
+    plic_enable(ctx, (unsigned)irq, true);
+    if (__atomic_load_n(&claimed[irq], __ATOMIC_RELAXED)) {
+        __atomic_store_n(&claimed[irq], 0, __ATOMIC_RELAXED);
+        /* The byte is clear before the completion lets the line be claimed again (a claim on
+         * another hart then sets it): order the store before the device write (fence w,o). */
+        __asm__ volatile("fence w, o" ::: "memory");
+        plic_complete(ctx, (unsigned)irq);
     }
+}
+
+/* Move the enable bit, if the line is unmasked; a pending request then reaches the new context. A
+ * claim that is not yet completed needs nothing: the unmask completes it through the new one. */
+void hal_irq_set_cpu(word_t irq, unsigned cpu)
+{
+    if (!hal_irq_valid(irq) || route[irq] == cpu)
+        return;
+    if (is_unmasked((unsigned)irq)) {
+        plic_enable(context[route[irq]], (unsigned)irq, false);
+        plic_enable(context[cpu], (unsigned)irq, true);
+    }
+    route[irq] = (uint8_t)cpu;
 }

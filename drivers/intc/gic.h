@@ -9,7 +9,8 @@
  *
  * Every interrupt is non-secure Group 1 (v3) or the one group of a GIC without security (v2),
  * priority GIC_PRIORITY, level-sensitive as at reset, and starts disabled. SPIs go to the boot
- * CPU. The end of an interrupt both drops the priority and deactivates it (EOImode 0).
+ * CPU until routed elsewhere (gicv2_route, gicv3_route). The end of an interrupt both drops the
+ * priority and deactivates it (EOImode 0).
  */
 #ifndef MICA_GIC_H
 #define MICA_GIC_H
@@ -38,6 +39,8 @@ uint32_t gicv2_ack(void);
 void gicv2_eoi(uint32_t iar);
 void gicv2_enable(unsigned intid, bool on);
 void gicv2_send_sgi(uint8_t cpu_mask, unsigned sgi);
+/* Send SPI intid to the CPU interfaces in cpu_mask (gicv2_cpu_mask of the target). */
+void gicv2_route(unsigned intid, uint8_t cpu_mask);
 
 /* GICv3 (gicv3.c). SPIs are routed to boot_affinity (MPIDR_EL1's Aff3.Aff2.Aff1.Aff0); each CPU
  * finds its redistributor in the region by its affinity. PPIs and SGIs are enabled on the CPU
@@ -48,5 +51,7 @@ uint32_t gicv3_ack(void);
 void gicv3_eoi(uint32_t intid);
 void gicv3_enable(unsigned cpu, unsigned intid, bool on);
 void gicv3_send_sgi(uint64_t affinity, unsigned sgi);
+/* Send SPI intid to the CPU with this affinity (MPIDR_EL1's affinity fields). */
+void gicv3_route(unsigned intid, uint64_t affinity);
 
 #endif

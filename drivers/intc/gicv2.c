@@ -46,7 +46,7 @@ BOOT_CODE unsigned gicv2_init(void *d, void *c)
     gic_dist_init(dist, &lines);
     boot = gicv2_cpu_mask();
     for (unsigned i = GIC_FIRST_SPI; i < lines; i++)
-        ((volatile uint8_t *)dreg(GICD_ITARGETSR))[i] = boot;
+        gicv2_route(i, boot);
     *dreg(GICD_CTLR) = 1;
     return lines;
 }
@@ -78,6 +78,12 @@ void gicv2_eoi(uint32_t iar)
 void gicv2_enable(unsigned intid, bool on)
 {
     gic_dist_enable(dist, intid, on);
+}
+
+/* 4.3.12: ITARGETSR is byte-accessible, one byte per interrupt. */
+void gicv2_route(unsigned intid, uint8_t cpu_mask)
+{
+    ((volatile uint8_t *)dreg(GICD_ITARGETSR))[intid] = cpu_mask;
 }
 
 /* 4.3.15: TargetListFilter 0, the CPU target list in bits 23:16. */

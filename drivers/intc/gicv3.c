@@ -68,7 +68,13 @@ static void dist_ctlr(uint32_t v)
         ;
 }
 
-/* IROUTER (12.9.22): Aff3 in bits 39:32, Aff2.Aff1.Aff0 in 23:0, as MPIDR_EL1 has them. */
+/* IROUTER (12.9.22): Aff3 in bits 39:32, Aff2.Aff1.Aff0 in 23:0, as MPIDR_EL1 has them, and
+ * Interrupt_Routing_Mode (bit 31) 0: this one CPU. */
+void gicv3_route(unsigned intid, uint64_t affinity)
+{
+    *(volatile uint64_t *)(dreg(GICD_IROUTER) + 2 * intid) = affinity & 0xff00fffffful;
+}
+
 BOOT_CODE unsigned gicv3_init(void *d, void *rd, size_t rd_size, uint64_t boot_affinity)
 {
     unsigned lines;
@@ -81,7 +87,7 @@ BOOT_CODE unsigned gicv3_init(void *d, void *rd, size_t rd_size, uint64_t boot_a
     for (unsigned i = GIC_FIRST_SPI; i < lines; i += 32)
         *dreg(GICD_IGROUPR + i / 8) = 0xffffffff;
     for (unsigned i = GIC_FIRST_SPI; i < lines; i++)
-        *(volatile uint64_t *)(dreg(GICD_IROUTER) + 2 * i) = boot_affinity;
+        gicv3_route(i, boot_affinity);
     dist_ctlr(GICD_CTLR_ARE);
     dist_ctlr(GICD_CTLR_ARE | GICD_CTLR_GRP1);
     return lines;

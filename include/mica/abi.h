@@ -32,6 +32,7 @@ enum mica_syscall {
     MICA_SYS_DEBUG_WRITE,     /* ARG0 = length; bytes are in the caller's IPC buffer mr[] */
     MICA_SYS_DEBUG_HALT,      /* ARG0 = exit status; stops the machine */
     MICA_SYS_DEBUG_CAP_TYPE,  /* ARG0 = cptr; returns enum mica_cap_type in ARG0 */
+    MICA_SYS_DEBUG_IRQ_CPU,   /* ARG0 = irq; returns in ARG0 the CPU that took its last interrupt */
 };
 
 /*

@@ -124,11 +124,13 @@ enum mica_label {
 
     /* IRQControl: Get: MR0 irq, MR1 dest_index, MR2 dest_depth, CAP0 dest root.
      * IRQHandler: SetNotification: CAP0 notification (null clears). Ack: unmask the line.
-     * Clear: unbind the notification. */
+     * Clear: unbind the notification. SetCPU: MR0 cpu (a started CPU, < bootinfo num_cpus): route
+     * the line to it. */
     MICA_IRQ_CONTROL_GET = 64,
     MICA_IRQ_HANDLER_SET_NOTIFICATION,
     MICA_IRQ_HANDLER_ACK,
     MICA_IRQ_HANDLER_CLEAR,
+    MICA_IRQ_HANDLER_SET_CPU,
 
     /* Frame: Map: MR0 vaddr, MR1 rights (MICA_VM_*), MR2 attr, CAP0 vspace. Remap: MR0 rights,
      * MR1 attr (frame must be mapped). Unmap: none. GetAddress: returns MR0 physical address.

@@ -36,6 +36,25 @@ DECLARE_TESTS(smp);
 /* A cptr that does not resolve in the root task's CSpace: a set bit where the guard is 0. */
 #define BAD_CPTR ((mica_cptr_t)1 << (MICA_WORD_BITS - 1))
 
+/* The board's test interrupt (test_board.c: the goldfish RTC alarm on qemu-virt-riscv64, the
+ * PL061 GPIO's pin 0 on qemu-virt-aarch64), for other groups. board_line_claim maps the device at
+ * va, claims its line into l->handler and binds notification n (badge 0x4); false after a failed
+ * check, or after a skip on a board without one. raise makes the device request the interrupt
+ * (the RTC: 1 ms later), lower withdraws the request; release turns the device off, unmaps it and
+ * deletes the handler, which frees the line. */
+struct board_line {
+    mica_word_t irq;
+    volatile uint32_t *regs;
+    mica_cptr_t frame, handler;
+};
+bool board_line_claim(struct board_line *l, mica_cptr_t n, mica_word_t va);
+void board_line_raise(struct board_line *l);
+void board_line_lower(struct board_line *l);
+void board_line_release(struct board_line *l);
+
+/* Claim the first line IRQControl hands out below 1024 into slot: its number, or ~0 for none. */
+mica_word_t irq_claim_any(mica_cptr_t slot);
+
 /* Objects every other test needs. */
 static inline mica_cptr_t new_ep(void)
 {

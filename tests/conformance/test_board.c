@@ -179,6 +179,63 @@ static void t_rtc_driver(void)
     }
     rtc[RTC_IRQ_ENABLED / 4] = 0;
     mica_frame_unmap(frame);
+    mica_cnode_delete(MICA_INIT_CNODE, h, MICA_WORD_BITS); /* frees the line for other tests */
+}
+
+static void gpio_pin0_interrupts(volatile uint32_t *gpio)
+{
+    gpio[GPIO_DIR / 4] = 1;
+    gpio[GPIO_IS / 4] = 1;
+    gpio[GPIO_IEV / 4] = 1;
+    gpio[GPIO_IE / 4] = 1;
+}
+
+bool board_line_claim(struct board_line *l, mica_cptr_t n, mica_word_t va)
+{
+    if (on_virt_riscv64()) {
+        l->irq = VIRT_RTC_IRQ;
+        l->regs = device_driver(VIRT_RTC_BASE, l->irq, va, &l->frame, &l->handler, n);
+    } else if (on_virt_aarch64()) {
+        l->irq = ARM_VIRT_GPIO_IRQ;
+        l->regs = device_driver(ARM_VIRT_GPIO_BASE, l->irq, va, &l->frame, &l->handler, n);
+        if (l->regs)
+            gpio_pin0_interrupts(l->regs);
+    } else {
+        tap_skip("needs qemu-virt-riscv64 or qemu-virt-aarch64 (a device whose interrupt a "
+                 "test can raise)");
+        return false;
+    }
+    return l->regs != NULL;
+}
+
+void board_line_raise(struct board_line *l)
+{
+    if (on_virt_riscv64())
+        rtc_alarm(l->regs);
+    else
+        l->regs[GPIO_DATA_PIN0 / 4] = 1;
+}
+
+void board_line_lower(struct board_line *l)
+{
+    if (on_virt_riscv64()) {
+        l->regs[RTC_CLEAR_INTERRUPT / 4] = 1;
+    } else {
+        l->regs[GPIO_DATA_PIN0 / 4] = 0;
+        l->regs[GPIO_IC / 4] = 1;
+    }
+}
+
+void board_line_release(struct board_line *l)
+{
+    board_line_lower(l);
+    if (on_virt_riscv64())
+        l->regs[RTC_IRQ_ENABLED / 4] = 0;
+    else
+        l->regs[GPIO_IE / 4] = 0;
+    mica_frame_unmap(l->frame);
+    CHECK_INV(MICA_CNODE_DELETE, mica_cnode_delete(MICA_INIT_CNODE, l->handler, MICA_WORD_BITS),
+              MICA_OK);
 }
 
 /*
@@ -200,10 +257,7 @@ static void t_gpio_driver(void)
         device_driver(ARM_VIRT_GPIO_BASE, ARM_VIRT_GPIO_IRQ, (mica_word_t)1 << 31, &frame, &h, n);
     if (!gpio)
         return;
-    gpio[GPIO_DIR / 4] = 1;
-    gpio[GPIO_IS / 4] = 1;
-    gpio[GPIO_IEV / 4] = 1;
-    gpio[GPIO_IE / 4] = 1;
+    gpio_pin0_interrupts(gpio);
     for (int round = 0; round < 3; round++) {
         gpio[GPIO_DATA_PIN0 / 4] = 1;
         CHECK(gpio[GPIO_RIS / 4] & 1);
@@ -223,6 +277,7 @@ static void t_gpio_driver(void)
     gpio[GPIO_IE / 4] = 0;
     CHECK_INV(MICA_IRQ_HANDLER_ACK, mica_irq_handler_ack(h), MICA_OK);
     mica_frame_unmap(frame);
+    mica_cnode_delete(MICA_INIT_CNODE, h, MICA_WORD_BITS); /* frees the line for other tests */
 }
 
 #if defined(__aarch64__)

@@ -5,8 +5,7 @@
 
 #define IRQ_SEARCH_MAX 1024
 
-/* Claim the first available IRQ into slot; returns its number or ~0 if none. */
-static mica_word_t claim_any(mica_cptr_t slot)
+mica_word_t irq_claim_any(mica_cptr_t slot)
 {
     for (mica_word_t irq = 0; irq < IRQ_SEARCH_MAX; irq++) {
         if (mica_irq_control_get(MICA_INIT_IRQ_CONTROL, irq, ROOT, slot, ROOT_DEPTH) == MICA_OK)
@@ -18,7 +17,7 @@ static mica_word_t claim_any(mica_cptr_t slot)
 static void t_irq_get(void)
 {
     mica_cptr_t h = env_slot(), h2 = env_slot();
-    mica_word_t irq = claim_any(h);
+    mica_word_t irq = irq_claim_any(h);
 
     if (irq == ~(mica_word_t)0) {
         tap_skip("IRQControl hands out no line below 1024 on this board");
@@ -40,7 +39,7 @@ static void t_irq_get(void)
 static void t_irq_get_errors(void)
 {
     mica_cptr_t h = env_slot(), n = new_ntfn();
-    mica_word_t irq = claim_any(h);
+    mica_word_t irq = irq_claim_any(h);
     mica_word_t mr[3] = {0, env_slot(), ROOT_DEPTH};
 
     CHECK_INV(
@@ -82,7 +81,7 @@ static void t_irq_handler(void)
 {
     mica_cptr_t h = env_slot(), n = new_ntfn(), ep = new_ep();
 
-    if (claim_any(h) == ~(mica_word_t)0) {
+    if (irq_claim_any(h) == ~(mica_word_t)0) {
         tap_skip("IRQControl hands out no line below 1024 on this board");
         return;
     }
@@ -135,7 +134,7 @@ static void t_irq_delivery(void)
         tap_skip("the suite cannot raise an interrupt on this board");
         return;
     }
-    irq = claim_any(h);
+    irq = irq_claim_any(h);
     if (irq == ~(mica_word_t)0) {
         FAIL("no IRQ line to claim");
         return;
@@ -186,7 +185,7 @@ static void t_irq_invalid_lines(void)
 static void t_irq_handler_copies(void)
 {
     mica_cptr_t h = env_slot(), h2 = env_slot(), h3 = env_slot();
-    mica_word_t irq = claim_any(h);
+    mica_word_t irq = irq_claim_any(h);
 
     if (irq == ~(mica_word_t)0) {
         tap_skip("IRQControl hands out no line below 1024 on this board");
@@ -216,7 +215,7 @@ static void t_irq_delete_releases(void)
         tap_skip("the suite cannot raise an interrupt on this board");
         return;
     }
-    irq = claim_any(h);
+    irq = irq_claim_any(h);
     CHECK_INV(MICA_IRQ_HANDLER_SET_NOTIFICATION, mica_irq_handler_set_notification(h, n), MICA_OK);
     CHECK_INV(MICA_CNODE_DELETE, mica_cnode_delete(ROOT, h, ROOT_DEPTH), MICA_OK);
     hosted_irq_inject((unsigned)irq);
@@ -244,7 +243,7 @@ static void t_irq_set_notification_replaces(void)
         tap_skip("the suite cannot raise an interrupt on this board");
         return;
     }
-    irq = claim_any(h);
+    irq = irq_claim_any(h);
     CHECK_INV(MICA_IRQ_HANDLER_SET_NOTIFICATION,
               mica_irq_handler_set_notification(h, env_mint(n1, MICA_RIGHTS_ALL, 0x1)), MICA_OK);
     CHECK_INV(MICA_IRQ_HANDLER_SET_NOTIFICATION,
@@ -286,7 +285,7 @@ static void t_irq_wakes_waiter(void)
         tap_skip("the suite cannot raise an interrupt on this board");
         return;
     }
-    irq = claim_any(h);
+    irq = irq_claim_any(h);
     CHECK_INV(MICA_IRQ_HANDLER_SET_NOTIFICATION,
               mica_irq_handler_set_notification(h, env_mint(n, MICA_RIGHTS_ALL, 0x80)), MICA_OK);
     CHECK_INV(MICA_IRQ_HANDLER_ACK, mica_irq_handler_ack(h), MICA_OK);

@@ -2,7 +2,8 @@
 /*
  * SMP: threads on the CPU of their SchedContext (the SchedControl that configured it), woken
  * there by IPC and signals from another CPU, moved by a reconfiguration, stopped by Suspend and
- * deletion while they run elsewhere. Skipped with one CPU. The root task runs on CPU 0 at the
+ * deletion while they run elsewhere; device interrupts routed to a chosen CPU. Skipped with one
+ * CPU (but for IRQHandler_SetCPU's argument errors). The root task runs on CPU 0 at the
  * highest priority and spins where it waits, so that a helper's progress while it waits shows
  * the helper ran on another CPU; bounded spins make a lost wake-up a failure, not a hang.
  */
@@ -360,6 +361,109 @@ static void t_smp_tlb_shootdown(void)
     CHECK_INV(MICA_TCB_SUSPEND, mica_tcb_suspend(t.tcb), MICA_OK);
 }
 
+/* IRQHandler_SetCPU's errors, on any number of CPUs, on a line of whatever board this is. */
+static void t_smp_irq_set_cpu_errors(void)
+{
+    mica_cptr_t h = env_slot(), n = new_ntfn();
+    mica_word_t irq = irq_claim_any(h), cpu = 0;
+
+    CHECK_SYS(MICA_SYS_DEBUG_IRQ_CPU, mica_debug_irq_cpu(~(mica_word_t)0, &cpu), MICA_ERR_RANGE);
+    if (irq == ~(mica_word_t)0) {
+        tap_skip("IRQControl hands out no line below 1024 on this board");
+        return;
+    }
+    /* The boot CPU is always there; the CPU after the last started one is not. */
+    CHECK_INV(MICA_IRQ_HANDLER_SET_CPU, mica_irq_handler_set_cpu(h, 0), MICA_OK);
+    CHECK_INV(MICA_IRQ_HANDLER_SET_CPU, mica_irq_handler_set_cpu(h, env_bi->num_cpus),
+              MICA_ERR_RANGE);
+    CHECK_INV(MICA_IRQ_HANDLER_SET_CPU, mica_irq_handler_set_cpu(h, ~(mica_word_t)0),
+              MICA_ERR_RANGE);
+    CHECK_INV(MICA_IRQ_HANDLER_SET_CPU, mica_invoke(h, MICA_IRQ_HANDLER_SET_CPU, 0, 0, 0, 0, 0),
+              MICA_ERR_TRUNCATED_MESSAGE);
+    CHECK_INV(MICA_IRQ_HANDLER_SET_CPU, mica_irq_handler_set_cpu(n, 0), MICA_ERR_ILLEGAL_OPERATION);
+    CHECK_INV(MICA_IRQ_HANDLER_SET_CPU, mica_irq_handler_set_cpu(MICA_INIT_IRQ_CONTROL, 0),
+              MICA_ERR_ILLEGAL_OPERATION);
+    /* A line that has not interrupted since it was claimed may have done so before: only the
+     * debug query's answer for a claimable line is checked. */
+    CHECK_SYS(MICA_SYS_DEBUG_IRQ_CPU, mica_debug_irq_cpu(irq, &cpu), MICA_OK);
+    CHECK(cpu == ~(mica_word_t)0 || cpu < env_bi->num_cpus);
+    CHECK_INV(MICA_CNODE_DELETE, mica_cnode_delete(ROOT, h, ROOT_DEPTH), MICA_OK);
+}
+
+struct irq_waiter {
+    mica_cptr_t n;
+    volatile unsigned long seen;
+};
+
+static void irq_wait_fn(mica_word_t arg)
+{
+    struct irq_waiter *w = PTR(arg);
+
+    while (mica_wait(w->n, NULL) == MICA_OK)
+        w->seen++;
+}
+
+/* Wait for the waiter's seen-th interrupt, and return the CPU the kernel says took it (~0 after a
+ * failed check). */
+static mica_word_t irq_taken(struct irq_waiter *w, struct board_line *l, unsigned long seen)
+{
+    mica_word_t took = ~(mica_word_t)0;
+
+    if (CHECK(spin_until(&w->seen, seen)))
+        CHECK_SYS(MICA_SYS_DEBUG_IRQ_CPU, mica_debug_irq_cpu(l->irq, &took), MICA_OK);
+    return took;
+}
+
+/*
+ * The board's device line, first on the default CPU, then routed to CPU 1 (where its driver thread
+ * waits), to the last CPU, and back to CPU 0: the kernel's record of which CPU took each interrupt
+ * must follow the route. Each new route is set while the line is masked after an interrupt
+ * (claimed, not yet acknowledged) and the device already requests the next one; the root task
+ * acknowledges from CPU 0. Then the line is routed away from the default, its handler deleted and
+ * the line claimed again: it must be back on the default CPU.
+ */
+static void t_smp_irq_route(void)
+{
+    struct thread t;
+    struct board_line l;
+    struct irq_waiter w = {new_ntfn(), 0};
+    mica_word_t cpus[4] = {0, 1, env_bi->num_cpus - 1, 0}, took, other;
+
+    if (smp_skip() || !board_line_claim(&l, w.n, (mica_word_t)1 << 31))
+        return;
+    if (!spawn_on(&t, 1, HELPER_PRIO, irq_wait_fn, ARG(&w)))
+        return;
+    board_line_raise(&l);
+    for (unsigned i = 0; i < 4 && !tap_failed(); i++) {
+        took = irq_taken(&w, &l, i + 1);
+        if (i == 0) {
+            CHECK(took < env_bi->num_cpus);
+            cpus[0] = took; /* the default CPU (CONFIG_IRQ_DEFAULT_CPU) */
+        }
+        CHECK_EQ(took, cpus[i]);
+        board_line_lower(&l);
+        if (i + 1 < 4) {
+            board_line_raise(&l);
+            CHECK_INV(MICA_IRQ_HANDLER_SET_CPU, mica_irq_handler_set_cpu(l.handler, cpus[i + 1]),
+                      MICA_OK);
+        }
+        CHECK_INV(MICA_IRQ_HANDLER_ACK, mica_irq_handler_ack(l.handler), MICA_OK);
+    }
+    other = cpus[0] == 1 ? 0 : 1;
+    CHECK_INV(MICA_IRQ_HANDLER_SET_CPU, mica_irq_handler_set_cpu(l.handler, other), MICA_OK);
+    CHECK_INV(MICA_CNODE_DELETE, mica_cnode_delete(ROOT, l.handler, ROOT_DEPTH), MICA_OK);
+    CHECK_INV(MICA_IRQ_CONTROL_GET,
+              mica_irq_control_get(MICA_INIT_IRQ_CONTROL, l.irq, ROOT, l.handler, ROOT_DEPTH),
+              MICA_OK);
+    CHECK_INV(MICA_IRQ_HANDLER_SET_NOTIFICATION,
+              mica_irq_handler_set_notification(l.handler, env_mint(w.n, MICA_RIGHTS_ALL, 0x4)),
+              MICA_OK);
+    board_line_raise(&l);
+    CHECK_EQ(irq_taken(&w, &l, 5), cpus[0]);
+    CHECK_INV(MICA_TCB_SUSPEND, mica_tcb_suspend(t.tcb), MICA_OK);
+    board_line_release(&l);
+}
+
 const struct tap_test smp_tests[] = {
     TEST(t_smp_pinned, "smp: a thread pinned to each other CPU counts while the root task runs",
          INV(MICA_SCHED_CONTROL_CONFIGURE, MICA_OK)),
@@ -378,5 +482,15 @@ const struct tap_test smp_tests[] = {
          INV(MICA_SCHED_CONTEXT_UNBIND, MICA_OK), SYS(MICA_SYS_CALL, MICA_OK)),
     TEST(t_smp_tlb_shootdown, "smp: a page unmapped on CPU 0 faults at once on CPU 1",
          INV(MICA_FRAME_UNMAP, MICA_OK), SYS(MICA_SYS_NBRECV, MICA_OK)),
+    TEST(t_smp_irq_set_cpu_errors, "smp: IRQHandler_SetCPU argument errors",
+         INV(MICA_IRQ_HANDLER_SET_CPU, MICA_OK), INV(MICA_IRQ_HANDLER_SET_CPU, MICA_ERR_RANGE),
+         INV(MICA_IRQ_HANDLER_SET_CPU, MICA_ERR_TRUNCATED_MESSAGE),
+         INV(MICA_IRQ_HANDLER_SET_CPU, MICA_ERR_ILLEGAL_OPERATION),
+         SYS(MICA_SYS_DEBUG_IRQ_CPU, MICA_ERR_RANGE), SYS(MICA_SYS_DEBUG_IRQ_CPU, MICA_OK)),
+    TEST(t_smp_irq_route,
+         "smp: a device line routed to CPU 1, the last CPU and back to CPU 0 is taken there; "
+         "a new claim starts on the default CPU",
+         INV(MICA_IRQ_HANDLER_SET_CPU, MICA_OK), SYS(MICA_SYS_DEBUG_IRQ_CPU, MICA_OK),
+         INV(MICA_IRQ_CONTROL_GET, MICA_OK)),
 };
 DEFINE_COUNT(smp);

@@ -210,6 +210,11 @@ mica_error_t mica_irq_handler_clear(mica_cptr_t handler)
     return invoke_mrs(handler, MICA_IRQ_HANDLER_CLEAR, 0, 0);
 }
 
+mica_error_t mica_irq_handler_set_cpu(mica_cptr_t handler, mica_word_t cpu)
+{
+    return invoke_mrs(handler, MICA_IRQ_HANDLER_SET_CPU, 1, MRS(cpu));
+}
+
 mica_error_t mica_frame_map(mica_cptr_t frame, mica_cptr_t vspace, mica_word_t vaddr,
                             mica_word_t rights, mica_word_t attr)
 {

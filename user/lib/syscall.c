@@ -163,3 +163,13 @@ mica_error_t mica_debug_cap_type(mica_cptr_t cptr, mica_word_t *type)
         *type = r.r[A_CAP];
     return err;
 }
+
+mica_error_t mica_debug_irq_cpu(mica_word_t irq, mica_word_t *cpu)
+{
+    struct mica_regs r = {{irq, 0, 0, 0, 0, 0, 0, MICA_SYS_DEBUG_IRQ_CPU}};
+    mica_error_t err = mica_syscall(&r);
+
+    if (cpu && err == MICA_OK)
+        *cpu = r.r[A_CAP];
+    return err;
+}

@@ -75,6 +75,7 @@ mica_error_t mica_irq_control_get(mica_cptr_t irq_control, mica_word_t irq, mica
 mica_error_t mica_irq_handler_set_notification(mica_cptr_t handler, mica_cptr_t ntfn);
 mica_error_t mica_irq_handler_ack(mica_cptr_t handler);
 mica_error_t mica_irq_handler_clear(mica_cptr_t handler);
+mica_error_t mica_irq_handler_set_cpu(mica_cptr_t handler, mica_word_t cpu);
 
 /* Frame / PageTable. On MICA_ERR_FAILED_LOOKUP, mica_get_mr(0) is the missing level. */
 mica_error_t mica_frame_map(mica_cptr_t frame, mica_cptr_t vspace, mica_word_t vaddr,

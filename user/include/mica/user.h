@@ -79,6 +79,8 @@ mica_error_t mica_debug_putc(char c);
 mica_error_t mica_debug_write(const char *s, size_t len);
 _Noreturn void mica_debug_halt(int status);
 mica_error_t mica_debug_cap_type(mica_cptr_t cptr, mica_word_t *type);
+/* The CPU that took irq's last interrupt, ~0 if none has come since boot. */
+mica_error_t mica_debug_irq_cpu(mica_word_t irq, mica_word_t *cpu);
 
 /* A clock for benchmarks, read in user mode without a syscall, and its unit: ns of the host's
  * monotonic clock on hosted; instructions retired on riscv64 and the PMU cycle counter on aarch64
