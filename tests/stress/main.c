@@ -31,7 +31,7 @@
 #define STRESS_SECONDS 60
 #define EPOCH_MS       2000
 #define RING_LAPS      20
-#define RESCUE_MS      100
+#define RESCUE_MS      20
 #define HOP_TIMEOUT_MS 10000 /* generous: a lap takes about 100 ms under the invariant checker */
 #define NSCRATCH       48
 #define NHELPERS       3 /* the ring below is written for three */
@@ -589,7 +589,7 @@ int mica_main(const struct mica_bootinfo *bi)
             for (unsigned i = 0; i < NHELPERS; i++)
                 last[i] = helper_progress(i);
             while ((now = now_us()) < epoch_end) {
-                for (unsigned k = 0; k < 32; k++, ops++) {
+                for (unsigned k = 0; k < 8; k++, ops++) {
                     if (ops % 32 == 0)
                         refill();
                     random_op();
