@@ -464,7 +464,7 @@ static mica_error_t restart_helper(unsigned i)
     mica_word_t regs[3] = {(mica_word_t)helper, (mica_word_t)(stacks[i] + STACK), i};
     mica_error_t err;
 
-    mica_sched_context_bind(helper_sc[i], helper_tcb[i]); /* MICA_ERR_... if still bound */
+    mica_sched_context_bind(helper_sc[i], helper_tcb[i]); /* fails while still bound: fine */
     mica_tcb_unbind_notification(helper_tcb[i]);
     if ((err = mica_tcb_suspend(helper_tcb[i])) ||
         (err = mica_tcb_configure(helper_tcb[i], MICA_INIT_CNODE, MICA_INIT_VSPACE, helper_addr[i],
