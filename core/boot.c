@@ -347,6 +347,9 @@ _Noreturn void kernel_main(struct boot_params *bp)
 {
     uint64_t ram = 0;
 
+#if CONFIG_NR_CPUS > 1
+    hal_cpu_local_set(&cpus[0]);
+#endif
     hal_platform_init(bp);
     for (unsigned i = 0; i < bp->nram; i++)
         ram += bp->ram[i].size;
@@ -364,7 +367,9 @@ _Noreturn void kernel_main(struct boot_params *bp)
 #ifdef CONFIG_SMP
 _Noreturn void kernel_secondary_main(unsigned cpu)
 {
-    (void)cpu;
+#if CONFIG_NR_CPUS > 1
+    hal_cpu_local_set(&cpus[cpu]);
+#endif
     smp_lock();
     kernel_start();
 }

@@ -78,7 +78,7 @@ static inline __attribute__((always_inline)) void fp_transfer(struct tcb *s, str
 }
 
 /* A Call whose receiver r waits on the endpoint: t's switch to r, or NULL for the slow path. */
-static inline __attribute__((always_inline)) struct tcb *fp_call(struct tcb *t)
+static inline __attribute__((always_inline)) struct tcb *fp_call(struct cpu *cpu, struct tcb *t)
 {
     word_t info = tcb_reg(t, ARG(1));
     struct cte *slot;
@@ -98,7 +98,6 @@ static inline __attribute__((always_inline)) struct tcb *fp_call(struct tcb *t)
     if (ep->state != EP_RECV || !r->reply || (CONFIG_NR_CPUS > 1 && r->cpu != t->cpu) || t->fault ||
         !fp_vspace_ok(r))
         return NULL;
-    struct cpu *cpu = sched_cpu(t);
     struct sched_context *sc = r->sc ? r->sc : t->sc;
     uint64_t now = 0;
     if (r->sc ? !sched_switch_ok_other(cpu, t, r, sc, &now) : !sched_switch_ok_same(cpu, t, r))
@@ -135,7 +134,8 @@ static inline __attribute__((always_inline)) struct tcb *fp_call(struct tcb *t)
 
 /* A ReplyRecv that answers a caller and then waits with no client queued: t's switch to the
  * caller, or NULL for the slow path. */
-static inline __attribute__((always_inline)) struct tcb *fp_reply_recv(struct tcb *t)
+static inline __attribute__((always_inline)) struct tcb *fp_reply_recv(struct cpu *cpu,
+                                                                       struct tcb *t)
 {
     word_t info = tcb_reg(t, ARG(1));
     struct cte *slot, *rslot;
@@ -163,7 +163,6 @@ static inline __attribute__((always_inline)) struct tcb *fp_reply_recv(struct tc
      * (sched_context_return: from the top of its call stack, not dying, to a caller without
      * one), or its own. */
     struct sched_context *sc = reply->sc;
-    struct cpu *cpu = sched_cpu(t);
     uint64_t now = 0;
     if (sc) {
         if (sc != t->sc || sc->reply != reply || sc->dying || caller->sc ||
@@ -206,7 +205,7 @@ static inline __attribute__((always_inline)) struct tcb *fp_reply_recv(struct tc
 
 /* What the slow path does last before a return to user mode, minus the scheduler: the invariant
  * check, if built in, and the partner's address space. */
-static inline __attribute__((always_inline)) struct arch_ctx *fp_run(struct tcb *p)
+static inline __attribute__((always_inline)) struct arch_ctx *fp_run(struct cpu *c, struct tcb *p)
 {
     if (IS_ENABLED(CONFIG_INVARIANTS))
         invariants_check();
@@ -215,35 +214,40 @@ static inline __attribute__((always_inline)) struct arch_ctx *fp_run(struct tcb 
 #else
     vspace_switch(p);
 #endif
-    smp_exit(sched_cpu(p), p);
+    smp_exit_local(c, p);
     return &p->ctx;
 }
 
-/* The entry both fast paths share: the lock (SMP), then the running thread's invariants if built
- * in. False: a stall overtook the syscall (smp.h), which runs again later. */
-static inline __attribute__((always_inline)) bool fp_enter(struct arch_ctx *ctx)
-{
-    if (smp_enter(smp_this_cpu(), SMP_ENTRY_SYSCALL))
-        return false;
-    if (IS_ENABLED(CONFIG_INVARIANTS))
-        invariants_running(tcb_of(ctx));
-    return true;
-}
-
+/*
+ * Both entries: c is this CPU, computed once (with SMP, where the partner must be on the same CPU
+ * as the caller, every per-CPU access of the fast path is to c). A contended lock goes to the
+ * slow path, which waits (smp.h, smp_ticket). The running thread's invariants, if built in, are
+ * checked before anything relies on them.
+ */
 struct arch_ctx *kernel_fastpath_call(struct arch_ctx *ctx)
 {
-    if (!fp_enter(ctx))
-        return kernel_dropped();
-    struct tcb *p = fp_call(tcb_of(ctx));
+    struct cpu *c = smp_this_cpu();
+    uint32_t me;
 
-    return p ? fp_run(p) : kernel_syscall_slow(ctx);
+    if (!smp_ticket(&me))
+        return kernel_syscall_contended(ctx, me);
+    if (IS_ENABLED(CONFIG_INVARIANTS))
+        invariants_running(tcb_of(ctx));
+    struct tcb *p = fp_call(c, tcb_of(ctx));
+
+    return p ? fp_run(c, p) : kernel_syscall_slow(ctx);
 }
 
 struct arch_ctx *kernel_fastpath_reply_recv(struct arch_ctx *ctx)
 {
-    if (!fp_enter(ctx))
-        return kernel_dropped();
-    struct tcb *p = fp_reply_recv(tcb_of(ctx));
+    struct cpu *c = smp_this_cpu();
+    uint32_t me;
 
-    return p ? fp_run(p) : kernel_syscall_slow(ctx);
+    if (!smp_ticket(&me))
+        return kernel_syscall_contended(ctx, me);
+    if (IS_ENABLED(CONFIG_INVARIANTS))
+        invariants_running(tcb_of(ctx));
+    struct tcb *p = fp_reply_recv(c, tcb_of(ctx));
+
+    return p ? fp_run(c, p) : kernel_syscall_slow(ctx);
 }

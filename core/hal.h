@@ -73,6 +73,17 @@ void hal_platform_init(struct boot_params *bp);
 /* Index of the executing CPU, 0..ncpus-1 (not the hardware id). Any context. */
 unsigned hal_cpu_id(void);
 
+#if CONFIG_NR_CPUS > 1
+/* The core's pointer for the executing CPU (its struct cpu), kept per CPU where the arch reaches
+ * it in a load or two from a register it keeps for the kernel (riscv64: the CPU record tp points
+ * at; aarch64: the block TPIDR_EL1 points at), so that the kernel entries need not work it out
+ * from hal_cpu_id. hal_cpu_local_set stores it on the executing CPU: the core calls it first thing
+ * on each CPU (kernel_main, kernel_secondary_main); until then hal_cpu_local returns NULL. Only
+ * arches that select ARCH_HAS_SMP provide them (inline, in arch.h). */
+void *hal_cpu_local(void);
+void hal_cpu_local_set(void *p);
+#endif
+
 /* Write one byte to the kernel console, polling: the firmware's console callback if it gave one
  * (platform_putc), else the arch's own console if the firmware asked for it
  * (MICA_PLATFORM_OWN_CONSOLE); usable before hal_platform_init returns only on boards whose UART

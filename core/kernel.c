@@ -139,6 +139,13 @@ struct arch_ctx *kernel_dropped(void)
     return schedule(this_cpu());
 }
 
+struct arch_ctx *kernel_syscall_contended(struct arch_ctx *ctx, uint32_t me)
+{
+    if (smp_wait(this_cpu(), SMP_ENTRY_SYSCALL, me))
+        return kernel_dropped();
+    return kernel_syscall_slow(ctx);
+}
+
 /* Any syscall but the fast path's two, entered. Overtaken by a stall (smp.h), which restarted
  * the syscall, the thread runs it again later. */
 static struct arch_ctx *syscall_generic(struct arch_ctx *ctx)

@@ -37,6 +37,9 @@ struct cpu {
     uint64_t commit_time;         /* cur_sc has been charged up to this time */
     uint64_t armed;               /* the deadline last given to hal_timer_set; 0 = not known */
     struct tcb *timeout;          /* its budget ran out: a timeout fault to raise (kernel.c) */
+    /* The VSpace last made current here, as its address | 1 (1 alone: the kernel-only space; 0:
+     * nothing activated yet), so that one comparison says whether a switch is needed (vspace.h). */
+    word_t vspace_active;
 #ifdef CONFIG_SMP
     /* smp.h, at small offsets too. Read and written by other CPUs under the kernel lock, but
      * entered, which this CPU sets while it waits for the lock (smp_wait) and a CPU holding the

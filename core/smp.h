@@ -15,9 +15,16 @@
  * context saved. */
 enum smp_entry { SMP_ENTRY_NONE, SMP_ENTRY_SYSCALL, SMP_ENTRY_OTHER };
 
+/* This CPU's state: a constant address on one CPU; with more, the pointer the arch keeps per CPU
+ * (hal_cpu_local), one load on the entry paths, where &cpus[hal_cpu_id()] costs a
+ * multiplication by the size of struct cpu that clang works out again at every use. */
 static inline struct cpu *smp_this_cpu(void)
 {
-    return &cpus[CONFIG_NR_CPUS == 1 ? 0 : hal_cpu_id()];
+#if CONFIG_NR_CPUS > 1
+    return hal_cpu_local();
+#else
+    return &cpus[0];
+#endif
 }
 
 #ifdef CONFIG_SMP
@@ -32,8 +39,8 @@ extern struct ticket_lock kernel_lock;
 
 /* The lock is taken: wait for ticket me (smp.c). Before it waits, the CPU moves to the kernel-only
  * tables (the lock holder may free the VSpace it trapped from) and, if it trapped from user mode
- * (kind), says so for smp_stall. */
-void smp_wait(struct cpu *c, enum smp_entry kind, uint32_t me);
+ * (kind), says so for smp_stall. True if a stall overtook the trap meanwhile (smp_enter). */
+bool smp_wait(struct cpu *c, enum smp_entry kind, uint32_t me);
 
 static inline void smp_lock(void)
 {
@@ -48,22 +55,27 @@ static inline void smp_unlock(void)
     __atomic_store_n(&kernel_lock.owner, kernel_lock.owner + 1, __ATOMIC_RELEASE);
 }
 
+/* Draw a ticket (*me): true if it is served at once, the lock taken. Only a CPU that has to wait
+ * (smp_wait) can be stalled: the stalling CPU holds the lock, and it stalls only a CPU that has
+ * left the kernel or says it waits (smp_stall). So the uncontended entry is the ticket and one
+ * load, with nothing of the CPU's own state to look at; the IPC fast path, which must not call
+ * anything it has to come back from (it keeps no stack frame), hands a contended entry over to
+ * the slow path (kernel_syscall_contended). */
+static inline __attribute__((always_inline)) bool smp_ticket(uint32_t *me)
+{
+    *me = __atomic_fetch_add(&kernel_lock.next, 1, __ATOMIC_RELAXED);
+    return __atomic_load_n(&kernel_lock.owner, __ATOMIC_ACQUIRE) == *me;
+}
+
 /* Kernel entry on c: take the lock, and return true if a stall overtook the trap (the thread's own
  * part of it, a syscall or a fault, must not be handled: the thread was stopped, changed or
- * deleted meanwhile). Uncontended, this is the ticket and one load: only a CPU that has to wait
- * can be stalled (the stalling CPU holds the lock), so only smp_wait says it entered. */
+ * deleted meanwhile). c->user still names the thread that trapped until the exit says what runs
+ * next: nothing reads it meanwhile but this CPU, whose own thread smp_stall leaves alone. */
 static inline __attribute__((always_inline)) bool smp_enter(struct cpu *c, enum smp_entry kind)
 {
-    uint32_t me = __atomic_fetch_add(&kernel_lock.next, 1, __ATOMIC_RELAXED);
+    uint32_t me;
 
-    if (__atomic_load_n(&kernel_lock.owner, __ATOMIC_ACQUIRE) != me)
-        smp_wait(c, kind, me);
-    c->user = NULL;
-    if (__builtin_expect(c->dropped, 0)) {
-        c->dropped = false;
-        return true;
-    }
-    return false;
+    return !smp_ticket(&me) && smp_wait(c, kind, me);
 }
 
 /* IPIs for the CPUs in mask (smp.c). */
@@ -84,6 +96,14 @@ static inline __attribute__((always_inline)) void smp_exit(struct cpu *c, struct
         smp_send_ipis(ipi);
         return;
     }
+    smp_unlock();
+}
+
+/* smp_exit for an entry that queued nothing on another CPU (the IPC fast path: it switches only
+ * between two threads of c), so that there is no IPI to send. */
+static inline __attribute__((always_inline)) void smp_exit_local(struct cpu *c, struct tcb *t)
+{
+    c->user = t;
     smp_unlock();
 }
 
@@ -113,6 +133,18 @@ static inline void smp_lock(void)
 static inline void smp_unlock(void)
 {
 }
+static inline bool smp_ticket(uint32_t *me)
+{
+    *me = 0;
+    return true;
+}
+static inline bool smp_wait(struct cpu *c, enum smp_entry kind, uint32_t me)
+{
+    (void)c;
+    (void)kind;
+    (void)me;
+    return false;
+}
 static inline bool smp_enter(struct cpu *c, enum smp_entry kind)
 {
     (void)c;
@@ -120,6 +152,11 @@ static inline bool smp_enter(struct cpu *c, enum smp_entry kind)
     return false;
 }
 static inline void smp_exit(struct cpu *c, struct tcb *t)
+{
+    (void)c;
+    (void)t;
+}
+static inline void smp_exit_local(struct cpu *c, struct tcb *t)
 {
     (void)c;
     (void)t;

@@ -25,8 +25,6 @@ static struct {
 static word_t asid_next = 1;
 static word_t asids_used;
 
-word_t vspace_active[CONFIG_NR_CPUS];
-
 bool vspace_asids_available(word_t n)
 {
     return n <= VSPACE_ASIDS - 1 - asids_used;
@@ -70,10 +68,10 @@ void vspace_destroy(const struct cap *c)
      * a thread in it (its TCB's VSpace cap can go first, in a revoke): stopped there, it moves to
      * the kernel-only tables while it waits for the lock (smp.h). */
     for (unsigned i = 0; i < CONFIG_NR_CPUS; i++) {
-        if (vspace_active[i] == (c->obj | 1)) {
+        if (cpus[i].vspace_active == (c->obj | 1)) {
             if (i != hal_cpu_id())
                 smp_stall_cpu(i);
-            vspace_active[i] = 1;
+            cpus[i].vspace_active = 1;
             if (i == hal_cpu_id())
                 vspace_backend_activate(NULL, 0);
         }

@@ -13,6 +13,7 @@
 #define MICA_VSPACE_H
 
 #include "object.h"
+#include "smp.h"
 
 /* ASIDs 1..VSPACE_ASIDS-1 go to VSpaces; 0 means "none" (an unmapped cap, the kernel-only
  * address space a thread without a VSpace runs in). A tag is generation << VSPACE_ASID_BITS | ASID:
@@ -42,9 +43,6 @@ void vspace_frame_cap_deleted(const struct cap *c);
 /* The VSpace object a tag names, or NULL once that VSpace is gone. */
 void *vspace_lookup(word_t tag);
 
-/* Per CPU: the VSpace last made current, as its address | 1 (1 alone: the kernel-only space; 0:
- * nothing activated yet), so that one comparison says whether a switch is needed. */
-extern word_t vspace_active[CONFIG_NR_CPUS];
 /* The backend's (below), declared here for vspace_switch. */
 void vspace_backend_activate(void *vs, word_t asid);
 
@@ -56,7 +54,7 @@ static inline void vspace_switch(struct tcb *t)
 {
     const struct cap *c = &t->slots[TCB_VSPACE].cap;
     bool has = c->type == MICA_OBJ_VSPACE;
-    word_t *active = &vspace_active[CONFIG_NR_CPUS == 1 ? 0 : hal_cpu_id()];
+    word_t *active = &smp_this_cpu()->vspace_active;
 
     if (*active == ((has ? c->obj : 0) | 1))
         return;
@@ -68,7 +66,7 @@ static inline void vspace_switch(struct tcb *t)
  * while the CPU does not hold the kernel lock). */
 static inline void vspace_idle(void)
 {
-    word_t *active = &vspace_active[CONFIG_NR_CPUS == 1 ? 0 : hal_cpu_id()];
+    word_t *active = &smp_this_cpu()->vspace_active;
 
     if (*active == 1)
         return;
@@ -85,7 +83,7 @@ extern word_t vspace_asid_token[];
 static inline __attribute__((always_inline)) void vspace_switch_mmu(struct tcb *t)
 {
     const struct cap *c = &t->slots[TCB_VSPACE].cap;
-    word_t *active = &vspace_active[CONFIG_NR_CPUS == 1 ? 0 : hal_cpu_id()];
+    word_t *active = &smp_this_cpu()->vspace_active;
 
     if (*active == (c->obj | 1))
         return;

@@ -76,8 +76,8 @@
 
 /* The per-CPU block behind TPIDR_EL1 (offsets in arch.h, shared with trap.S). */
 struct aarch64_cpu {
-    word_t ksp; /* the top of the CPU's kernel stack: every trap from EL0 starts there */
-    word_t pad0;
+    word_t ksp;     /* the top of the CPU's kernel stack: every trap from EL0 starts there */
+    void *local;    /* hal_cpu_local */
     uint32_t index; /* hal_cpu_id */
     uint32_t pad;
     word_t emergency_top; /* stack for exceptions taken in EL1 */
@@ -85,6 +85,9 @@ struct aarch64_cpu {
     word_t pad2[3];
 };
 _Static_assert(sizeof(struct aarch64_cpu) == AARCH64_CPU_SIZE, "aarch64_cpu size");
+_Static_assert(__builtin_offsetof(struct aarch64_cpu, local) == AARCH64_CPU_LOCAL &&
+                   __builtin_offsetof(struct aarch64_cpu, index) == AARCH64_CPU_INDEX,
+               "aarch64_cpu layout");
 
 extern struct aarch64_cpu aarch64_cpus[CONFIG_NR_CPUS];
 extern unsigned aarch64_ncpus;

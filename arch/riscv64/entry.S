@@ -71,10 +71,12 @@ mica_start:
     call    boot_pt_enable
 
     /* The linked addresses work from here on; PC-relative ones still do not from this section. */
-    li      tp, 0
     ld      sp, .Lboot_stack
-    li      t0, RISCV_KSTACK_STRIDE
+    li      t0, RISCV_KSTACK_STRIDE - RISCV_CPU_RECORD
     add     sp, sp, t0
+    sd      zero, RISCV_CPU_RECORD_INDEX(sp)
+    sd      zero, RISCV_CPU_RECORD_LOCAL(sp)
+    mv      tp, sp
     ld      t0, .Learly_trap
     csrw    stvec, t0
     csrw    sscratch, zero
@@ -86,7 +88,7 @@ mica_start:
 /*
  * Secondary harts (hal_cpu_start): SBI HSM starts them here at its physical address (this
  * section's link address) with a0 = hart id, a1 = CPU index, satp = 0. Same boot table, then their
- * own stack and tp = CPU index.
+ * own stack and CPU record (tp).
  */
     .globl riscv_secondary_entry
     .balign 4
@@ -100,12 +102,15 @@ riscv_secondary_entry:
     ld      s2, .Lboot_pt
     sub     s2, s2, s1
     call    boot_pt_enable
-    mv      tp, s3
     ld      sp, .Lboot_stack
     addi    t0, s3, 1
     li      t1, RISCV_KSTACK_STRIDE
     mul     t0, t0, t1
     add     sp, sp, t0
+    addi    sp, sp, -RISCV_CPU_RECORD
+    sd      s3, RISCV_CPU_RECORD_INDEX(sp)
+    sd      zero, RISCV_CPU_RECORD_LOCAL(sp)
+    mv      tp, sp
     ld      t0, .Learly_trap
     csrw    stvec, t0
     csrw    sscratch, zero

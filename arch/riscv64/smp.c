@@ -51,7 +51,7 @@ void riscv_remote_sfence(word_t start, word_t size, word_t asid)
             sbi_rfence(asid ? 2 : 1, riscv_hartid[i], start, size, asid);
 }
 
-/* entry.S has switched to the boot tables, the hart's stack and tp = cpu. */
+/* entry.S has switched to the boot tables, the hart's stack and its CPU record (tp). */
 _Noreturn void riscv_secondary_boot(word_t hartid, word_t cpu)
 {
     (void)hartid;

@@ -10,8 +10,8 @@
  * sscratch (privileged spec 4.1.6) tells the vector where it came from: it holds the running
  * thread's ctx while U-mode runs and 0 while the kernel runs. The kernel runs with sstatus.SIE = 0
  * and never takes interrupts (hal_idle polls sip), so a trap with sscratch = 0 is a kernel bug.
- * The ctx's ksp field holds the top of the kernel stack that the trap enters on: the 16 bytes
- * there keep the CPU index, for tp (the user's tp is the IPC buffer).
+ * The ctx's ksp field holds the top of the kernel stack that the trap enters on, which is where the
+ * CPU's record lies (arch.h): tp points at it in the kernel (the user's tp is the IPC buffer).
  */
 #include <arch.h>
 
@@ -20,25 +20,18 @@
  * stack-usage: riscv_trap_vector 16
  * stack-calls: riscv_trap_vector kernel_syscall kernel_fastpath_call kernel_fastpath_reply_recv riscv_trap
  * stack-usage: hal_user_enter 16 */
-#define KSTACK_RECORD 16
 
 #define EXC_ECALL_U        8 /* scause of an ecall from U-mode (privileged spec table 4.2) */
 #define SYS_CALL           1 /* MICA_SYS_CALL and MICA_SYS_REPLY_RECV (mica/abi.h); ctx.c checks */
 #define SYS_REPLY_RECV     2
 
     .section .text.trap, "ax"
-    /* _Noreturn void hal_user_enter(struct arch_ctx *ctx): this CPU's kernel stack from its top
-     * (entry.S: boot_stack + (cpu + 1) * RISCV_KSTACK_STRIDE), then as a return from a trap. */
+    /* _Noreturn void hal_user_enter(struct arch_ctx *ctx): this CPU's kernel stack from its top,
+     * below its record (tp, arch.h), then as a return from a trap. */
     .globl hal_user_enter
     .balign 4
 hal_user_enter:
-    la      t0, boot_stack
-    addi    t1, tp, 1
-    li      t2, RISCV_KSTACK_STRIDE
-    mul     t1, t1, t2
-    add     sp, t0, t1
-    addi    sp, sp, -KSTACK_RECORD
-    sd      tp, 0(sp)
+    mv      sp, tp
 
     /* a0 = the ctx to run, sp = the top of this CPU's kernel stack (where the C returned). */
 .Lexit:
@@ -120,7 +113,7 @@ riscv_trap_vector:
     csrrw   t0, sscratch, zero
     sd      t0, ARCH_CTX_X(31)(t6)
     ld      sp, ARCH_CTX_KSP(t6)
-    ld      tp, 0(sp)
+    mv      tp, sp
     csrr    t0, sepc
     csrr    t1, scause
     li      t2, EXC_ECALL_U

@@ -32,6 +32,8 @@ static unsigned char arena[ARENA] __attribute__((aligned(1u << 16)));
 static size_t arena_used;
 static struct cte slots[1u << ROOT_CNODE_BITS];
 struct cte *root_slots = slots;
+/* The per-CPU state vspace.c reads (which VSpace each CPU runs on); the scheduler is not linked. */
+struct cpu cpus[CONFIG_NR_CPUS];
 static jmp_buf panic_jmp;
 static bool panic_expected;
 

@@ -31,10 +31,12 @@
 
 /*
  * The per-CPU block TPIDR_EL1 points at while the kernel runs (struct aarch64_cpu in aarch64.h):
- * the top of the CPU's kernel stack, where the vector enters the kernel, the CPU index
- * (hal_cpu_id), and the top of the CPU's emergency stack for exceptions taken in EL1.
+ * the top of the CPU's kernel stack, where the vector enters the kernel, the core's per-CPU
+ * pointer (hal_cpu_local), the CPU index (hal_cpu_id), and the top of the CPU's emergency stack
+ * for exceptions taken in EL1.
  */
 #define AARCH64_CPU_KSP       0
+#define AARCH64_CPU_LOCAL     8
 #define AARCH64_CPU_INDEX     16
 #define AARCH64_CPU_EMERGENCY 24
 #define AARCH64_CPU_SIZE      64
@@ -150,6 +152,22 @@ static inline unsigned hal_cpu_id(void)
 
     __asm__("mrs %0, tpidr_el1" : "=r"(cpu));
     return cpu[AARCH64_CPU_INDEX / 4];
+}
+
+static inline void *hal_cpu_local(void)
+{
+    void *const *cpu;
+
+    __asm__("mrs %0, tpidr_el1" : "=r"(cpu));
+    return cpu[AARCH64_CPU_LOCAL / 8];
+}
+
+static inline void hal_cpu_local_set(void *p)
+{
+    void **cpu;
+
+    __asm__("mrs %0, tpidr_el1" : "=r"(cpu));
+    cpu[AARCH64_CPU_LOCAL / 8] = p;
 }
 
 /* The virtual counter (CNTVCT_EL0, CNTVOFF_EL2 = 0 when we came from EL2). */

@@ -35,6 +35,12 @@
  * writing over whatever lies below. CPU n's stack ends at boot_stack + (n + 1) * stride. */
 #define RISCV_KSTACK_BYTES  ((CONFIG_KERNEL_STACK_SIZE + 4095) & ~4095)
 #define RISCV_KSTACK_STRIDE (RISCV_KSTACK_BYTES + 4096)
+/* The top 16 bytes of each kernel stack are the CPU's record, which tp points at in the kernel
+ * (entry.S sets it, trap.S on every trap from U-mode): the CPU index (hal_cpu_id), then the
+ * core's per-CPU pointer (hal_cpu_local). */
+#define RISCV_CPU_RECORD       16
+#define RISCV_CPU_RECORD_INDEX 0
+#define RISCV_CPU_RECORD_LOCAL 8
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>
@@ -99,13 +105,37 @@ static inline void hal_ctx_set(struct arch_ctx *ctx, unsigned reg, word_t val)
     *arch_ctx_slot(ctx, reg) = val;
 }
 
-/* tp is the CPU index in the kernel (entry.S, trap.S restore it on every trap). */
+/* The CPU's record (RISCV_CPU_RECORD): tp in the kernel, which never changes it. */
+struct riscv_cpu_record {
+    word_t index;
+    void *local;
+};
+
+_Static_assert(__builtin_offsetof(struct riscv_cpu_record, local) == RISCV_CPU_RECORD_LOCAL &&
+                   sizeof(struct riscv_cpu_record) == RISCV_CPU_RECORD,
+               "riscv_cpu_record layout");
+
+static inline struct riscv_cpu_record *riscv_cpu_record(void)
+{
+    struct riscv_cpu_record *r;
+
+    __asm__("mv %0, tp" : "=r"(r));
+    return r;
+}
+
 static inline unsigned hal_cpu_id(void)
 {
-    word_t tp;
+    return (unsigned)riscv_cpu_record()->index;
+}
 
-    __asm__("mv %0, tp" : "=r"(tp));
-    return (unsigned)tp;
+static inline void *hal_cpu_local(void)
+{
+    return riscv_cpu_record()->local;
+}
+
+static inline void hal_cpu_local_set(void *p)
+{
+    riscv_cpu_record()->local = p;
 }
 
 /* The time CSR (Zicntr's rdtime), which the kernel reads a few times per trap. */
