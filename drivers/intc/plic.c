@@ -41,6 +41,12 @@ void plic_enable(unsigned ctx, unsigned irq, bool on)
     uint32_t bit = 1u << (irq % 32);
 
     *en = on ? (*en | bit) : (*en & ~bit);
+    /* QEMU 7.2's PLIC does not re-evaluate its outputs on an enable write, so a source that
+     * pended while disabled would not raise SEIP until some other PLIC event: a lost interrupt
+     * (docs/porting.md, "SMP under QEMU"). Writing the threshold back, unchanged, makes it
+     * re-evaluate; on a PLIC that follows the spec the write changes nothing. */
+    if (on)
+        *reg(THRESHOLD(ctx)) = *reg(THRESHOLD(ctx));
 }
 
 unsigned plic_claim(unsigned ctx)

@@ -48,15 +48,20 @@ static void record(unsigned b, uint64_t t0, uint64_t t1, unsigned ops)
     samples[b] = (t1 - t0) * 10 / ops;
 }
 
-static void report(const char *name, const char *what)
+static void report_in(const char *name, const char *unit, const char *what)
 {
     sort(samples, BATCHES);
     uint64_t med = samples[BATCHES / 2];
     mica_printf("bench: %-28s median %4lu.%lu %s  (min %lu.%lu, max %lu.%lu)  %s\n", name,
-                (unsigned long)(med / 10), (unsigned long)(med % 10), mica_clock_unit,
+                (unsigned long)(med / 10), (unsigned long)(med % 10), unit,
                 (unsigned long)(samples[0] / 10), (unsigned long)(samples[0] % 10),
                 (unsigned long)(samples[BATCHES - 1] / 10),
                 (unsigned long)(samples[BATCHES - 1] % 10), what);
+}
+
+static void report(const char *name, const char *what)
+{
+    report_in(name, mica_clock_unit, what);
 }
 
 /* Raw syscalls: MR0..3 stay in registers, nothing goes through the IPC buffer. The server
@@ -768,6 +773,161 @@ static void bench_null(void)
     report("null syscall", "MICA_SYS_DEBUG_CAP_TYPE on the null cptr 0");
 }
 
+/*
+ * Cross-CPU rows (issue 13), only with more than one CPU up. One CPU's instruction counter cannot
+ * time a round trip between two, so these rows read the counter every CPU shares (riscv64 `time`,
+ * aarch64 CNTVCT_EL0) and convert it to ns. What a shared-clock ns is depends on how QEMU runs:
+ *  - with -icount shift=0 (what `ninja bench` boots), QEMU runs the vCPUs one at a time, round
+ *    robin, and virtual time advances one ns per instruction of whichever vCPU runs: a figure is
+ *    the instructions both CPUs execute, serialised (a CPU that halts in WFI costs nothing; it
+ *    hands over to the next vCPU);
+ *  - without -icount (MTTCG, one host thread per vCPU) it is host time: the unit says so, and the
+ *    figure depends on the host.
+ * clock_is_icount() tells the two apart by repeating a fixed loop: under -icount the per-CPU
+ * counter gives the same count every time, host time never does.
+ */
+#define XCPU_FREQ_RISCV 10000000 /* qemu-virt-riscv64's timebase-frequency (QEMU's devicetree) */
+
+static uint64_t shared_ticks(void)
+{
+    uint64_t t = 0;
+#if defined(__riscv)
+    __asm__ volatile("rdtime %0" : "=r"(t));
+#elif defined(__aarch64__)
+    __asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(t));
+#endif
+    return t;
+}
+
+/* Tenths of a ns per tick of the shared counter, 0 when unknown: riscv64 has no register that
+ * gives the frequency (the devicetree does, which the root task does not see). */
+static uint64_t shared_tenths_per_tick(void)
+{
+#if defined(__riscv)
+    return strcmp(boot->board, "qemu-virt-riscv64") == 0 ? 10000000000ull / XCPU_FREQ_RISCV : 0;
+#elif defined(__aarch64__)
+    uint64_t f;
+    __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(f));
+    return f ? 10000000000ull / f : 0;
+#else
+    return 0;
+#endif
+}
+
+static bool clock_is_icount(void)
+{
+    enum { RUNS = 15 };
+    uint64_t d[RUNS];
+    unsigned close = 0;
+
+    for (unsigned k = 0; k < RUNS; k++) {
+        uint64_t t0 = mica_clock();
+        for (volatile unsigned i = 0; i < 2000; i++)
+            ;
+        d[k] = mica_clock() - t0;
+    }
+    sort(d, RUNS);
+    for (unsigned k = 0; k < RUNS; k++)
+        close += d[k] + 2 >= d[RUNS / 2] && d[k] <= d[RUNS / 2] + 2;
+    /* Under -icount the runs agree to a count or two (riscv64's rdinstret is exact to +-1 here),
+     * but for an interrupt landing in one; host time is never that steady over 10,000 guest
+     * instructions. */
+    return close > RUNS / 2;
+}
+
+static const char *xcpu_unit;
+static uint64_t xcpu_tenths;
+
+static void xcpu_record(unsigned b, uint64_t t0, uint64_t t1, unsigned ops)
+{
+    samples[b] = (t1 - t0) * xcpu_tenths / ops;
+}
+
+/* sc_a, and so tcb_a, on CPU cpu. */
+static bool sc_a_on(unsigned cpu)
+{
+    return mica_sched_control_configure(boot->sched_control.start + cpu, sc_a, 10000, 10000, 0,
+                                        0) == MICA_OK;
+}
+
+/* The round trip with the server (own context, root's address space) on CPU 1, the client (the
+ * root task) on CPU 0, one message register each way. */
+static void bench_xcpu_call(void)
+{
+    const char *name = "xcpu call+replyrecv";
+
+    if (!sc_a_on(1) || !server_start(false, false)) {
+        mica_printf("bench: %-28s failed: no server on CPU 1\n", name);
+        return;
+    }
+    reply_info = mica_msginfo(0, 0, 0, 1);
+    for (unsigned b = 0; b < BATCHES; b++) {
+        uint64_t t0 = shared_ticks();
+        for (unsigned i = 0; i < BATCH; i++) {
+            struct mica_regs r = {{ep, mica_msginfo(1, 0, 0, 1), i, 0, 0, 0, 0, MICA_SYS_CALL}};
+            mica_syscall(&r);
+        }
+        xcpu_record(b, t0, shared_ticks(), BATCH);
+    }
+    server_stop(false);
+    report_in(name, xcpu_unit, "client on CPU 0, server on CPU 1 with its own SchedContext");
+}
+
+/* The waiter on CPU 1 stamps the shared clock as soon as its Wait returns, then acknowledges on
+ * ack_ntfn, which the root Waits on: the root must not spin for the answer, since under -icount a
+ * spinning vCPU keeps the others from running. */
+static mica_cptr_t ack_ntfn;
+static volatile uint64_t xwoke_at;
+
+static void xwaiter(mica_word_t arg)
+{
+    (void)arg;
+    for (;;) {
+        mica_wait(ntfn, NULL);
+        xwoke_at = shared_ticks();
+        mica_signal(ack_ntfn);
+    }
+}
+
+static void bench_xcpu_signal(void)
+{
+    const char *name = "xcpu signal-to-wake";
+
+    ack_ntfn = next_slot++;
+    if (mica_untyped_retype(ut, MICA_OBJ_NOTIFICATION, 0, MICA_INIT_CNODE, 0, 0, ack_ntfn, 1) ||
+        !sc_a_on(1) || start(xwaiter, 200)) {
+        mica_printf("bench: %-28s failed: no waiter on CPU 1\n", name);
+        return;
+    }
+    for (unsigned b = 0; b < BATCHES; b++) {
+        uint64_t sum = 0;
+        for (unsigned i = 0; i < BATCH; i++) {
+            uint64_t t0 = shared_ticks();
+            mica_signal(ntfn);
+            mica_wait(ack_ntfn, NULL);
+            sum += xwoke_at - t0;
+        }
+        samples[b] = sum * xcpu_tenths / BATCH;
+    }
+    mica_tcb_suspend(tcb_a);
+    report_in(name, xcpu_unit, "Signal on CPU 0 to the waiter's return from Wait on CPU 1");
+}
+
+static void bench_xcpu(void)
+{
+    if (boot->num_cpus < 2)
+        return; /* a uniprocessor build, or one CPU up: no such rows */
+    xcpu_tenths = shared_tenths_per_tick();
+    if (!xcpu_tenths) {
+        mica_printf("bench: %-28s skipped: no shared counter of known frequency\n", "xcpu");
+        return;
+    }
+    xcpu_unit = clock_is_icount() ? "instr, both CPUs" : "host ns";
+    bench_xcpu_call();
+    bench_xcpu_signal();
+    sc_a_on(0);
+}
+
 int mica_main(const struct mica_bootinfo *bi)
 {
     mica_cptr_t next = bi->empty.start;
@@ -830,5 +990,6 @@ int mica_main(const struct mica_bootinfo *bi)
     bench_null();
     bench_irq();
     bench_irq_latency();
+    bench_xcpu();
     return 0;
 }

@@ -288,6 +288,7 @@ static void syscall(struct arch_ctx *ctx)
         idle_expect((unsigned)ht_arg(ctx, 0), HAL_TRAP_IRQ);
         break;
     case T_UNMASK: hal_irq_unmask(device_irq); break;
+    case T_MASK: hal_irq_mask(device_irq); break;
     case T_IRQ_CHECK:
         ht_report((unsigned)ht_arg(ctx, 0), device_irqs == ht_arg(ctx, 1),
                   "wrong number of device interrupts");

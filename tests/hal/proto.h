@@ -25,6 +25,7 @@ enum {
     T_IDLE_IRQ,    /* ARG0 test: unmask the device's line, then hal_idle must return its
                       interrupt */
     T_UNMASK,      /* hal_irq_unmask(device irq) */
+    T_MASK,        /* hal_irq_mask(device irq) */
     T_IRQ_CHECK,   /* ARG0 test, ARG1 expected number of device interrupts so far */
     T_IRQ_COUNT,   /* -> ARG0 number of device interrupts so far */
     T_NULL,        /* nothing: the benchmark's null syscall */

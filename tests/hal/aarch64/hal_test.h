@@ -47,6 +47,7 @@ enum {
     X(IRQ_UNMASK, "unmasking a still-asserted level line delivers it again")                       \
     X(IRQ_NO_SPURIOUS, "no interrupt after the device is acknowledged and the line unmasked")      \
     X(IRQ_USER, "PL061 interrupt interrupts EL0")                                                  \
+    X(IRQ_PENDING, "a line that asserted while masked, never claimed, is delivered on unmask")     \
     X(SMP_START, "hal_cpu_start brings up a second CPU on the kernel's page tables")               \
     X(SMP_IPI, "hal_ipi_send from that CPU ends hal_idle on CPU 0")                                \
     X(HALT, "the program ends through MICA_SYS_DEBUG_HALT with status 0")
