@@ -348,9 +348,17 @@ static unsigned boot_start_cpus(unsigned ncpus)
             return i;
         }
         uint64_t give_up = hal_time_now() + 10 * hal_time_freq();
-        while (__atomic_load_n(&boot_cpu_arrived, __ATOMIC_ACQUIRE) != i)
+        while (__atomic_load_n(&boot_cpu_arrived, __ATOMIC_ACQUIRE) != i) {
             if (hal_time_now() > give_up)
                 kpanic("cpu %u: started, but it did not reach the kernel within 10 s", i);
+            /* Idle 1 ms at a time rather than spin: under QEMU's -icount the vCPUs take turns in
+             * one thread, and a secondary hart in OpenSBI did not get started while this one
+             * spun (the SMP bench's boot, docs/porting.md "SMP under QEMU"). A timer that fires
+             * after the loop is one early timer trap, which the scheduler ignores. */
+            struct hal_trap trap;
+            hal_timer_set(hal_time_now() + hal_time_freq() / 1000);
+            hal_idle(&trap);
+        }
     }
 #endif
     return ncpus;
