@@ -34,7 +34,6 @@ static unsigned plic_sources;
 static unsigned context[CONFIG_NR_CPUS];      /* each CPU's S-mode context */
 static uint8_t route[PLIC_MAX_SOURCES + 1];   /* the CPU each source goes to */
 static uint8_t claimed[PLIC_MAX_SOURCES + 1]; /* claimed and not yet completed */
-static uint32_t unmasked[(PLIC_MAX_SOURCES + 1) / 32];
 
 static const char *const plic_compat[] = {"riscv,plic0", "sifive,plic-1.0.0"};
 static const char *plic_compat_found;
@@ -113,16 +112,10 @@ bool hal_irq_valid(word_t irq)
     return irq >= 1 && irq <= plic_sources;
 }
 
-static bool is_unmasked(unsigned irq)
-{
-    return unmasked[irq / 32] & (1u << (irq % 32));
-}
-
 void hal_irq_mask(word_t irq)
 {
     if (!hal_irq_valid(irq))
         return;
-    unmasked[irq / 32] &= ~(1u << (irq % 32));
     plic_enable(context[route[irq]], (unsigned)irq, false);
 }
 
@@ -133,7 +126,6 @@ void hal_irq_unmask(word_t irq)
     if (!hal_irq_valid(irq))
         return;
     ctx = context[route[irq]];
-    unmasked[irq / 32] |= 1u << (irq % 32);
     plic_enable(ctx, (unsigned)irq, true);
     if (__atomic_load_n(&claimed[irq], __ATOMIC_RELAXED)) {
         __atomic_store_n(&claimed[irq], 0, __ATOMIC_RELAXED);
@@ -144,13 +136,14 @@ void hal_irq_unmask(word_t irq)
     }
 }
 
-/* Move the enable bit, if the line is unmasked; a pending request then reaches the new context. A
- * claim that is not yet completed needs nothing: the unmask completes it through the new one. */
+/* Move the enable bit, if the line is unmasked (enabled in its route's context, the only one it
+ * is ever enabled in); a pending request then reaches the new context. A claim that is not yet
+ * completed needs nothing: the unmask completes it through the new one. */
 void hal_irq_set_cpu(word_t irq, unsigned cpu)
 {
     if (!hal_irq_valid(irq) || route[irq] == cpu)
         return;
-    if (is_unmasked((unsigned)irq)) {
+    if (plic_enabled(context[route[irq]], (unsigned)irq)) {
         plic_enable(context[route[irq]], (unsigned)irq, false);
         plic_enable(context[cpu], (unsigned)irq, true);
     }

@@ -49,6 +49,11 @@ void plic_enable(unsigned ctx, unsigned irq, bool on)
         *reg(THRESHOLD(ctx)) = *reg(THRESHOLD(ctx));
 }
 
+bool plic_enabled(unsigned ctx, unsigned irq)
+{
+    return *reg(ENABLE(ctx, irq)) & (1u << (irq % 32));
+}
+
 unsigned plic_claim(unsigned ctx)
 {
     return *reg(CLAIM(ctx));

@@ -16,8 +16,9 @@ void plic_init(void *regs, unsigned ndev);
 /* Prepare context ctx: all sources disabled, threshold 0 (every priority >= 1 gets through). */
 void plic_context_init(unsigned ctx);
 
-/* Enable or disable source irq for context ctx. */
+/* Enable or disable source irq for context ctx; whether it is enabled there. */
 void plic_enable(unsigned ctx, unsigned irq, bool on);
+bool plic_enabled(unsigned ctx, unsigned irq);
 
 /* Claim the highest-priority pending source of ctx (0 if none), and signal its completion. The
  * PLIC ignores a completion for a source that is not enabled for ctx (spec, "Interrupt
