@@ -219,20 +219,29 @@ static inline __attribute__((always_inline)) struct arch_ctx *fp_run(struct cpu 
 }
 
 /*
- * Both entries: c is this CPU, computed once (with SMP, where the partner must be on the same CPU
- * as the caller, every per-CPU access of the fast path is to c). A contended lock goes to the
- * slow path, which waits (smp.h, smp_ticket). The running thread's invariants, if built in, are
- * checked before anything relies on them.
+ * The entry both fast paths share: the lock (SMP), then the running thread's invariants if built
+ * in. False: the lock is taken, ticket *me drawn; the caller hands the syscall to the slow path,
+ * which waits (kernel_syscall_contended, smp.h's smp_ticket), as a tail call, so that the fast
+ * path keeps no stack frame for the wait.
  */
+static inline __attribute__((always_inline)) bool fp_enter(struct arch_ctx *ctx, uint32_t *me)
+{
+    if (!smp_ticket(me))
+        return false;
+    if (IS_ENABLED(CONFIG_INVARIANTS))
+        invariants_running(tcb_of(ctx));
+    return true;
+}
+
+/* c is this CPU, computed once: with SMP the partner must be on the caller's CPU, so every per-CPU
+ * access of the fast path is to c. */
 struct arch_ctx *kernel_fastpath_call(struct arch_ctx *ctx)
 {
     struct cpu *c = smp_this_cpu();
     uint32_t me;
 
-    if (!smp_ticket(&me))
+    if (!fp_enter(ctx, &me))
         return kernel_syscall_contended(ctx, me);
-    if (IS_ENABLED(CONFIG_INVARIANTS))
-        invariants_running(tcb_of(ctx));
     struct tcb *p = fp_call(c, tcb_of(ctx));
 
     return p ? fp_run(c, p) : kernel_syscall_slow(ctx);
@@ -243,10 +252,8 @@ struct arch_ctx *kernel_fastpath_reply_recv(struct arch_ctx *ctx)
     struct cpu *c = smp_this_cpu();
     uint32_t me;
 
-    if (!smp_ticket(&me))
+    if (!fp_enter(ctx, &me))
         return kernel_syscall_contended(ctx, me);
-    if (IS_ENABLED(CONFIG_INVARIANTS))
-        invariants_running(tcb_of(ctx));
     struct tcb *p = fp_reply_recv(c, tcb_of(ctx));
 
     return p ? fp_run(c, p) : kernel_syscall_slow(ctx);
