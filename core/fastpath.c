@@ -49,6 +49,16 @@ static inline bool fp_vspace_ok(const struct tcb *p)
 #endif
 }
 
+/* A blocked thread p that takes the context t ran on runs on t's CPU (sched_context_call and
+ * sched_context_return move it there with sched_migrate). Blocked, p is in no queue and is no
+ * CPU's cur or user (invariants.c), so the move is its CPU number alone, stored whether or not it
+ * changes: cheaper than the comparison. */
+static inline __attribute__((always_inline)) void fp_move_here(struct tcb *p, const struct tcb *t)
+{
+    if (CONFIG_NR_CPUS > 1)
+        p->cpu = t->cpu;
+}
+
 /* A message the fast path can carry: registers only (length <= MICA_MSG_REGS) and no caps, so
  * the slow path's transfer() would neither touch the IPC buffers nor transfer caps. */
 static bool fp_msg_ok(word_t info)
@@ -90,17 +100,18 @@ static inline __attribute__((always_inline)) struct tcb *fp_call(struct cpu *cpu
     if (c->type != MICA_OBJ_ENDPOINT || !(c->rights & MICA_RIGHT_WRITE) ||
         !(c->rights & (MICA_RIGHT_GRANT | MICA_RIGHT_GRANT_REPLY)))
         return NULL;
-    /* A receiver waits with a Reply object (without one the Call fails: slow path), on this
-     * CPU's queues; t is not sending a fault (whose timeout kind would not donate). r runs on its
-     * own context or, passive, on t's. */
+    /* A receiver waits with a Reply object (without one the Call fails: slow path); t is not
+     * sending a fault (whose timeout kind would not donate). r runs on its own context, which
+     * must be on this CPU, or, passive, on t's, here. */
     struct endpoint *ep = cap_ptr(c);
     struct tcb *r = ep->queue.head;
-    if (ep->state != EP_RECV || !r->reply || (CONFIG_NR_CPUS > 1 && r->cpu != t->cpu) || t->fault ||
-        !fp_vspace_ok(r))
+    if (ep->state != EP_RECV || !r->reply || t->fault || !fp_vspace_ok(r))
         return NULL;
     struct sched_context *sc = r->sc ? r->sc : t->sc;
     uint64_t now = 0;
-    if (r->sc ? !sched_switch_ok_other(cpu, t, r, sc, &now) : !sched_switch_ok_same(cpu, t, r))
+    if (r->sc ? (CONFIG_NR_CPUS > 1 && r->cpu != t->cpu) ||
+                    !sched_switch_ok_other(cpu, t, r, sc, &now)
+              : !sched_switch_ok_same(cpu, t, r))
         return NULL;
 
     /* ipc_send: r leaves the endpoint with the message ... */
@@ -125,6 +136,7 @@ static inline __attribute__((always_inline)) struct tcb *fp_call(struct cpu *cpu
         sc->tcb = r;
         r->sc = sc;
         t->sc = NULL;
+        fp_move_here(r, t);
     } else {
         sched_switch_context(cpu, t->sc, sc, now);
     }
@@ -156,12 +168,11 @@ static inline __attribute__((always_inline)) struct tcb *fp_reply_recv(struct cp
     struct tcb *caller = reply->caller;
     struct endpoint *ep = cap_ptr(c);
     if (!caller || reply->receiver || caller->fault || ep->state == EP_SEND ||
-        (CONFIG_NR_CPUS > 1 && caller->cpu != t->cpu) || !fp_vspace_ok(caller) ||
-        (t->bound && (ntfn_active(t->bound) || t->bound->sc)))
+        !fp_vspace_ok(caller) || (t->bound && (ntfn_active(t->bound) || t->bound->sc)))
         return NULL;
     /* The context the caller runs on afterwards: the one it lent t, coming back the simple way
      * (sched_context_return: from the top of its call stack, not dying, to a caller without
-     * one), or its own. */
+     * one), here; or its own, which must be on this CPU. */
     struct sched_context *sc = reply->sc;
     uint64_t now = 0;
     if (sc) {
@@ -170,7 +181,8 @@ static inline __attribute__((always_inline)) struct tcb *fp_reply_recv(struct cp
             return NULL;
     } else {
         sc = caller->sc;
-        if (!sc || !sched_switch_ok_other(cpu, t, caller, sc, &now))
+        if (!sc || (CONFIG_NR_CPUS > 1 && caller->cpu != t->cpu) ||
+            !sched_switch_ok_other(cpu, t, caller, sc, &now))
             return NULL;
     }
 
@@ -187,6 +199,7 @@ static inline __attribute__((always_inline)) struct tcb *fp_reply_recv(struct cp
         sc->tcb = caller;
         caller->sc = sc;
         t->sc = NULL;
+        fp_move_here(caller, t);
     } else {
         sched_switch_context(cpu, t->sc, sc, now);
     }
@@ -204,8 +217,10 @@ static inline __attribute__((always_inline)) struct tcb *fp_reply_recv(struct cp
 }
 
 /* What the slow path does last before a return to user mode, minus the scheduler: the invariant
- * check, if built in, and the partner's address space. */
-static inline __attribute__((always_inline)) struct arch_ctx *fp_run(struct cpu *c, struct tcb *p)
+ * check, if built in, the partner's address space, and (SMP) the release of lock l, whose ticket
+ * the entry drew as draw. */
+static inline __attribute__((always_inline)) struct arch_ctx *
+fp_run(struct cpu *c, struct tcb *p, struct ticket_lock *l, uint32_t draw)
 {
     if (IS_ENABLED(CONFIG_INVARIANTS))
         invariants_check();
@@ -214,19 +229,20 @@ static inline __attribute__((always_inline)) struct arch_ctx *fp_run(struct cpu 
 #else
     vspace_switch(p);
 #endif
-    smp_exit_local(c, p);
+    smp_exit_local(c, p, l, draw);
     return &p->ctx;
 }
 
 /*
- * The entry both fast paths share: the lock (SMP), then the running thread's invariants if built
- * in. False: the lock is taken, ticket *me drawn; the caller hands the syscall to the slow path,
- * which waits (kernel_syscall_contended, smp.h's smp_ticket), as a tail call, so that the fast
- * path keeps no stack frame for the wait.
+ * The entry both fast paths share: the lock (SMP, l: a ticket drawn as *draw), then the running
+ * thread's invariants if built in. False: the lock is taken; the caller hands the syscall to the
+ * slow path, which waits (kernel_syscall_contended, smp.h's smp_ticket_on), as a tail call, so
+ * that the fast path keeps no stack frame for the wait.
  */
-static inline __attribute__((always_inline)) bool fp_enter(struct arch_ctx *ctx, uint32_t *me)
+static inline __attribute__((always_inline)) bool fp_enter(struct ticket_lock *l,
+                                                           struct arch_ctx *ctx, uint32_t *draw)
 {
-    if (!smp_ticket(me))
+    if (!smp_ticket_on(l, draw))
         return false;
     if (IS_ENABLED(CONFIG_INVARIANTS))
         invariants_running(tcb_of(ctx));
@@ -238,23 +254,25 @@ static inline __attribute__((always_inline)) bool fp_enter(struct arch_ctx *ctx,
 struct arch_ctx *kernel_fastpath_call(struct arch_ctx *ctx)
 {
     struct cpu *c = smp_this_cpu();
-    uint32_t me;
+    struct ticket_lock *l = smp_cpu_lock(c);
+    uint32_t draw;
 
-    if (!fp_enter(ctx, &me))
-        return kernel_syscall_contended(ctx, me);
+    if (!fp_enter(l, ctx, &draw))
+        return kernel_syscall_contended(ctx, draw);
     struct tcb *p = fp_call(c, tcb_of(ctx));
 
-    return p ? fp_run(c, p) : kernel_syscall_slow(ctx);
+    return p ? fp_run(c, p, l, draw) : kernel_syscall_slow(ctx);
 }
 
 struct arch_ctx *kernel_fastpath_reply_recv(struct arch_ctx *ctx)
 {
     struct cpu *c = smp_this_cpu();
-    uint32_t me;
+    struct ticket_lock *l = smp_cpu_lock(c);
+    uint32_t draw;
 
-    if (!fp_enter(ctx, &me))
-        return kernel_syscall_contended(ctx, me);
+    if (!fp_enter(l, ctx, &draw))
+        return kernel_syscall_contended(ctx, draw);
     struct tcb *p = fp_reply_recv(c, tcb_of(ctx));
 
-    return p ? fp_run(c, p) : kernel_syscall_slow(ctx);
+    return p ? fp_run(c, p, l, draw) : kernel_syscall_slow(ctx);
 }

@@ -10,6 +10,7 @@
 #include "invariants.h"
 #include "sched.h"
 #include "sched_context.h"
+#include "smp.h"
 #include "tcb.h"
 #include "vspace.h"
 
@@ -131,6 +132,18 @@ static void check_tcb(const struct tcb *t)
           (unsigned long long)refill_head((struct sched_context *)t->sc)->time);
     CHECK(!t->fault || t->state == TS_BLOCKED_SEND || t->state == TS_BLOCKED_REPLY,
           "tcb %p: fault %u pending in state %u", (void *)t, t->fault, t->state);
+#ifdef CONFIG_SMP
+    /* A thread blocks only in its own syscall, whose exit picks another thread: no other CPU
+     * still names a blocked thread as its cur or user (this CPU's change on the way out, after
+     * the check), so the fast path may move a blocked passive thread to the CPU of the context it
+     * is lent with a store (fastpath.c, fp_move_here). */
+    if (t->state == TS_BLOCKED_SEND || t->state == TS_BLOCKED_RECV ||
+        t->state == TS_BLOCKED_REPLY || t->state == TS_BLOCKED_NTFN)
+        for (unsigned i = 0; i < CONFIG_NR_CPUS; i++)
+            CHECK(&cpus[i] == smp_this_cpu() || (cpus[i].cur != t && cpus[i].user != t),
+                  "tcb %p: blocked in state %u but named by cpu %u (cur %p, user %p)", (void *)t,
+                  t->state, i, (void *)cpus[i].cur, (void *)cpus[i].user);
+#endif
     switch (t->state) {
     case TS_BLOCKED_SEND:
     case TS_BLOCKED_RECV: {

@@ -139,9 +139,9 @@ struct arch_ctx *kernel_dropped(void)
     return schedule(this_cpu());
 }
 
-struct arch_ctx *kernel_syscall_contended(struct arch_ctx *ctx, uint32_t me)
+struct arch_ctx *kernel_syscall_contended(struct arch_ctx *ctx, uint32_t draw)
 {
-    if (smp_wait(this_cpu(), SMP_ENTRY_SYSCALL, me))
+    if (smp_wait(this_cpu(), SMP_ENTRY_SYSCALL, draw))
         return kernel_dropped();
     return kernel_syscall_slow(ctx);
 }

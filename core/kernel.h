@@ -19,9 +19,9 @@ struct arch_ctx *kernel_syscall_slow(struct arch_ctx *ctx);
 /* What runs next on this CPU, the trap in flight dropped (a stall overtook it: smp.h). */
 struct arch_ctx *kernel_dropped(void);
 
-/* The fast path found the kernel lock taken, holding ticket me: wait for it, then the slow path
- * (or kernel_dropped, if a stall overtook the syscall meanwhile). */
-struct arch_ctx *kernel_syscall_contended(struct arch_ctx *ctx, uint32_t me);
+/* The fast path found the kernel lock taken, its ticket drawn (draw): wait for it, then the slow
+ * path (or kernel_dropped, if a stall overtook the syscall meanwhile). */
+struct arch_ctx *kernel_syscall_contended(struct arch_ctx *ctx, uint32_t draw);
 
 /* Start running threads on this CPU (after boot). */
 _Noreturn void kernel_start(void);

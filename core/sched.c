@@ -25,6 +25,10 @@ uint64_t sched_slice;
 void sched_init(void)
 {
     sched_slice = ktime_us_to_ticks(CONFIG_TIMESLICE_US);
+#ifdef CONFIG_SMP
+    for (unsigned i = 0; i < CONFIG_NR_CPUS; i++)
+        cpus[i].lock = &kernel_lock;
+#endif
 }
 
 static void bitmap_set(struct cpu *c, unsigned prio)

@@ -25,6 +25,8 @@ struct ready_queue {
  * priority's ready queue without being linked into it (sched.c). The ready queues come last, so
  * that every other field is a small offset from the struct (one load each on RISC-V, whose
  * immediates reach 2 KiB). */
+struct ticket_lock;
+
 struct cpu {
     struct tcb *cur;              /* the thread whose timeslice is running, or NULL */
     struct tcb *front;            /* the SQ_FRONT thread, or NULL */
@@ -45,9 +47,10 @@ struct cpu {
      * entered, which this CPU sets while it waits for the lock (smp_wait) and a CPU holding the
      * lock waits for (smp_stall). */
     struct tcb *user; /* the thread this CPU left the kernel towards, until it enters again */
-    uint64_t ipi;     /* CPUs to interrupt when this entry leaves the kernel (smp_kick) */
-    uint8_t entered;  /* enum smp_entry: trapped from user mode, waiting for the lock */
-    bool dropped;     /* a stall overtook the trap in flight: do not handle the thread's part */
+    struct ticket_lock *lock; /* &kernel_lock, one load from here (the fast path's entry) */
+    uint64_t ipi;             /* CPUs to interrupt when this entry leaves the kernel (smp_kick) */
+    uint8_t entered;          /* enum smp_entry: trapped from user mode, waiting for the lock */
+    bool dropped; /* a stall overtook the trap in flight: do not handle the thread's part */
 #endif
     uint32_t l2[SCHED_L2_WORDS];
     struct ready_queue ready[MICA_NUM_PRIORITIES];

@@ -8,12 +8,11 @@
 
 struct ticket_lock kernel_lock;
 
-bool smp_wait(struct cpu *c, enum smp_entry kind, uint32_t me)
+bool smp_wait(struct cpu *c, enum smp_entry kind, uint32_t draw)
 {
     vspace_idle();
     __atomic_store_n(&c->entered, (uint8_t)kind, __ATOMIC_RELEASE);
-    while (__atomic_load_n(&kernel_lock.owner, __ATOMIC_ACQUIRE) != me)
-        ;
+    smp_spin(draw);
     __atomic_store_n(&c->entered, (uint8_t)SMP_ENTRY_NONE, __ATOMIC_RELAXED);
     if (!c->dropped)
         return false;

@@ -30,41 +30,110 @@ static inline struct cpu *smp_this_cpu(void)
 #ifdef CONFIG_SMP
 /* A ticket lock: CPUs get the lock in the order they asked for it, so that no CPU can starve the
  * others (a plain test-and-set lock lets the CPU that released it win again, which QEMU's MTTCG,
- * scheduling vCPUs as host threads, makes likely). */
+ * scheduling vCPUs as host threads, makes likely).
+ *
+ * Two layouts, chosen by the arch (ARCH_TICKET_ONE_WORD), both for the fewest instructions on
+ * the uncontended entry. Where an atomic add is one instruction that returns only the old value
+ * (RISC-V's amoadd), the two counters are words of their own: the add draws the ticket and one
+ * acquire load reads the owner. Where it is a load-exclusive/store-exclusive loop (AArch64
+ * without LSE), both are halves of one word (owner low, next high): the exclusive load, with
+ * acquire, reads the owner in the same instruction that draws the ticket, and the release
+ * stores the low half alone. 16-bit tickets wrap harmlessly: at most CONFIG_NR_CPUS are drawn
+ * and not yet served, and next's carry leaves the word. The IPC fast path reaches the lock as
+ * c->lock, a load from the CPU pointer it has anyway, instead of a global's two-instruction
+ * address (docs/architecture.md, "The lock's cost"). */
+#ifdef ARCH_TICKET_ONE_WORD
+struct ticket_lock {
+    union {
+        uint32_t word;
+        struct {
+            uint16_t owner; /* the ticket being served (the low half: little-endian) */
+            uint16_t next;  /* the ticket the next CPU to ask draws */
+        };
+    };
+};
+/* What smp_ticket_on returns as the draw: the whole word before the add, whose high half is the
+ * ticket drawn and whose low half the owner then (the same if it was served at once). */
+#define SMP_TICKET_OF(draw) ((uint16_t)((draw) >> 16))
+#else
 struct ticket_lock {
     uint32_t next;  /* the ticket the next CPU to ask draws */
     uint32_t owner; /* the ticket being served */
 };
+/* The draw is the ticket. */
+#define SMP_TICKET_OF(draw) (draw)
+#endif
 extern struct ticket_lock kernel_lock;
 
-/* The lock is taken: wait for ticket me (smp.c). Before it waits, the CPU moves to the kernel-only
- * tables (the lock holder may free the VSpace it trapped from) and, if it trapped from user mode
- * (kind), says so for smp_stall. True if a stall overtook the trap meanwhile (smp_enter). */
-bool smp_wait(struct cpu *c, enum smp_entry kind, uint32_t me);
+/* The lock is taken: wait for the ticket of draw (smp.c). Before it waits, the CPU moves to the
+ * kernel-only tables (the lock holder may free the VSpace it trapped from) and, if it trapped from
+ * user mode (kind), says so for smp_stall. True if a stall overtook the trap meanwhile (smp_enter).
+ */
+bool smp_wait(struct cpu *c, enum smp_entry kind, uint32_t draw);
 
-static inline void smp_lock(void)
+/* Wait until the ticket of draw (smp_ticket_on's *draw) is served. */
+static inline __attribute__((always_inline)) void smp_spin(uint32_t draw)
 {
-    uint32_t me = __atomic_fetch_add(&kernel_lock.next, 1, __ATOMIC_RELAXED);
-
-    while (__atomic_load_n(&kernel_lock.owner, __ATOMIC_ACQUIRE) != me)
+    while (__atomic_load_n(&kernel_lock.owner, __ATOMIC_ACQUIRE) != SMP_TICKET_OF(draw))
         ;
 }
 
-static inline void smp_unlock(void)
+/* Draw a ticket (*draw, SMP_TICKET_OF) from l (kernel_lock, or c->lock, the same address one
+ * load away): true if it is served at once, the lock taken. Only a CPU that has to wait
+ * (smp_wait) can be stalled: the stalling CPU holds the lock, and it stalls only a CPU that has
+ * left the kernel or says it waits (smp_stall). So the uncontended entry is the ticket and the
+ * owner's value, with nothing of the CPU's own state to look at; the IPC fast path, which must not
+ * call anything it has to come back from (it keeps no stack frame), hands a contended entry over to
+ * the slow path (kernel_syscall_contended). */
+static inline __attribute__((always_inline)) bool smp_ticket_on(struct ticket_lock *l,
+                                                                uint32_t *draw)
 {
-    __atomic_store_n(&kernel_lock.owner, kernel_lock.owner + 1, __ATOMIC_RELEASE);
+#ifdef ARCH_TICKET_ONE_WORD
+    uint32_t old = __atomic_fetch_add(&l->word, 1u << 16, __ATOMIC_ACQUIRE);
+
+    *draw = old;
+    return arch_ticket_served(old);
+#else
+    *draw = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+    return __atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) == *draw;
+#endif
 }
 
-/* Draw a ticket (*me): true if it is served at once, the lock taken. Only a CPU that has to wait
- * (smp_wait) can be stalled: the stalling CPU holds the lock, and it stalls only a CPU that has
- * left the kernel or says it waits (smp_stall). So the uncontended entry is the ticket and one
- * load, with nothing of the CPU's own state to look at; the IPC fast path, which must not call
- * anything it has to come back from (it keeps no stack frame), hands a contended entry over to
- * the slow path (kernel_syscall_contended). */
-static inline __attribute__((always_inline)) bool smp_ticket(uint32_t *me)
+static inline __attribute__((always_inline)) bool smp_ticket(uint32_t *draw)
 {
-    *me = __atomic_fetch_add(&kernel_lock.next, 1, __ATOMIC_RELAXED);
-    return __atomic_load_n(&kernel_lock.owner, __ATOMIC_ACQUIRE) == *me;
+    return smp_ticket_on(&kernel_lock, draw);
+}
+
+static inline void smp_lock(void)
+{
+    uint32_t draw;
+
+    if (!smp_ticket(&draw))
+        smp_spin(draw);
+}
+
+/* The holder of l serves the next ticket (only the holder writes owner). */
+static inline __attribute__((always_inline)) void smp_unlock_on(struct ticket_lock *l)
+{
+    __atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
+}
+
+static inline __attribute__((always_inline)) void smp_unlock(void)
+{
+    smp_unlock_on(&kernel_lock);
+}
+
+/* &kernel_lock as c->lock: one load from c, which the entry paths have in a register, where the
+ * address of a global is two instructions on riscv64 and aarch64. smp_lock_of loads it again
+ * (volatile) where it is used, so that the paths do not keep it in a register all along. */
+static inline __attribute__((always_inline)) struct ticket_lock *smp_cpu_lock(struct cpu *c)
+{
+    return c->lock;
+}
+
+static inline __attribute__((always_inline)) struct ticket_lock *smp_lock_of(struct cpu *c)
+{
+    return *(struct ticket_lock *volatile *)&c->lock;
 }
 
 /* Kernel entry on c: take the lock, and return true if a stall overtook the trap (the thread's own
@@ -73,9 +142,9 @@ static inline __attribute__((always_inline)) bool smp_ticket(uint32_t *me)
  * next: nothing reads it meanwhile but this CPU, whose own thread smp_stall leaves alone. */
 static inline __attribute__((always_inline)) bool smp_enter(struct cpu *c, enum smp_entry kind)
 {
-    uint32_t me;
+    uint32_t draw;
 
-    return !smp_ticket(&me) && smp_wait(c, kind, me);
+    return !smp_ticket(&draw) && smp_wait(c, kind, draw);
 }
 
 /* IPIs for the CPUs in mask (smp.c). */
@@ -99,12 +168,23 @@ static inline __attribute__((always_inline)) void smp_exit(struct cpu *c, struct
     smp_unlock();
 }
 
-/* smp_exit for an entry that queued nothing on another CPU (the IPC fast path: it switches only
- * between two threads of c), so that there is no IPI to send. */
-static inline __attribute__((always_inline)) void smp_exit_local(struct cpu *c, struct tcb *t)
+/* smp_exit for an entry that took l at once (draw) and queued nothing on another CPU (the IPC fast
+ * path: it switches only between two threads of c), so that there is no IPI to send. */
+static inline __attribute__((always_inline)) void
+smp_exit_local(struct cpu *c, struct tcb *t, struct ticket_lock *l, uint32_t draw)
 {
     c->user = t;
-    smp_unlock();
+#ifdef ARCH_TICKET_ONE_WORD
+    /* Served at once (the fast path's entry, on l), the draw's low half is this CPU's ticket: the
+     * release is an add and a store (AArch64 has the registers to keep l and the draw). */
+    __atomic_store_n(&l->owner, (uint16_t)(draw + 1), __ATOMIC_RELEASE);
+#else
+    /* The lock's address and owner are loaded again rather than kept: on riscv64 one more
+     * register live across the fast path costs a stack frame (4-6 instructions), each load one. */
+    (void)l;
+    (void)draw;
+    smp_unlock_on(smp_lock_of(c));
+#endif
 }
 
 /* t runs, or is about to run or has just trapped, on another CPU: make that CPU take it off (an
@@ -156,10 +236,24 @@ static inline void smp_exit(struct cpu *c, struct tcb *t)
     (void)c;
     (void)t;
 }
-static inline void smp_exit_local(struct cpu *c, struct tcb *t)
+static inline void smp_exit_local(struct cpu *c, struct tcb *t, struct ticket_lock *l,
+                                  uint32_t draw)
 {
+    (void)l;
+    (void)draw;
     (void)c;
     (void)t;
+}
+static inline struct ticket_lock *smp_cpu_lock(struct cpu *c)
+{
+    (void)c;
+    return NULL;
+}
+static inline bool smp_ticket_on(struct ticket_lock *l, uint32_t *me)
+{
+    (void)l;
+    *me = 0;
+    return true;
 }
 static inline void smp_stall(struct tcb *t)
 {

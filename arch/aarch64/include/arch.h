@@ -65,6 +65,7 @@
 #define MICA_PLATFORM_DEVICETREE 56
 
 #ifndef __ASSEMBLER__
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -168,6 +169,20 @@ static inline void hal_cpu_local_set(void *p)
 
     __asm__("mrs %0, tpidr_el1" : "=r"(cpu));
     cpu[AARCH64_CPU_LOCAL / 8] = p;
+}
+
+/* The kernel lock's two counters are halves of one word (core/smp.h): without LSE atomics (the
+ * Cortex-A53 is ARMv8.0) drawing a ticket is an exclusive-load loop, whose load reads the owner
+ * too. arch_ticket_served(old): the ticket drawn (high half of the word before the draw) is the
+ * one served (low half), i.e. the word equals itself rotated by 16. Written as one eor with a
+ * rotated operand, which clang does not emit for the C (it makes that a ror and a cmp). */
+#define ARCH_TICKET_ONE_WORD
+static inline __attribute__((always_inline)) bool arch_ticket_served(uint32_t old)
+{
+    uint32_t diff;
+
+    __asm__("eor %w0, %w1, %w1, ror #16" : "=r"(diff) : "r"(old));
+    return diff == 0;
 }
 
 /* The virtual counter (CNTVCT_EL0, CNTVOFF_EL2 = 0 when we came from EL2). */

@@ -128,9 +128,14 @@ static inline unsigned hal_cpu_id(void)
     return (unsigned)riscv_cpu_record()->index;
 }
 
+/* One load from tp, and no memory operand: the pointer is set once per CPU before anything reads
+ * it (hal.h), so clang may reuse or repeat the load freely instead of keeping a copy of tp. */
 static inline void *hal_cpu_local(void)
 {
-    return riscv_cpu_record()->local;
+    void *p;
+
+    __asm__("ld %0, %1(tp)" : "=r"(p) : "i"(RISCV_CPU_RECORD_LOCAL));
+    return p;
 }
 
 static inline void hal_cpu_local_set(void *p)
