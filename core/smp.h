@@ -213,16 +213,11 @@ static inline void smp_lock(void)
 static inline void smp_unlock(void)
 {
 }
-static inline bool smp_ticket(uint32_t *me)
-{
-    *me = 0;
-    return true;
-}
-static inline bool smp_wait(struct cpu *c, enum smp_entry kind, uint32_t me)
+static inline bool smp_wait(struct cpu *c, enum smp_entry kind, uint32_t draw)
 {
     (void)c;
     (void)kind;
-    (void)me;
+    (void)draw;
     return false;
 }
 static inline bool smp_enter(struct cpu *c, enum smp_entry kind)
@@ -249,10 +244,10 @@ static inline struct ticket_lock *smp_cpu_lock(struct cpu *c)
     (void)c;
     return NULL;
 }
-static inline bool smp_ticket_on(struct ticket_lock *l, uint32_t *me)
+static inline bool smp_ticket_on(struct ticket_lock *l, uint32_t *draw)
 {
     (void)l;
-    *me = 0;
+    *draw = 0;
     return true;
 }
 static inline void smp_stall(struct tcb *t)
