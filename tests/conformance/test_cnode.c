@@ -676,10 +676,23 @@ static void t_revoke_is_linear(void)
     if (env_skip_host_clock())
         return;
     mica_cptr_t sc = env_new(MICA_OBJ_CNODE, bits);
-    uint64_t a = revoke_chain_cost(small, sc, bits), b = revoke_chain_cost(big, sc, bits);
+    uint64_t a = 0, b = 0;
 
-    tap_printf("# revoke of %u copies: %lu %s, of %u: %lu %s\n", small, (unsigned long)a,
-               mica_clock_unit, big, (unsigned long)b, mica_clock_unit);
+    /* On hosted the clock is the host's: a run preempted by the host's scheduler reads
+     * milliseconds for microseconds of work. Noise only adds, so each size keeps its least cost
+     * over up to 3 tries; a quadratic revoke (64 times) fails every try. */
+    for (unsigned try = 0; try < 3 && !(a > 0 && b < 24 * a); try++) {
+        uint64_t x = revoke_chain_cost(small, sc, bits), y = revoke_chain_cost(big, sc, bits);
+
+        tap_printf("# revoke of %u copies: %lu %s, of %u: %lu %s\n", small, (unsigned long)x,
+                   mica_clock_unit, big, (unsigned long)y, mica_clock_unit);
+        if (!x || !y) {
+            a = b = 0;
+            break;
+        }
+        a = !a || x < a ? x : a;
+        b = !b || y < b ? y : b;
+    }
     /* 8 times the links: about 8 times the work (64 times if quadratic); room for a noisy host
      * clock. */
     CHECK(a > 0 && b > 0 && b < 24 * a);
