@@ -109,9 +109,7 @@ static inline __attribute__((always_inline)) struct tcb *fp_call(struct cpu *cpu
         return NULL;
     struct sched_context *sc = r->sc ? r->sc : t->sc;
     uint64_t now = 0;
-    if (r->sc ? (CONFIG_NR_CPUS > 1 && r->cpu != t->cpu) ||
-                    !sched_switch_ok_other(cpu, t, r, sc, &now)
-              : !sched_switch_ok_same(cpu, t, r))
+    if (r->sc ? !sched_switch_ok_other(cpu, t, r, sc, &now) : !sched_switch_ok_same(cpu, t, r))
         return NULL;
 
     /* ipc_send: r leaves the endpoint with the message ... */
@@ -181,8 +179,7 @@ static inline __attribute__((always_inline)) struct tcb *fp_reply_recv(struct cp
             return NULL;
     } else {
         sc = caller->sc;
-        if (!sc || (CONFIG_NR_CPUS > 1 && caller->cpu != t->cpu) ||
-            !sched_switch_ok_other(cpu, t, caller, sc, &now))
+        if (!sc || !sched_switch_ok_other(cpu, t, caller, sc, &now))
             return NULL;
     }
 
@@ -225,9 +222,9 @@ fp_run(struct cpu *c, struct tcb *p, struct ticket_lock *l, uint32_t draw)
     if (IS_ENABLED(CONFIG_INVARIANTS))
         invariants_check();
 #ifdef CONFIG_MMU
-    vspace_switch_mmu(p);
+    vspace_switch_mmu(c, p);
 #else
-    vspace_switch(p);
+    vspace_switch(c, p);
 #endif
     smp_exit_local(c, p, l, draw);
     return &p->ctx;

@@ -270,11 +270,13 @@ void invariants_running(const struct tcb *t)
 {
     const struct cpu *c = sched_cpu(t);
 
-    CHECK(c->cur == t && c->front == t && t->queue == SQ_FRONT && c->cur_sc == t->sc &&
-              t->state == TS_READY && c->armed != 0,
-          "running tcb %p: cur %p front %p queue %u cur_sc %p sc %p armed %llu", (const void *)t,
-          (void *)c->cur, (void *)c->front, t->queue, (void *)c->cur_sc, (void *)t->sc,
-          (unsigned long long)c->armed);
+    /* On this CPU: with check_tcb's t->cpu == t->sc->cpu, its context's CPU is this one, which
+     * the fast path's round robin and CPU comparison takes for granted (sched_switch_ok_other). */
+    CHECK(c == smp_this_cpu() && c->cur == t && c->front == t && t->queue == SQ_FRONT &&
+              c->cur_sc == t->sc && t->state == TS_READY && c->armed != 0,
+          "running tcb %p: on cpu %u, cur %p front %p queue %u cur_sc %p sc %p armed %llu",
+          (const void *)t, t->cpu, (void *)c->cur, (void *)c->front, t->queue, (void *)c->cur_sc,
+          (void *)t->sc, (unsigned long long)c->armed);
 }
 
 void invariants_check(void)

@@ -93,7 +93,7 @@ static struct tcb *schedule_tcb(struct cpu *c)
         handle(c, NULL, &trap);
         t = kernel_next(c);
     }
-    vspace_switch(t);
+    vspace_switch(c, t);
     return t;
 }
 

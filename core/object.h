@@ -163,9 +163,16 @@ struct sched_context {
     struct reply *reply;
     word_t badge;
     uint8_t head, count, max, configured;
-    uint8_t dying;       /* its last cap is gone: nothing may take it up again (delete.c) */
-    uint8_t round_robin; /* budget == period (sc_round_robin), kept for the IPC fast path */
-    uint8_t cpu;         /* the CPU of the SchedControl that configured it: its thread runs there */
+    /* Side by side at an even offset: the SMP fast path compares two contexts' pairs as one
+     * halfword (sc_rr_cpu, sched_switch_ok_other). */
+    union {
+        struct {
+            uint8_t round_robin; /* budget == period (sc_round_robin), kept for the fast path */
+            uint8_t cpu; /* the CPU of the SchedControl that configured it: its thread runs there */
+        };
+        uint16_t rr_cpu;
+    };
+    uint8_t dying; /* its last cap is gone: nothing may take it up again (delete.c) */
     struct refill refills[SC_MAX_REFILLS];
 };
 

@@ -255,9 +255,17 @@ sched_switch_ok_other(const struct cpu *c, const struct tcb *t, const struct tcb
     bool shared;
 
     /* (round_robin is set by configuring: an unconfigured context has it clear. t->sc is
-     * c->cur_sc: t is running.) */
+     * c->cur_sc: t is running.) With SMP p must also be on this CPU: p runs on its own context sc,
+     * so p->cpu is sc->cpu (invariants.c), and t's context is on this CPU. Both contexts' round
+     * robin and CPU compared as one halfword say both at once. */
+#if CONFIG_NR_CPUS > 1
+    uint16_t rr_cpu = sc_rr_cpu(c->cur_sc);
+    if (sc_rr_cpu(sc) != rr_cpu || !sc_rr_cpu_round_robin(rr_cpu))
+        return false;
+#else
     if (!sc_round_robin(sc) || !sc_round_robin(t->sc))
         return false;
+#endif
     if (!sched_switch_prio_ok(c, t, p, &shared))
         return false;
     *now = hal_time_now();

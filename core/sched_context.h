@@ -21,6 +21,23 @@ static inline bool sc_round_robin(const struct sched_context *sc)
     return sc->round_robin;
 }
 
+/* round_robin and cpu as one value: two contexts' are equal when both are round robin or both
+ * not, on the same CPU. */
+static inline uint16_t sc_rr_cpu(const struct sched_context *sc)
+{
+    return sc->rr_cpu;
+}
+
+/* The round_robin half of an sc_rr_cpu value. */
+static inline bool sc_rr_cpu_round_robin(uint16_t rr_cpu)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return (uint8_t)rr_cpu;
+#else
+    return rr_cpu >> 8;
+#endif
+}
+
 /* SC_MIN_BUDGET_US in ticks: a head refill with less left is used up (seL4's MIN_BUDGET). */
 extern uint64_t sc_min_budget;
 

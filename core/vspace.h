@@ -46,15 +46,15 @@ void *vspace_lookup(word_t tag);
 /* The backend's (below), declared here for vspace_switch. */
 void vspace_backend_activate(void *vs, word_t asid);
 
-/* Make t's VSpace current on this CPU if it is not already (no-op on hosted without an MMU/MPU):
- * inline, one comparison when consecutive threads share a VSpace, and one call to the backend
- * when they do not. (Without a backend, vspace_backend_activate does nothing: no need to test
- * vspace_backend_present here.) */
-static inline void vspace_switch(struct tcb *t)
+/* Make t's VSpace current on CPU cpu (this one) if it is not already (no-op on hosted without an
+ * MMU/MPU): inline, one comparison when consecutive threads share a VSpace, and one call to the
+ * backend when they do not. (Without a backend, vspace_backend_activate does nothing: no need to
+ * test vspace_backend_present here.) */
+static inline void vspace_switch(struct cpu *cpu, struct tcb *t)
 {
     const struct cap *c = &t->slots[TCB_VSPACE].cap;
     bool has = c->type == MICA_OBJ_VSPACE;
-    word_t *active = &smp_this_cpu()->vspace_active;
+    word_t *active = &cpu->vspace_active;
 
     if (*active == ((has ? c->obj : 0) | 1))
         return;
@@ -80,10 +80,10 @@ extern word_t vspace_asid_token[];
 
 /* vspace_switch for a thread known to have a VSpace, on an MMU: all inline (no call, so that the
  * IPC fast path needs no stack frame): one comparison, and a token load when it changes. */
-static inline __attribute__((always_inline)) void vspace_switch_mmu(struct tcb *t)
+static inline __attribute__((always_inline)) void vspace_switch_mmu(struct cpu *cpu, struct tcb *t)
 {
     const struct cap *c = &t->slots[TCB_VSPACE].cap;
-    word_t *active = &smp_this_cpu()->vspace_active;
+    word_t *active = &cpu->vspace_active;
 
     if (*active == (c->obj | 1))
         return;
