@@ -21,12 +21,12 @@ struct ready_queue {
     struct tcb *tail;
 };
 
+struct ticket_lock;
+
 /* Per-CPU scheduler state. front is a ready thread (normally cur) that stands at the head of its
  * priority's ready queue without being linked into it (sched.c). The ready queues come last, so
  * that every other field is a small offset from the struct (one load each on RISC-V, whose
  * immediates reach 2 KiB). */
-struct ticket_lock;
-
 struct cpu {
     struct tcb *cur;              /* the thread whose timeslice is running, or NULL */
     struct tcb *front;            /* the SQ_FRONT thread, or NULL */
